@@ -1,0 +1,72 @@
+import type { Column } from './output.js'
+
+// The columns each resource shows in a table; `--json` always carries every field.
+const col = (key: string, header = key.toUpperCase()): Column => ({ key, header })
+
+export const LICENSE_COLUMNS: Column[] = [
+  col('id'),
+  col('customerId', 'CUSTOMER'),
+  col('product'),
+  col('tier'),
+  col('status'),
+  col('expiresAt', 'EXPIRES'),
+]
+
+export const CUSTOMER_COLUMNS: Column[] = [
+  col('id'),
+  col('name'),
+  col('email'),
+  col('externalId', 'EXTERNAL ID'),
+  col('createdAt', 'CREATED'),
+]
+
+export const PLAN_COLUMNS: Column[] = [
+  col('id'),
+  col('name'),
+  col('product'),
+  col('tier'),
+  col('durationDays', 'DAYS'),
+  col('entitlements'),
+]
+
+export const API_KEY_COLUMNS: Column[] = [
+  col('id'),
+  col('name'),
+  col('prefix'),
+  col('scopes'),
+  col('createdAt', 'CREATED'),
+  col('revokedAt', 'REVOKED'),
+]
+
+export const SIGNING_KEY_COLUMNS: Column[] = [
+  col('kid'),
+  col('status'),
+  col('createdAt', 'CREATED'),
+  col('retiredAt', 'RETIRED'),
+]
+
+export const DEPLOYMENT_COLUMNS: Column[] = [
+  col('id'),
+  col('deploymentId', 'DEPLOYMENT'),
+  col('status'),
+  col('appVersion', 'VERSION'),
+  col('lastSeenAt', 'LAST SEEN'),
+]
+
+export const USAGE_COLUMNS: Column[] = [col('metric'), col('day'), col('amount')]
+
+export const VIOLATION_COLUMNS: Column[] = [
+  col('id'),
+  col('licenseId', 'LICENSE'),
+  col('kind'),
+  col('severity'),
+  col('createdAt', 'AT'),
+]
+
+export const AUDIT_COLUMNS: Column[] = [
+  col('at'),
+  col('actor'),
+  col('action'),
+  col('targetType', 'TYPE'),
+  col('targetId', 'TARGET'),
+]

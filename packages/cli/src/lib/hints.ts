@@ -1,0 +1,33 @@
+/**
+ * One line of advice for the server error codes staff actually hit; the server's own message is
+ * always shown first, as it is.
+ */
+export function hintFor(
+  code: string | undefined,
+  status: number,
+  retryAfter?: string,
+): string | undefined {
+  switch (code) {
+    case 'UNAUTHORIZED':
+    case 'INVALID_API_KEY':
+    case 'API_KEY_REVOKED':
+      return 'Check the API key: run `tollgate login` again or set TOLLGATE_API_KEY'
+    case 'FORBIDDEN':
+    case 'INSUFFICIENT_SCOPE':
+      return 'This API key lacks the scope; create one with `tollgate apikey create --scope ...`'
+    case 'NOT_FOUND':
+      return 'Check the id (list them with the matching `list` command); objects of another tenant are not visible'
+    case 'RATE_LIMITED':
+      return retryAfter ? `Rate limited: retry in ${retryAfter} s` : 'Rate limited: retry later'
+    case 'VALIDATION_ERROR':
+    case 'BAD_REQUEST':
+      return 'Check the flags against `--help`'
+    default:
+      break
+  }
+  if (status === 401) return 'Check the API key: run `tollgate login` again or set TOLLGATE_API_KEY'
+  if (status === 403) return 'This API key lacks the scope for this command'
+  if (status === 429) return retryAfter ? `Rate limited: retry in ${retryAfter} s` : 'Rate limited: retry later'
+  if (status >= 500) return 'The server failed; check its logs (the request id is in the audit log)'
+  return undefined
+}

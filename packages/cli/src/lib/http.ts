@@ -1,0 +1,154 @@
+import { request, type Dispatcher } from 'undici'
+import { CliError } from '../errors.js'
+import { hintFor } from './hints.js'
+
+/** Options of {@link ApiClient}. */
+export interface ApiClientOptions {
+  baseUrl: string
+  apiKey?: string | undefined
+  /** Whole-request timeout (connect, headers and body), in ms. */
+  timeoutMs: number
+  dispatcher?: Dispatcher | undefined
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>
+
+/** Options of one request. */
+export interface RequestOptions {
+  query?: Query
+  body?: unknown
+  /** Send the admin API key (default true). */
+  auth?: boolean
+}
+
+const NETWORK_HINT = 'Is the server running and the URL right? Check --url, TOLLGATE_URL or `tollgate login`'
+
+/**
+ * A thin JSON client of the license server over undici, with a timeout on every request and
+ * server errors (`{ error, code, status }`) turned into a {@link CliError} shown as they are.
+ */
+export class ApiClient {
+  readonly baseUrl: string
+  readonly #apiKey: string | undefined
+  readonly #timeoutMs: number
+  readonly #dispatcher: Dispatcher | undefined
+
+  constructor(opts: ApiClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '')
+    this.#apiKey = opts.apiKey
+    this.#timeoutMs = opts.timeoutMs
+    this.#dispatcher = opts.dispatcher
+  }
+
+  /** GET a JSON document. */
+  get<T>(path: string, query?: Query, auth = true): Promise<T> {
+    return this.json<T>('GET', path, { ...(query ? { query } : {}), auth })
+  }
+
+  /** POST a JSON body, answer the JSON document. */
+  post<T>(path: string, body: unknown = {}): Promise<T> {
+    return this.json<T>('POST', path, { body })
+  }
+
+  /** Any method, JSON in and out. */
+  async json<T>(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
+    const text = await this.text(method, path, opts)
+    if (text === '') return undefined as T
+    try {
+      return JSON.parse(text) as T
+    } catch (cause) {
+      throw new CliError('BAD_RESPONSE', `${method} ${path}: the server answered non-JSON`, {
+        cause,
+        hint: NETWORK_HINT,
+      })
+    }
+  }
+
+  /** Any method; answers the body as text (for raw JWS documents). */
+  async text(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<string> {
+    const url = new URL(this.baseUrl + path)
+    for (const [k, v] of Object.entries(opts.query ?? {})) {
+      if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v))
+    }
+    const headers: Record<string, string> = { accept: 'application/json, text/plain' }
+    if (opts.auth !== false) {
+      if (!this.#apiKey) {
+        throw new CliError('NOT_LOGGED_IN', 'No admin API key configured', {
+          hint: 'Run `tollgate login` or set TOLLGATE_API_KEY',
+        })
+      }
+      headers.authorization = `Bearer ${this.#apiKey}`
+    }
+    let body: string | undefined
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body)
+      headers['content-type'] = 'application/json'
+    }
+    let res: Dispatcher.ResponseData
+    let text: string
+    try {
+      res = await request(url, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+        ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
+      })
+      text = await res.body.text()
+    } catch (cause) {
+      throw networkError(cause, this.baseUrl, this.#timeoutMs)
+    }
+    if (res.statusCode >= 400) throw httpError(res.statusCode, text, res.headers)
+    return text
+  }
+}
+
+function networkError(cause: unknown, baseUrl: string, timeoutMs: number): CliError {
+  const err = cause as { name?: string; code?: string; message?: string; cause?: { code?: string } }
+  const code = err.code ?? err.cause?.code
+  if (
+    err.name === 'TimeoutError' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
+    return new CliError('TIMEOUT', `The server at ${baseUrl} did not answer within ${timeoutMs} ms`, {
+      cause,
+      hint: 'Retry, or raise the limit with --timeout <ms>',
+    })
+  }
+  const why = code ?? err.message ?? 'unknown error'
+  return new CliError('NETWORK_ERROR', `Cannot reach the server at ${baseUrl} (${why})`, {
+    cause,
+    hint: NETWORK_HINT,
+  })
+}
+
+function httpError(
+  status: number,
+  text: string,
+  headers: Record<string, string | string[] | undefined>,
+): CliError {
+  let body: { error?: unknown; code?: unknown } | undefined
+  try {
+    body = JSON.parse(text) as typeof body
+  } catch {
+    body = undefined
+  }
+  const serverCode = typeof body?.code === 'string' ? body.code : undefined
+  const message =
+    typeof body?.error === 'string'
+      ? body.error
+      : `The server answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`
+  const retryAfter = headers['retry-after']
+  return new CliError('HTTP_ERROR', message, {
+    status,
+    ...(serverCode === undefined ? {} : { serverCode }),
+    ...(() => {
+      const hint = hintFor(serverCode, status, typeof retryAfter === 'string' ? retryAfter : undefined)
+      return hint === undefined ? {} : { hint }
+    })(),
+  })
+}

@@ -1,0 +1,78 @@
+import { Type, type Static } from 'typebox'
+
+const Int = (min: number, def: number, description: string) =>
+  Type.Integer({ minimum: min, default: def, description })
+
+/**
+ * The environment the server reads, as a schema: names, types, defaults and descriptions. The
+ * config table in docs/server.md mirrors it.
+ *
+ * @example
+ * ```ts
+ * Value.Check(EnvSchema, process.env)
+ * ```
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'HTTP port' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to bind' }),
+  DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'Postgres URL; when unset, embedded PGlite under DATA_DIR',
+    }),
+  ),
+  DATA_DIR: Type.String({
+    minLength: 1,
+    default: './.tollgate',
+    description: 'PGlite data and the generated master key live here',
+  }),
+  MASTER_KEY: Type.Optional(
+    Type.String({
+      pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$',
+      description:
+        '32-byte key (64 hex chars or base64) that encrypts signing keys at rest; required with DATABASE_URL',
+    }),
+  ),
+  SIGNING_KEY_FILE: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'PKCS#8 PEM Ed25519 key to use as the first signing key instead of generating one',
+    }),
+  ),
+  BOOTSTRAP_ADMIN_KEY: Type.Optional(
+    Type.String({
+      pattern: '^tg_admin_[A-Za-z0-9]{24,64}$',
+      description: 'Owner admin key to create on first start instead of a random one',
+    }),
+  ),
+  REDIS_URL: Type.Optional(
+    Type.String({ pattern: '^rediss?://', description: 'Redis for shared rate-limit counters' }),
+  ),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info', description: 'pino log level' },
+  ),
+  TRUST_PROXY: Type.Boolean({
+    default: false,
+    description: 'Trust X-Forwarded-For (behind a load balancer)',
+  }),
+  BODY_LIMIT: Int(256, 65_536, 'Largest accepted request body, in bytes'),
+  RATE_LIMIT_WINDOW_MS: Int(1, 60_000, 'Rate-limit window, in ms'),
+  RATE_LIMIT_PUBLIC_MAX: Int(1, 600, 'Public-route requests per IP per window'),
+  RATE_LIMIT_ADMIN_MAX: Int(1, 1200, 'Admin requests per API key per window'),
+  RATE_LIMIT_TIERS: Type.String({
+    default: '{"free":60,"pro":600,"enterprise":6000}',
+    description:
+      'JSON object: validations per license per window by plan tier; "default" for others',
+  }),
+  DB_POOL_SIZE: Int(1, 10, 'Postgres pool size'),
+  DB_TIMEOUT_MS: Int(100, 5000, 'Postgres connect and query timeout, in ms'),
+  TOKEN_PREFIX: Type.String({
+    pattern: '^[A-Z][A-Z0-9]{1,7}$',
+    default: 'TG1',
+    description: 'Prefix of issued license keys',
+  }),
+})
+
+/** The raw, validated environment. */
+export type Env = Static<typeof EnvSchema>

@@ -1,0 +1,115 @@
+import { Value } from 'typebox/value'
+import { EnvSchema, type Env } from './config.schema.js'
+
+/** The server configuration, resolved from the environment. */
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  masterKey: string | undefined
+  signingKeyFile: string | undefined
+  bootstrapAdminKey: string | undefined
+  redisUrl: string | undefined
+  logLevel: string
+  trustProxy: boolean
+  bodyLimit: number
+  rateLimit: {
+    windowMs: number
+    publicMax: number
+    adminMax: number
+    /** Validations per license per window, by tier (`default` for unlisted tiers). */
+    tiers: Record<string, number>
+  }
+  dbPoolSize: number
+  dbTimeoutMs: number
+  tokenPrefix: string
+}
+
+/**
+ * Invalid configuration: start-up stops with this message, which names the variable.
+ *
+ * @example
+ * ```ts
+ * try { loadConfig(process.env) } catch (e) { if (e instanceof ConfigError) console.error(e.message) }
+ * ```
+ */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID' as const
+  /** The offending environment variable. */
+  readonly variable: string
+  constructor(variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`)
+    this.name = 'ConfigError'
+    this.variable = variable
+  }
+}
+
+function parseTiers(raw: string): Record<string, number> {
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    throw new ConfigError('RATE_LIMIT_TIERS', 'must be a JSON object such as {"free":60}')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError('RATE_LIMIT_TIERS', 'must be a JSON object such as {"free":60}')
+  }
+  for (const [tier, n] of Object.entries(value)) {
+    if (!Number.isInteger(n) || (n as number) < 1) {
+      throw new ConfigError('RATE_LIMIT_TIERS', `tier "${tier}" must map to a positive integer`)
+    }
+  }
+  return value as Record<string, number>
+}
+
+/**
+ * Reads and validates the configuration from an environment (empty strings count as unset).
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env)
+ * const test = loadConfig({}, { port: 0, logLevel: 'silent' })
+ * ```
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const v = env[key]
+    if (v !== undefined && v !== '') raw[key] = v
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw))
+  const first = Value.Errors(EnvSchema, converted)[0]
+  if (first !== undefined) {
+    const variable = first.instancePath.replace(/^\//, '') || 'environment'
+    const shown = typeof raw[variable] === 'string' && !/KEY/.test(variable) ? ` (got "${String(raw[variable])}")` : ''
+    throw new ConfigError(variable, `${first.message}${shown}`)
+  }
+  const e = converted as Env
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    masterKey: e.MASTER_KEY,
+    signingKeyFile: e.SIGNING_KEY_FILE,
+    bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    bodyLimit: e.BODY_LIMIT,
+    rateLimit: {
+      windowMs: e.RATE_LIMIT_WINDOW_MS,
+      publicMax: e.RATE_LIMIT_PUBLIC_MAX,
+      adminMax: e.RATE_LIMIT_ADMIN_MAX,
+      tiers: parseTiers(e.RATE_LIMIT_TIERS),
+    },
+    dbPoolSize: e.DB_POOL_SIZE,
+    dbTimeoutMs: e.DB_TIMEOUT_MS,
+    tokenPrefix: e.TOKEN_PREFIX,
+    ...overrides,
+  }
+}

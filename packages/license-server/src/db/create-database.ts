@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './database.js'
+import { PGliteDialect } from './pglite-dialect.js'
+
+/** Where the data lives. */
+export interface DatabaseOptions {
+  /** Postgres URL; when absent, PGlite is used. */
+  databaseUrl?: string | undefined
+  /** PGlite data directory parent (`<dataDir>/pgdata`); `memory://` keeps it in memory. */
+  dataDir?: string | undefined
+  dbPoolSize?: number
+  dbTimeoutMs?: number
+  /** Called with errors of idle pool clients (e.g. the server went away). */
+  onPoolError?: (err: Error) => void
+}
+
+/** Which engine a database handle talks to. */
+export type DatabaseKind = 'postgres' | 'pglite'
+
+/** The kind of a database handle created by {@link createDatabase}. */
+export const databaseKinds = new WeakMap<Kysely<Database>, DatabaseKind>()
+
+/**
+ * Creates the Kysely handle: Postgres through `pg` when `databaseUrl` is set, otherwise PGlite
+ * persisted under `dataDir` (default `./.tollgate`). Same schema, same queries for both.
+ *
+ * @example
+ * ```ts
+ * const db = createDatabase({ databaseUrl: process.env.DATABASE_URL })
+ * await migrateToLatest(db)
+ * ```
+ */
+export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> {
+  const timeout = options.dbTimeoutMs ?? 5000
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.dbPoolSize ?? 10,
+      connectionTimeoutMillis: timeout,
+      // Both a server-side and a client-side bound, so a dead link fails a query instead of
+      // hanging it forever.
+      statement_timeout: timeout,
+      query_timeout: timeout + 500,
+      keepAlive: true,
+    })
+    // An idle client losing its connection must never crash the process.
+    pool.on('error', (err) => options.onPoolError?.(err))
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    databaseKinds.set(db, 'postgres')
+    return db
+  }
+  const dataDir = options.dataDir ?? './.tollgate'
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect({
+      pglite: async () => {
+        if (dataDir === 'memory://') return PGlite.create()
+        mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+        return PGlite.create(join(dataDir, 'pgdata'))
+      },
+    }),
+  })
+  databaseKinds.set(db, 'pglite')
+  return db
+}

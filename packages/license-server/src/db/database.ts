@@ -1,0 +1,33 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { ApiKeyTables } from '../api-keys/api-key.table.js'
+import type { AuditTables } from '../audit/audit.table.js'
+import type { CustomerTables } from '../customers/customer.table.js'
+import type { LicenseTables } from '../licenses/license.table.js'
+import type { PlanTables } from '../plans/plan.table.js'
+import type { SigningKeyTables } from '../signing-keys/signing-key.table.js'
+import type { TenantTables } from '../tenants/tenant.table.js'
+
+/** The core tables (issue 3). */
+export interface CoreTables
+  extends TenantTables,
+    CustomerTables,
+    PlanTables,
+    LicenseTables,
+    ApiKeyTables,
+    SigningKeyTables,
+    AuditTables {}
+
+/**
+ * The whole schema, composed from per-feature table interfaces. A feature adds its tables by
+ * declaring `interface FleetTables { deployments: DeploymentTable }` in its `*.table.ts` and
+ * extending it here.
+ *
+ * @example
+ * ```ts
+ * const db: Kysely<Database> = createDatabase(config)
+ * ```
+ */
+export interface Database extends CoreTables {}
+
+/** A Kysely handle or an open transaction: what every repository function takes. */
+export type Db = Kysely<Database> | Transaction<Database>

@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely'
+import * as core from './2026120100_core.js'
+
+/**
+ * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
+ * (e.g. `'2026120110_fleet': fleet`) with a later name. Never rename or edit a shipped one.
+ *
+ * @example
+ * ```ts
+ * import * as fleet from './2026120110_fleet.js'
+ * export const migrations = { ..., '2026120110_fleet': fleet }
+ * ```
+ */
+export const migrations: Record<string, Migration> = {
+  '2026120100_core': core,
+}

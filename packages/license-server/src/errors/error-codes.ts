@@ -1,0 +1,60 @@
+/**
+ * The one table of API error codes. Every 4xx/5xx answer is `{ error, code, status }` with a
+ * `code` from here, and every code is documented in `docs/errors.md` (a test checks it).
+ *
+ * To add a code: add an entry here (status + default message) and a `## CODE` section to
+ * docs/errors.md.
+ *
+ * @example
+ * ```ts
+ * import { AppError } from './app-error.js'
+ * throw new AppError('NOT_FOUND', 'No such license')
+ * ```
+ */
+export const ERROR_CODES = {
+  // 400: the request itself is wrong
+  VALIDATION_FAILED: { status: 400, message: 'The request does not match the schema' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  BAD_REQUEST: { status: 400, message: 'Bad request' },
+  INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid' },
+  // 401 / 403: who is calling
+  UNAUTHORIZED: { status: 401, message: 'An admin API key is required (Authorization: Bearer)' },
+  INVALID_API_KEY: { status: 401, message: 'The API key is not valid' },
+  API_KEY_REVOKED: { status: 401, message: 'The API key has been revoked' },
+  INSUFFICIENT_SCOPE: { status: 403, message: 'The API key lacks the scope this route needs' },
+  // 404
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  // 405 / 406 / 409 / 413 / 415
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
+  NOT_ACCEPTABLE: { status: 406, message: 'The requested representation is not available' },
+  CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
+  INVALID_STATE_TRANSITION: {
+    status: 409,
+    message: 'The license cannot make this status change from its current status',
+  },
+  CUSTOMER_HAS_LICENSES: { status: 409, message: 'The customer still has licenses' },
+  PLAN_IN_USE: { status: 409, message: 'Licenses still reference this plan' },
+  SIGNING_KEY_IN_USE: {
+    status: 409,
+    message: 'The signing key is still active: retire it before removing it',
+  },
+  NO_ACTIVE_SIGNING_KEY: { status: 409, message: 'The tenant has no active signing key' },
+  LAST_SIGNING_KEY: { status: 409, message: 'The only active signing key cannot be retired' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
+  // 429
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  // 5xx
+  INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable; retry later' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is unavailable; retry later' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+/** A stable API error code. */
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** True when `value` is a code of the table. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value)
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto'
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+let lastMs = 0
+let counter = 0
+
+/** Fixed-width base36 of the millisecond clock, so ids sort by creation time. */
+function timePart(): string {
+  const ms = Date.now()
+  // Within one millisecond a counter keeps ids of this process strictly increasing.
+  if (ms === lastMs) counter += 1
+  else {
+    lastMs = ms
+    counter = 0
+  }
+  return ms.toString(36).padStart(9, '0') + counter.toString(36).padStart(3, '0')
+}
+
+/** Random string over `alphabet` without modulo bias (rejection sampling). */
+export function randomString(length: number, alphabet: string = BASE62): string {
+  const limit = 256 - (256 % alphabet.length)
+  let out = ''
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < limit) out += alphabet[byte % alphabet.length]
+      if (out.length === length) break
+    }
+  }
+  return out
+}
+
+/**
+ * A prefixed, time-ordered id such as `lic_0mg1x2y3z000a8f3k2j9q1w0`. Sorting ids sorts by
+ * creation, which is what cursor pagination relies on.
+ *
+ * @example
+ * ```ts
+ * newId('cus') // 'cus_...'
+ * ```
+ */
+export function newId(prefix: string): string {
+  return `${prefix}_${timePart()}${randomString(12, ALPHABET)}`
+}

@@ -1,0 +1,16 @@
+import type { ColumnType, Selectable } from 'kysely'
+
+/** A vendor organisation; every other row belongs to exactly one tenant. */
+export interface TenantTable {
+  id: string
+  name: string
+  created_at: ColumnType<Date, Date, never>
+  updated_at: ColumnType<Date, Date, Date>
+}
+
+/** Tables of the tenants feature. */
+export interface TenantTables {
+  tenants: TenantTable
+}
+
+export type TenantRow = Selectable<TenantTable>

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config'
+
+// Tests run against each package's TypeScript source through the `tollgate-source`
+// export condition, never against build output.
+const conditions = ['tollgate-source', 'node', 'import', 'default']
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['tollgate-source'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+})
