@@ -6,7 +6,14 @@ const conditions = ['tollgate-source', 'node', 'import', 'default']
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['tollgate-source'] } },
+  // Vitest passes ssr.resolve.conditions to the worker as `node --conditions`; `import` there
+  // makes CommonJS require() pick packages' ESM builds (pg -> pg-pool breaks), so keep it out.
+  ssr: {
+    resolve: {
+      conditions: ['tollgate-source', 'node', 'development|production'],
+      externalConditions: ['tollgate-source'],
+    },
+  },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -7,4 +7,8 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // import.meta.url locates dist-worker/ from the CJS build too.
+  shims: true,
+  // esbuild is only needed to bundle the worker from source; never inline it.
+  external: ['esbuild'],
 })

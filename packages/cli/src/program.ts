@@ -35,9 +35,7 @@ export function buildProgram(
     .version(VERSION, '-v, --version')
     .option('--json', 'print JSON (for scripts) instead of tables')
     .option('-p, --profile <name>', 'config profile to use (env TOLLGATE_PROFILE)')
-    .addOption(
-      new Option('--url <url>', 'license server URL (env TOLLGATE_URL)').argParser(urlArg),
-    )
+    .addOption(new Option('--url <url>', 'license server URL (env TOLLGATE_URL)').argParser(urlArg))
     .addOption(
       new Option('--timeout <ms>', 'request timeout in milliseconds')
         .argParser(positiveInt)

@@ -53,7 +53,9 @@ function report(err: unknown, ctx: CliContext, json: boolean, color: boolean): E
     const codes = [cli.serverCode, cli.status === undefined ? undefined : `HTTP ${cli.status}`]
       .filter(Boolean)
       .join(', ')
-    ctx.stderr.write(`${paint({ color }, 'red', 'Error:')} ${cli.message}${codes ? ` (${codes})` : ''}\n`)
+    ctx.stderr.write(
+      `${paint({ color }, 'red', 'Error:')} ${cli.message}${codes ? ` (${codes})` : ''}\n`,
+    )
     if (cli.hint) ctx.stderr.write(`Hint: ${cli.hint}\n`)
   }
   return cli.exitCode

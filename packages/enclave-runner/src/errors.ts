@@ -32,7 +32,11 @@ export class EnclaveError extends Error {
   readonly code: EnclaveErrorCode
   readonly reason: string | undefined
 
-  constructor(code: EnclaveErrorCode, message: string, opts: { reason?: string; cause?: unknown } = {}) {
+  constructor(
+    code: EnclaveErrorCode,
+    message: string,
+    opts: { reason?: string; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
     this.code = code
     this.reason = opts.reason

@@ -54,3 +54,37 @@ export {
   EngineUnavailableError,
   type LicenseErrorCode,
 } from './errors.js'
+
+// Client runtime (issue 5)
+export { createLicenseClient } from './client/create-license-client.js'
+export { LicenseClient, type LimitCheck } from './client/license-client.js'
+export { decideState, type StateInput } from './client/decide-state.js'
+export { nextDelayMs } from './client/scheduler.js'
+export { DEFAULT_TOKEN_ENV } from './client/load-config.js'
+export {
+  UNRESTRICTED_STATES,
+  type LicenseState,
+  type LicenseStateCode,
+  type LicenseClientOptions,
+  type Logger,
+  type PublicKeysInput,
+} from './client/types.js'
+export { licensed, type FeatureGate, type LicensedOptions } from './adapters/licensed.js'
+export { featureDenial, type DenialBody } from './adapters/denial-body.js'
+export { expressLicense, type ExpressLicense, type ConnectMiddleware } from './adapters/express.js'
+export {
+  fastifyLicense,
+  requireFeatureHook,
+  type FastifyLicenseOptions,
+  type FastifyLike,
+  type FeaturePreHandler,
+  type ReplyLike,
+} from './adapters/fastify.js'
+export {
+  FeatureNotEntitledError,
+  LicenseNotValidError,
+  LimitExceededError,
+  StorageError,
+  NetworkError,
+  ConfigInvalidError,
+} from './errors.js'

@@ -34,13 +34,14 @@ export const API_KEY_COLUMNS: Column[] = [
   col('name'),
   col('prefix'),
   col('scopes'),
-  col('createdAt', 'CREATED'),
+  col('lastUsedAt', 'LAST USED'),
   col('revokedAt', 'REVOKED'),
 ]
 
 export const SIGNING_KEY_COLUMNS: Column[] = [
   col('kid'),
-  col('status'),
+  col('state'),
+  col('signing'),
   col('createdAt', 'CREATED'),
   col('retiredAt', 'RETIRED'),
 ]
@@ -60,7 +61,8 @@ export const VIOLATION_COLUMNS: Column[] = [
   col('licenseId', 'LICENSE'),
   col('kind'),
   col('severity'),
-  col('createdAt', 'AT'),
+  col('occurrences', 'COUNT'),
+  col('lastSeenAt', 'LAST SEEN'),
 ]
 
 export const AUDIT_COLUMNS: Column[] = [

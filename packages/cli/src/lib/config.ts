@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { stat, readFile } from 'node:fs/promises'
 import { CliError } from '../errors.js'
 import type { CliContext } from '../context.js'
 import { writeFileAtomic } from './atomic-write.js'
@@ -16,10 +16,10 @@ export interface ConfigFile {
 }
 
 /** Reads the config file; a missing file is an empty config. */
-export function readConfig(path: string): ConfigFile {
+export async function readConfig(path: string): Promise<ConfigFile> {
   let text: string
   try {
-    text = readFileSync(path, 'utf8')
+    text = await readFile(path, 'utf8')
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} }
     throw new CliError('CONFIG_INVALID', `Cannot read config file ${path}`, { cause })
@@ -45,14 +45,14 @@ export function readConfig(path: string): ConfigFile {
 /**
  * Writes the config file with mode 0600 (it holds API keys), in a 0700 directory, atomically.
  */
-export function writeConfig(path: string, cfg: ConfigFile): void {
-  writeFileAtomic(path, `${JSON.stringify(cfg, null, 2)}\n`, 0o600, 0o700)
+export async function writeConfig(path: string, cfg: ConfigFile): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(cfg, null, 2)}\n`, 0o600, 0o700)
 }
 
 /** True when group or others can read the file (like ssh, we warn about it). */
-export function isConfigExposed(path: string): boolean {
+export async function isConfigExposed(path: string): Promise<boolean> {
   try {
-    return (statSync(path).mode & 0o077) !== 0
+    return ((await stat(path)).mode & 0o077) !== 0
   } catch {
     return false
   }
@@ -78,11 +78,11 @@ export function profileName(flag: string | undefined, ctx: CliContext, cfg: Conf
  * Resolves the server URL and API key. Order: `--url` flag, then `TOLLGATE_URL` /
  * `TOLLGATE_API_KEY`, then the profile (`--profile`, `TOLLGATE_PROFILE`, current profile).
  */
-export function resolveConnection(
+export async function resolveConnection(
   flags: { profile?: string | undefined; url?: string | undefined },
   ctx: CliContext,
-): Connection {
-  const cfg = readConfig(ctx.configPath)
+): Promise<Connection> {
+  const cfg = await readConfig(ctx.configPath)
   const name = profileName(flags.profile, ctx, cfg)
   const profile = cfg.profiles[name]
   const explicit = flags.profile !== undefined || ctx.env.TOLLGATE_PROFILE !== undefined

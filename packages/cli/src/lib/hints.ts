@@ -19,15 +19,27 @@ export function hintFor(
       return 'Check the id (list them with the matching `list` command); objects of another tenant are not visible'
     case 'RATE_LIMITED':
       return retryAfter ? `Rate limited: retry in ${retryAfter} s` : 'Rate limited: retry later'
-    case 'VALIDATION_ERROR':
-    case 'BAD_REQUEST':
-      return 'Check the flags against `--help`'
+    case 'VALIDATION_FAILED':
+      return 'The server rejected a value; check the flags against `--help`'
+    case 'INVALID_STATE_TRANSITION':
+      return 'Check the current status with `tollgate license show <id>`'
+    case 'CUSTOMER_HAS_LICENSES':
+      return 'Revoke or move its licenses first (`tollgate license list --customer <id>`)'
+    case 'PLAN_IN_USE':
+      return 'Licenses still use this plan (`tollgate license list --plan <id>`)'
+    case 'LAST_SIGNING_KEY':
+      return 'Rotate first (`tollgate keys rotate`), then retire the old key'
+    case 'SIGNING_KEY_IN_USE':
+      return 'Retire the key first (`tollgate keys retire <kid>`); licenses it signed stop verifying once removed'
+    case 'INVALID_CURSOR':
+      return 'Pass the nextCursor of a previous page as --cursor, unchanged'
     default:
       break
   }
   if (status === 401) return 'Check the API key: run `tollgate login` again or set TOLLGATE_API_KEY'
   if (status === 403) return 'This API key lacks the scope for this command'
-  if (status === 429) return retryAfter ? `Rate limited: retry in ${retryAfter} s` : 'Rate limited: retry later'
+  if (status === 429)
+    return retryAfter ? `Rate limited: retry in ${retryAfter} s` : 'Rate limited: retry later'
   if (status >= 500) return 'The server failed; check its logs (the request id is in the audit log)'
   return undefined
 }

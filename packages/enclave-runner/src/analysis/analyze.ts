@@ -1,6 +1,7 @@
 import { disassemble } from './disassemble.js'
 import { interpret } from './lib/interpret.js'
 import { extractSelectors } from './selectors.js'
+import { createAuthOracle } from './lib/auth.js'
 import { detectUnprotectedSelfdestruct } from './detectors/selfdestruct.js'
 import { detectControlledDelegatecall } from './detectors/delegatecall.js'
 import { detectTxOriginAuth } from './detectors/tx-origin.js'
@@ -22,7 +23,12 @@ export interface AnalysisReport {
 }
 
 const DETECTORS: Record<AnalysisType, ReadonlyArray<(ctx: DetectorContext) => Finding[]>> = {
-  vulnerability: [detectUnprotectedSelfdestruct, detectControlledDelegatecall, detectTxOriginAuth, detectUncheckedCall],
+  vulnerability: [
+    detectUnprotectedSelfdestruct,
+    detectControlledDelegatecall,
+    detectTxOriginAuth,
+    detectUncheckedCall,
+  ],
   mev: [detectMev],
   honeypot: [detectHoneypot],
 }
@@ -36,12 +42,23 @@ const DETECTORS: Record<AnalysisType, ReadonlyArray<(ctx: DetectorContext) => Fi
  * const { findings } = analyzeBytecode('0x6080...', 'vulnerability', DEFAULT_RULES)
  * ```
  */
-export function analyzeBytecode(bytecode: string | Uint8Array, type: AnalysisType, rules: AnalysisRules): AnalysisReport {
+export function analyzeBytecode(
+  bytecode: string | Uint8Array,
+  type: AnalysisType,
+  rules: AnalysisRules,
+): AnalysisReport {
   const disassembly = disassemble(bytecode)
   const trace = interpret(disassembly.instructions, rules.limits)
   const selectors = extractSelectors(disassembly.instructions)
-  const ctx: DetectorContext = { disassembly, trace, rules, selectors }
+  const auth = createAuthOracle(trace.sstores)
+  const ctx: DetectorContext = { disassembly, trace, rules, selectors, auth }
   const findings = DETECTORS[type].flatMap((detect) => detect(ctx))
-  findings.sort((a, b) => (a.detector < b.detector ? -1 : a.detector > b.detector ? 1 : (a.evidence[0]?.pc ?? 0) - (b.evidence[0]?.pc ?? 0)))
+  findings.sort((a, b) =>
+    a.detector < b.detector
+      ? -1
+      : a.detector > b.detector
+        ? 1
+        : (a.evidence[0]?.pc ?? 0) - (b.evidence[0]?.pc ?? 0),
+  )
   return { findings, selectors, complete: trace.complete }
 }

@@ -30,7 +30,10 @@ export function parseBytecode(input: string | Uint8Array): Uint8Array {
   if (input instanceof Uint8Array) return input
   const hex = input.trim().replace(/^0x/i, '').replace(/\s+/g, '')
   if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
-    throw new EnclaveError('INVALID_BYTECODE', 'bytecode must be a non-empty, even-length hex string')
+    throw new EnclaveError(
+      'INVALID_BYTECODE',
+      'bytecode must be a non-empty, even-length hex string',
+    )
   }
   return Uint8Array.from(Buffer.from(hex, 'hex'))
 }

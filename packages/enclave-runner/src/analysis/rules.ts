@@ -19,7 +19,8 @@ export const DEFAULT_RULES: AnalysisRules = {
       '0x7ff36ab5': 'swapExactETHForTokens(uint256,address[],address,uint256)',
       '0x18cbafe5': 'swapExactTokensForETH(uint256,uint256,address[],address,uint256)',
       '0x022c0d9f': 'swap(uint256,uint256,address,bytes)',
-      '0x414bf389': 'exactInputSingle((address,address,uint24,address,uint256,uint256,uint256,uint160))',
+      '0x414bf389':
+        'exactInputSingle((address,address,uint24,address,uint256,uint256,uint256,uint160))',
       '0x04e45aaf': 'exactInputSingle((address,address,uint24,address,uint256,uint256,uint160))',
       '0xc04b8d59': 'exactInput((bytes,address,uint256,uint256,uint256))',
       '0x128acb08': 'swap(address,bool,int256,uint160,bytes)',

@@ -16,7 +16,10 @@ export function extractSelectors(instructions: readonly Instruction[]): string[]
     if (ins?.opcode !== 'PUSH4' || ins.push === undefined) continue
     for (let j = i + 1; j <= i + 2; j++) {
       if (instructions[j]?.opcode !== 'EQ') continue
-      if (instructions[j + 1]?.opcode.startsWith('PUSH') && instructions[j + 2]?.opcode === 'JUMPI') {
+      if (
+        instructions[j + 1]?.opcode.startsWith('PUSH') &&
+        instructions[j + 2]?.opcode === 'JUMPI'
+      ) {
         out.add(`0x${ins.push.toString(16).padStart(8, '0')}`)
       }
     }

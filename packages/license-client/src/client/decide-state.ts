@@ -107,11 +107,7 @@ export function decideState(input: StateInput): LicenseState {
     const last = lease === null ? 'never' : `last ${iso(lease.serverTime)}`
     return make('grace_offline', `No server contact (${last})`, days(offlineEnd - nowS))
   }
-  return make(
-    'valid',
-    'License valid',
-    claims.exp === undefined ? null : days(claims.exp - nowS),
-  )
+  return make('valid', 'License valid', claims.exp === undefined ? null : days(claims.exp - nowS))
 }
 
 /** A lease counts as "recently online" for two heartbeat intervals (at least 10 minutes). */
@@ -129,9 +125,7 @@ function usableList(input: StateInput): RevocationListClaims | null {
   const { revocations: list, claims } = input
   if (list === null || claims === null) return null
   // A list from another issuer (tenant) says nothing about this license.
-  return list.iss !== undefined && claims.iss !== undefined && list.iss !== claims.iss
-    ? null
-    : list
+  return list.iss !== undefined && claims.iss !== undefined && list.iss !== claims.iss ? null : list
 }
 
 /** Suspension can be lifted, so the newest signed statement (lease or list) wins. */
@@ -154,7 +148,9 @@ function build(
 ): LicenseState {
   const restricted = !UNRESTRICTED_STATES.has(code)
   const free = input.freeFeatures ?? []
-  const features = restricted ? [...new Set(free)] : [...new Set([...(input.claims?.entitlements ?? []), ...free])]
+  const features = restricted
+    ? [...new Set(free)]
+    : [...new Set([...(input.claims?.entitlements ?? []), ...free])]
   return Object.freeze({
     code,
     reason,

@@ -67,10 +67,13 @@ export class Transport {
     if (status < 200 || status >= 300) {
       const err = json as { code?: unknown; error?: unknown } | undefined
       const serverCode = typeof err?.code === 'string' ? err.code.slice(0, 64) : undefined
-      throw new NetworkError(`${method} ${path} answered ${status}${serverCode ? ` ${serverCode}` : ''}`, {
-        status,
-        ...(serverCode ? { serverCode } : {}),
-      })
+      throw new NetworkError(
+        `${method} ${path} answered ${status}${serverCode ? ` ${serverCode}` : ''}`,
+        {
+          status,
+          ...(serverCode ? { serverCode } : {}),
+        },
+      )
     }
     if (json === undefined) {
       throw new NetworkError(`${method} ${path} answered ${status} with a body that is not JSON`, {
@@ -106,7 +109,11 @@ function parseJson(text: string): unknown {
 function describe(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code
-    return code ? `${err.name} ${code}` : err.name === 'Error' ? err.message.slice(0, 120) : err.name
+    return code
+      ? `${err.name} ${code}`
+      : err.name === 'Error'
+        ? err.message.slice(0, 120)
+        : err.name
   }
   return 'unknown error'
 }

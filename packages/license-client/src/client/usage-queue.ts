@@ -22,6 +22,10 @@ export interface UsageData {
 
 /** Oldest batches are dropped beyond this (logged): a bound on disk use over a long outage. */
 export const MAX_PENDING_BATCHES = 1000
+/** Counters per batch, as the server's API accepts them. */
+export const MAX_COUNTERS_PER_BATCH = 1000
+/** Metric names the server accepts (checked on record, so one bad name cannot block a batch). */
+export const METRIC_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/
 
 const isCounter = (c: unknown): c is UsageCounter => {
   const x = c as UsageCounter
@@ -79,9 +83,13 @@ export class UsageQueue {
 
   /** Seals open counters into a new batch; returns the batches awaiting acknowledgement. */
   seal(): { batches: readonly UsageBatch[]; dropped: number } {
-    if (this.#open.size > 0) {
-      this.#pending.push({ batchId: randomUUID(), counters: [...this.#open.values()] })
-      this.#open.clear()
+    const open = [...this.#open.values()]
+    this.#open.clear()
+    for (let i = 0; i < open.length; i += MAX_COUNTERS_PER_BATCH) {
+      this.#pending.push({
+        batchId: randomUUID(),
+        counters: open.slice(i, i + MAX_COUNTERS_PER_BATCH),
+      })
     }
     const dropped = Math.max(0, this.#pending.length - MAX_PENDING_BATCHES)
     if (dropped > 0) this.#pending.splice(0, dropped)

@@ -1,4 +1,5 @@
 import { Value } from 'typebox/value'
+import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
 
 /** The server configuration, resolved from the environment. */
@@ -24,6 +25,8 @@ export interface Config {
   dbPoolSize: number
   dbTimeoutMs: number
   tokenPrefix: string
+  /** Stripe billing and license delivery (issue 7). */
+  billing: BillingConfig
 }
 
 /**
@@ -110,6 +113,7 @@ export function loadConfig(
     dbPoolSize: e.DB_POOL_SIZE,
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     tokenPrefix: e.TOKEN_PREFIX,
+    billing: readBillingConfig(e),
     ...overrides,
   }
 }

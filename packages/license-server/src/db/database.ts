@@ -6,6 +6,11 @@ import type { LicenseTables } from '../licenses/license.table.js'
 import type { PlanTables } from '../plans/plan.table.js'
 import type { SigningKeyTables } from '../signing-keys/signing-key.table.js'
 import type { TenantTables } from '../tenants/tenant.table.js'
+import type { BillingTables } from '../billing/billing.table.js'
+import type { OutboxTables } from '../outbox/outbox.table.js'
+import type { DeploymentTables } from '../deployments/deployment.table.js'
+import type { UsageTables } from '../usage/usage.table.js'
+import type { ViolationTables } from '../violations/violation.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -27,7 +32,13 @@ export interface CoreTables
  * const db: Kysely<Database> = createDatabase(config)
  * ```
  */
-export interface Database extends CoreTables {}
+export interface Database
+  extends CoreTables,
+    BillingTables,
+    OutboxTables,
+    DeploymentTables,
+    UsageTables,
+    ViolationTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

@@ -7,6 +7,8 @@ function migrator(db: Kysely<unknown>, migrations: Record<string, Migration>): M
   return new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
+    // Features land in parallel: a later-merged migration may sort before an applied one.
+    allowUnorderedMigrations: true,
   })
 }
 

@@ -49,6 +49,50 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable; retry later' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is unavailable; retry later' },
+  // fleet (issue 4)
+  INVALID_LICENSE_KEY: {
+    status: 401,
+    message: 'The license key is not valid (format, checksum, signature or signing key)',
+  },
+  DEPLOYMENT_MISMATCH: {
+    status: 403,
+    message: 'The license is node-locked to another deployment',
+  },
+  TOO_MANY_DEPLOYMENTS: {
+    status: 409,
+    message: 'Every deployment seat of the license is in use; deactivate one first',
+  },
+  // billing (issue 7)
+  BILLING_NOT_CONFIGURED: {
+    status: 503,
+    message: 'Billing is not configured (STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET)',
+  },
+  WEBHOOK_SIGNATURE_INVALID: {
+    status: 400,
+    message: 'The Stripe-Signature header does not match the payload',
+  },
+  WEBHOOK_TIMESTAMP_OUT_OF_TOLERANCE: {
+    status: 400,
+    message: 'The Stripe-Signature timestamp is outside the tolerance window',
+  },
+  BILLING_EVENT_INVALID: { status: 400, message: 'The Stripe event lacks a field billing needs' },
+  BILLING_EVENT_IN_PROGRESS: {
+    status: 409,
+    message: 'Another delivery of this event is being processed; retry later',
+  },
+  BILLING_EVENT_NOT_RETRYABLE: { status: 409, message: 'Only a failed billing event can be retried' },
+  BILLING_PLAN_NOT_FOUND: { status: 409, message: 'No plan maps to the Stripe price' },
+  PLAN_NOT_PURCHASABLE: { status: 409, message: 'The plan has no Stripe price to sell' },
+  NO_STRIPE_CUSTOMER: { status: 409, message: 'The license is not billed through Stripe' },
+  OUTBOX_MESSAGE_NOT_RETRYABLE: {
+    status: 409,
+    message: 'Only a message that gave up (failed) can be retried',
+  },
+  BILLING_EVENT_FAILED: {
+    status: 500,
+    message: 'The event was stored but its handler failed; it stays retryable',
+  },
+  STRIPE_UNAVAILABLE: { status: 502, message: 'Stripe could not be reached or refused the request' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

@@ -1,5 +1,5 @@
 import type { PublicJwk } from '@tollgate/license-client'
-import type { ColumnType, Selectable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 
 /** `active` keys may sign (the newest does); `retired` keys only verify. Removed = deleted. */
 export type SigningKeyState = 'active' | 'retired'
@@ -7,6 +7,8 @@ export type SigningKeyState = 'active' | 'retired'
 /** An Ed25519 signing key; the private half is AES-256-GCM encrypted under the master key. */
 export interface SigningKeyTable {
   kid: string
+  /** Insertion order (identity): the newest active key signs. */
+  seq: Generated<number>
   tenant_id: string
   public_jwk: ColumnType<PublicJwk, string, string>
   /** base64(iv | tag | ciphertext) of the PKCS#8 PEM. */

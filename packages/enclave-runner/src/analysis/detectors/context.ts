@@ -1,5 +1,6 @@
 import type { Disassembly } from '../disassemble.js'
 import type { Trace } from '../lib/interpret.js'
+import type { AuthOracle } from '../lib/auth.js'
 import type { AnalysisRules } from '../types.js'
 
 /** What every detector gets: the disassembly, the interpreter's trace, the sealed rules. */
@@ -8,4 +9,5 @@ export interface DetectorContext {
   readonly trace: Trace
   readonly rules: AnalysisRules
   readonly selectors: readonly string[]
+  readonly auth: AuthOracle
 }

@@ -1,6 +1,5 @@
 import { T, keyOf } from '../lib/expr.js'
 import type { Expr } from '../lib/expr.js'
-import { authGuard } from '../lib/auth.js'
 import type { Evidence, Finding } from '../types.js'
 import type { DetectorContext } from './context.js'
 
@@ -25,7 +24,8 @@ function valueBalanceCompare(e: Expr): boolean {
 // Constant storage slots read by a condition (packed variables share a slot).
 function slotsRead(e: Expr, out: Set<string>): Set<string> {
   if (e.k === 'op') {
-    if (e.op === 'SLOAD' && e.args[0] && (e.args[0].tags & (T.CALLER | T.ORIGIN)) === 0) out.add(keyOf(e.args[0]))
+    if (e.op === 'SLOAD' && e.args[0] && (e.args[0].tags & (T.CALLER | T.ORIGIN)) === 0)
+      out.add(keyOf(e.args[0]))
     for (const a of e.args) slotsRead(a, out)
   }
   return out
@@ -45,27 +45,52 @@ export function detectHoneypot(ctx: DetectorContext): Finding[] {
   const compares: Evidence[] = []
   for (const ev of ctx.trace.jumpis) {
     if (!compares.some((c) => c.pc === ev.pc) && valueBalanceCompare(ev.cond)) {
-      compares.push({ pc: ev.pc, opcode: 'JUMPI', reason: 'branch compares msg.value with the contract balance' })
+      compares.push({
+        pc: ev.pc,
+        opcode: 'JUMPI',
+        reason: 'branch compares msg.value with the contract balance',
+      })
     }
   }
   if (compares.length > 0) {
-    out.push({ detector: 'honeypot-pattern', title: 'Payout condition compares msg.value with the balance', severity: 'high', confidence: 'high', evidence: compares })
+    out.push({
+      detector: 'honeypot-pattern',
+      title: 'Payout condition compares msg.value with the balance',
+      severity: 'high',
+      confidence: 'high',
+      evidence: compares,
+    })
   }
   const ownerOnly = (slot: string): boolean =>
-    ctx.trace.sstores.every((s) => keyOf(s.slot) !== slot || authGuard(s.guards) !== undefined)
+    ctx.trace.sstores.every((s) => keyOf(s.slot) !== slot || ctx.auth.authGuard(s.guards) !== undefined)
   const gated: Evidence[] = []
   for (const call of ctx.trace.calls) {
-    if (call.opcode !== 'CALL' || (call.value.tags & BALANCE) === 0 || (call.target.tags & T.CALLER) === 0) continue
-    if (authGuard(call.guards) || gated.some((g) => g.pc === call.pc)) continue
+    if (
+      call.opcode !== 'CALL' ||
+      (call.value.tags & BALANCE) === 0 ||
+      (call.target.tags & T.CALLER) === 0
+    )
+      continue
+    if (ctx.auth.authGuard(call.guards) || gated.some((g) => g.pc === call.pc)) continue
     const slots = new Set<string>()
     for (const g of call.guards) slotsRead(g.cond, slots)
     const locked = [...slots].find(ownerOnly)
     if (locked !== undefined) {
-      gated.push({ pc: call.pc, opcode: 'CALL', reason: `pays the balance to msg.sender only when storage slot ${locked} allows it; only the owner writes that slot` })
+      gated.push({
+        pc: call.pc,
+        opcode: 'CALL',
+        reason: `pays the balance to msg.sender only when storage slot ${locked} allows it; only the owner writes that slot`,
+      })
     }
   }
   if (gated.length > 0) {
-    out.push({ detector: 'honeypot-pattern', title: 'Open withdrawal gated by owner-controlled storage', severity: 'high', confidence: 'medium', evidence: gated })
+    out.push({
+      detector: 'honeypot-pattern',
+      title: 'Open withdrawal gated by owner-controlled storage',
+      severity: 'high',
+      confidence: 'medium',
+      evidence: gated,
+    })
   }
   return out
 }

@@ -7,7 +7,8 @@ const LOW_224 = (1n << 224n) - 1n
 // A selector appears as PUSH4 (dispatcher, or shifted into place) or as a left-aligned PUSH32.
 function selectorOf(push: bigint, size: number): string | undefined {
   if (size === 4) return `0x${push.toString(16).padStart(8, '0')}`
-  if (size === 32 && push !== 0n && (push & LOW_224) === 0n) return `0x${(push >> 224n).toString(16).padStart(8, '0')}`
+  if (size === 32 && push !== 0n && (push & LOW_224) === 0n)
+    return `0x${(push >> 224n).toString(16).padStart(8, '0')}`
   return undefined
 }
 
@@ -30,14 +31,25 @@ export function detectMev(ctx: DetectorContext): Finding[] {
     if (!sel) continue
     const swap = swapSelectors[sel]
     const loan = flashLoanSelectors[sel]
-    if (swap && !swaps.has(sel)) swaps.set(sel, { pc: ins.pc, opcode: ins.opcode, reason: `DEX swap selector ${sel} ${swap}` })
-    if (loan && !flash.has(sel)) flash.set(sel, { pc: ins.pc, opcode: ins.opcode, reason: `flash-loan selector ${sel} ${loan}` })
+    if (swap && !swaps.has(sel))
+      swaps.set(sel, { pc: ins.pc, opcode: ins.opcode, reason: `DEX swap selector ${sel} ${swap}` })
+    if (loan && !flash.has(sel))
+      flash.set(sel, {
+        pc: ins.pc,
+        opcode: ins.opcode,
+        reason: `flash-loan selector ${sel} ${loan}`,
+      })
   }
   const bribes: Evidence[] = []
   for (const ev of ctx.trace.calls) {
     if (ev.opcode !== 'CALL' || (ev.target.tags & T.COINBASE) === 0) continue
     if (ev.value.k === 'const' && ev.value.v === 0n) continue
-    if (!bribes.some((b) => b.pc === ev.pc)) bribes.push({ pc: ev.pc, opcode: 'CALL', reason: 'sends ETH to block.coinbase (builder payment)' })
+    if (!bribes.some((b) => b.pc === ev.pc))
+      bribes.push({
+        pc: ev.pc,
+        opcode: 'CALL',
+        reason: 'sends ETH to block.coinbase (builder payment)',
+      })
   }
   const out: Finding[] = []
   if (bribes.length > 0) {

@@ -1,5 +1,4 @@
 import { T } from '../lib/expr.js'
-import { authGuard } from '../lib/auth.js'
 import type { Finding } from '../types.js'
 import type { DetectorContext } from './context.js'
 
@@ -14,7 +13,7 @@ import type { DetectorContext } from './context.js'
 export function detectUnprotectedSelfdestruct(ctx: DetectorContext): Finding[] {
   const flagged = new Map<number, Finding>()
   for (const ev of ctx.trace.selfdestructs) {
-    if (flagged.has(ev.pc) || authGuard(ev.guards)) continue
+    if (flagged.has(ev.pc) || ctx.auth.authGuard(ev.guards)) continue
     const toCaller = (ev.beneficiary.tags & (T.CALLER | T.CALLDATA)) !== 0
     flagged.set(ev.pc, {
       detector: 'unprotected-selfdestruct',

@@ -25,7 +25,11 @@ export function detectTxOriginAuth(ctx: DetectorContext): Finding[] {
       confidence: 'high',
       evidence: [
         { pc: originPc, opcode: 'ORIGIN', reason: 'tx.origin read' },
-        { pc: ev.pc, opcode: 'JUMPI', reason: 'branch decides access by tx.origin; a contract the owner calls can act as them' },
+        {
+          pc: ev.pc,
+          opcode: 'JUMPI',
+          reason: 'branch decides access by tx.origin; a contract the owner calls can act as them',
+        },
       ],
     })
   }

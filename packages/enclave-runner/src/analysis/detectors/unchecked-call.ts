@@ -22,7 +22,13 @@ export function detectUncheckedCall(ctx: DetectorContext): Finding[] {
       title: 'Return value of an external call is ignored',
       severity: 'medium',
       confidence: ctx.trace.complete ? 'high' : 'low',
-      evidence: [{ pc: ev.pc, opcode: ev.opcode, reason: 'success flag is discarded; a failed call goes unnoticed' }],
+      evidence: [
+        {
+          pc: ev.pc,
+          opcode: ev.opcode,
+          reason: 'success flag is discarded; a failed call goes unnoticed',
+        },
+      ],
     })
   }
   return out

@@ -27,7 +27,13 @@ const ENV_TAGS: Readonly<Record<string, number>> = {
 }
 
 export type Expr =
-  | { readonly k: 'const'; readonly v: bigint; readonly tags: 0; readonly depth: 0; readonly rets: readonly number[] }
+  | {
+      readonly k: 'const'
+      readonly v: bigint
+      readonly tags: 0
+      readonly depth: 0
+      readonly rets: readonly number[]
+    }
   | {
       readonly k: 'op'
       readonly op: string
@@ -46,7 +52,15 @@ export function constant(v: bigint): Expr {
   return { k: 'const', v: v & U256, tags: 0, depth: 0, rets: NO_RETS }
 }
 
-export const UNKNOWN: Expr = { k: 'op', op: 'UNKNOWN', args: [], pc: -1, tags: T.UNKNOWN, depth: 0, rets: NO_RETS }
+export const UNKNOWN: Expr = {
+  k: 'op',
+  op: 'UNKNOWN',
+  args: [],
+  pc: -1,
+  tags: T.UNKNOWN,
+  depth: 0,
+  rets: NO_RETS,
+}
 
 function mergeRets(args: readonly Expr[]): readonly number[] {
   let out: number[] | undefined

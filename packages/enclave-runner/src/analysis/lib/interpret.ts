@@ -62,6 +62,7 @@ interface State {
 
 const CALL_OPS = new Set(['CALL', 'CALLCODE', 'DELEGATECALL', 'STATICCALL'])
 const ENDS = new Set(['STOP', 'RETURN', 'REVERT', 'INVALID'])
+const MAX_PENDING = 2048
 
 /**
  * Path-sensitive abstract interpretation over the disassembly: a symbolic stack, constant
@@ -134,10 +135,20 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         const canFall = !(cond.k === 'const' && cond.v !== 0n)
         const canJump = !(cond.k === 'const' && cond.v === 0n)
         const guard = (taken: boolean): Guard[] =>
-          cond.k === 'const' || s.guards.length >= 64 ? s.guards : [...s.guards, { pc: ins.pc, cond, taken }]
+          cond.k === 'const' || s.guards.length >= 64
+            ? s.guards
+            : [...s.guards, { pc: ins.pc, cond, taken }]
         if (canJump) {
-          const branch: State = { idx: s.idx, stack: [...s.stack], mem: new Map(s.mem), guards: guard(true), guardTags: s.guardTags | cond.tags }
-          if (enter(branch, dest)) work.push(branch)
+          const branch: State = {
+            idx: s.idx,
+            stack: [...s.stack],
+            mem: new Map(s.mem),
+            guards: guard(true),
+            guardTags: s.guardTags | cond.tags,
+          }
+          // Bounded pending paths keep memory flat on branch-heavy input.
+          if (work.length >= MAX_PENDING) trace.complete = false
+          else if (enter(branch, dest)) work.push(branch)
         }
         if (!canFall) break
         s.guards = guard(false)
@@ -154,7 +165,11 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         if (off.k === 'const') s.mem.set(off.v, val)
       } else if (name === 'MLOAD') {
         const off = pop()
-        push(off.k === 'const' ? (s.mem.get(off.v) ?? op('MLOAD', [off], ins.pc)) : op('MLOAD', [off], ins.pc))
+        push(
+          off.k === 'const'
+            ? (s.mem.get(off.v) ?? op('MLOAD', [off], ins.pc))
+            : op('MLOAD', [off], ins.pc),
+        )
       } else if (name === 'SHA3') {
         const off = pop()
         const len = pop()
@@ -177,7 +192,13 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         const value = hasValue ? pop() : constant(0n)
         for (let i = 0; i < 4; i++) pop()
         trace.reachedCalls.add(ins.pc)
-        trace.calls.push({ pc: ins.pc, opcode: name as CallEvent['opcode'], target, value, guards: s.guards })
+        trace.calls.push({
+          pc: ins.pc,
+          opcode: name as CallEvent['opcode'],
+          target,
+          value,
+          guards: s.guards,
+        })
         push(op('CALLRET', [], ins.pc))
       } else {
         const info = OPCODES.get(ins.byte)

@@ -132,6 +132,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('signing_keys')
     .addColumn('kid', 'text', (c) => c.primaryKey())
+    // Creation order independent of clocks: the newest active key is the signer.
+    .addColumn('seq', 'integer', (c) => c.notNull().generatedByDefaultAsIdentity())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('public_jwk', 'jsonb', (c) => c.notNull())
     .addColumn('private_key_enc', 'text', (c) => c.notNull())

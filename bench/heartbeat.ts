@@ -1,0 +1,264 @@
+// bench/heartbeat: sustained heartbeats from N simulated deployments against Postgres.
+// Run: npx pnpm@10 bench:heartbeat   (env: BENCH_PG_URL, BENCH_DEPLOYMENTS, BENCH_SECONDS,
+// BENCH_CONNECTIONS). The license server runs in a child process (its own core); autocannon
+// drives it from this process. A bare Fastify route in the same child, measured in the same
+// run, is the baseline. Afterwards the server closes gracefully and every deployment's
+// last-seen time in the database is checked against the last heartbeat it got a 200 for.
+import { fork, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { KeySet, verifyLease, type Jwks } from '@tollgate/license-client'
+import { buildApp } from '@tollgate/license-server'
+
+const BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 5000)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64)
+const PER_LICENSE = 250
+
+type ToServer = { type: 'stats' } | { type: 'close' }
+type FromServer =
+  | { type: 'ready'; port: number; barePort: number; ownerKey: string }
+  | { type: 'stats'; coalescer: Record<string, number>; loaderQueries: number }
+  | { type: 'closed' }
+
+// ---------------------------------------------------------------- server (child process) ----
+async function serverMain(): Promise<void> {
+  const Fastify = (await import('fastify')).default
+  const app = await buildApp({
+    env: {},
+    config: {
+      databaseUrl: process.env.BENCH_DB_URL!,
+      masterKey: randomBytes(32).toString('hex'),
+      logLevel: 'warn',
+      dbPoolSize: 10,
+      // Rate limiting stays on (its hooks run on every request) but cannot trip.
+      rateLimit: { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } },
+    },
+    logger: false,
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const bare = Fastify({ logger: false })
+  bare.post('/bare', async () => ({ status: 'active', lease: 'x'.repeat(300) }))
+  await bare.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  const barePort = (bare.server.address() as { port: number }).port
+  const send = (m: FromServer) => process.send!(m)
+  process.on('message', (m: ToServer) => {
+    if (m.type === 'stats') {
+      send({
+        type: 'stats',
+        coalescer: { ...app.fleet.coalescer.stats, pending: app.fleet.coalescer.size },
+        loaderQueries: app.fleet.loader.queries,
+      })
+    } else {
+      void (async () => {
+        await bare.close()
+        await app.close() // flushes pending heartbeats (onClose)
+        send({ type: 'closed' })
+        process.exit(0)
+      })()
+    }
+  })
+  send({ type: 'ready', port, barePort, ownerKey: app.tollgate.bootstrap.ownerKey! })
+}
+
+// ---------------------------------------------------------------- driver (this process) -----
+function next(child: ChildProcess, type: FromServer['type']): Promise<FromServer> {
+  return new Promise((resolve) => {
+    const on = (m: FromServer) => {
+      if (m.type !== type) return
+      child.off('message', on)
+      resolve(m)
+    }
+    child.on('message', on)
+  })
+}
+
+async function api<T>(base: string, path: string, body: unknown, key?: string): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${text}`)
+  return JSON.parse(text) as T
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let i = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < items.length) await fn(items[i++]!)
+    }),
+  )
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)))
+  })
+}
+
+async function driverMain(): Promise<void> {
+  const dbName = `tg_bench_${randomBytes(5).toString('hex')}`
+  const adminUrl = new URL(BASE_URL)
+  const dbUrl = new URL(BASE_URL)
+  dbUrl.pathname = `/${dbName}`
+  const adminClient = new pg.Client({ connectionString: adminUrl.toString() })
+  await adminClient.connect()
+  await adminClient.query(`create database "${dbName}"`)
+  await adminClient.end()
+  console.log(`bench/heartbeat: fresh database ${dbName}; ${DEPLOYMENTS} deployments, ${CONNECTIONS} connections, ${SECONDS} s`)
+
+  const child = fork(process.argv[1]!, [], {
+    execArgv: process.execArgv,
+    env: { ...process.env, BENCH_ROLE: 'server', BENCH_DB_URL: dbUrl.toString() },
+  })
+  try {
+    const ready = (await next(child, 'ready')) as Extract<FromServer, { type: 'ready' }>
+    const base = `http://127.0.0.1:${ready.port}`
+    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks
+    const keys = KeySet.from(jwks)
+
+    // Seed: licenses of PER_LICENSE seats each, every deployment activated once.
+    const owner = ready.ownerKey
+    const customer = await api<{ id: string }>(base, '/v1/admin/customers', { name: 'Bench Corp' }, owner)
+    const plan = await api<{ id: string }>(
+      base,
+      '/v1/admin/plans',
+      {
+        name: 'Fleet',
+        product: 'bench',
+        tier: 'enterprise',
+        entitlements: [],
+        limits: {},
+        policy: { expiryGraceDays: 7, offlineGraceDays: 30, heartbeatIntervalS: 3600, maxDeployments: PER_LICENSE },
+        durationDays: 365,
+      },
+      owner,
+    )
+    const tokens: string[] = []
+    for (let i = 0; i < Math.ceil(DEPLOYMENTS / PER_LICENSE); i++) {
+      const r = await api<{ token: string }>(base, '/v1/admin/licenses', { customerId: customer.id, planId: plan.id }, owner)
+      tokens.push(r.token)
+    }
+    const deps = Array.from({ length: DEPLOYMENTS }, (_, i) => ({
+      id: `bench-${i.toString().padStart(6, '0')}`,
+      key: tokens[Math.floor(i / PER_LICENSE)]!,
+    }))
+    const t0 = Date.now()
+    await pool(deps, 32, async (d) => {
+      await api(base, '/v1/deployments/activate', { key: d.key, deploymentId: d.id, appVersion: '1.0.0' })
+    })
+    console.log(`seeded ${tokens.length} licenses, activated ${DEPLOYMENTS} deployments in ${Date.now() - t0} ms`)
+
+    const bodies = deps.map((d) => JSON.stringify({ key: d.key, deploymentId: d.id, appVersion: '1.0.1' }))
+    const lastAck = new Float64Array(DEPLOYMENTS)
+    let cursor = 0
+    let checked = 0
+    let badLeases = 0
+    const heartbeatRequest = (ctx: Record<string, number>, req: autocannon.Request) => {
+      const i = cursor++ % DEPLOYMENTS
+      ctx.dep = i
+      ctx.sent = Date.now()
+      return { ...req, body: bodies[i] }
+    }
+    const onResponse = (status: number, body: string, ctx: Record<string, number>) => {
+      if (status !== 200) return
+      const i = ctx.dep!
+      if (ctx.sent! > lastAck[i]!) lastAck[i] = ctx.sent!
+      // Verify a sample of the leases in the client codec (the full check would load this core).
+      if (i % 97 === 0) {
+        checked++
+        try {
+          const lease = verifyLease((JSON.parse(body) as { lease: string }).lease, keys)
+          if (lease.deployment !== deps[i]!.id || lease.status !== 'active') badLeases++
+        } catch {
+          badLeases++
+        }
+      }
+    }
+    const heartbeatOpts = (duration: number): autocannon.Options => ({
+      url: base,
+      connections: CONNECTIONS,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          path: '/v1/deployments/heartbeat',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: heartbeatRequest as unknown as autocannon.Request['setupRequest'],
+          onResponse: onResponse as unknown as autocannon.Request['onResponse'],
+        },
+      ],
+    })
+
+    // Baseline: a bare Fastify route answering a lease-sized JSON, same connections.
+    const bare = await run({
+      url: `http://127.0.0.1:${ready.barePort}/bare`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bodies[0],
+      connections: CONNECTIONS,
+      duration: Math.max(5, Math.round(SECONDS / 3)),
+    })
+    await run(heartbeatOpts(3)) // warm-up (JIT, caches, pool)
+    const child0 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<FromServer, { type: 'stats' }>
+    const hb = await run(heartbeatOpts(SECONDS))
+    const child1 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<FromServer, { type: 'stats' }>
+
+    child.send({ type: 'close' })
+    await next(child, 'closed')
+
+    // Every deployment's last-seen must be at least the send time of its last acknowledged heartbeat.
+    const check = new pg.Client({ connectionString: dbUrl.toString() })
+    await check.connect()
+    const { rows } = await check.query<{ install_id: string; seen: string }>(
+      `select install_id, (extract(epoch from last_seen_at) * 1000)::float8 as seen from deployments`,
+    )
+    await check.end()
+    const seen = new Map(rows.map((r) => [r.install_id, Number(r.seen)]))
+    let missing = 0
+    let stale = 0
+    let neverAcked = 0
+    deps.forEach((d, i) => {
+      const s = seen.get(d.id)
+      if (s === undefined || Number.isNaN(s)) missing++
+      else if (lastAck[i] === 0) neverAcked++
+      else if (s < lastAck[i]!) stale++
+    })
+
+    const hbCount = child1.coalescer.recorded! - child0.coalescer.recorded!
+    const statements = child1.coalescer.statements! - child0.coalescer.statements!
+    const reads = child1.loaderQueries - child0.loaderQueries
+    const rps = hb.requests.average
+    const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 })
+    console.log('')
+    console.log('| run | req/s (avg) | p50 ms | p99 ms | non-2xx | errors |')
+    console.log('|---|---|---|---|---|---|')
+    console.log(`| bare Fastify POST (baseline) | ${fmt(bare.requests.average)} | ${bare.latency.p50} | ${bare.latency.p99} | ${bare.non2xx} | ${bare.errors} |`)
+    console.log(`| POST /v1/deployments/heartbeat | ${fmt(rps)} | ${hb.latency.p50} | ${hb.latency.p99} | ${hb.non2xx} | ${hb.errors} |`)
+    console.log('')
+    console.log(`heartbeats/s: ${fmt(rps)} (${fmt((rps / bare.requests.average) * 100)}% of bare Fastify); p99 ${hb.latency.p99} ms; target >= 5,000/s: ${rps >= 5000 ? 'met' : 'NOT met'}`)
+    console.log(`heartbeats recorded by the server: ${fmt(hbCount)}; UPDATE statements: ${statements} (${fmt(hbCount / Math.max(1, statements))} heartbeats per statement); status reads: ${reads} (${fmt(hbCount / Math.max(1, reads))} heartbeats per query)`)
+    console.log(`leases verified in the client codec (sample): ${checked}, bad: ${badLeases}`)
+    console.log(`deployments: ${DEPLOYMENTS}; last-seen missing: ${missing}; stale (older than the last acknowledged heartbeat): ${stale}; never heartbeated during the run: ${neverAcked}`)
+    if (missing + stale + badLeases > 0 || hb.non2xx > 0) process.exitCode = 1
+  } finally {
+    if (child.exitCode === null) {
+      child.kill()
+      await once(child, 'exit').catch(() => undefined)
+    }
+    const drop = new pg.Client({ connectionString: adminUrl.toString() })
+    await drop.connect()
+    await drop.query(`drop database if exists "${dbName}" with (force)`)
+    await drop.end()
+  }
+}
+
+if (process.env.BENCH_ROLE === 'server') await serverMain()
+else await driverMain()

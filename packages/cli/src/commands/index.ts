@@ -1,0 +1,96 @@
+import { apikeyCreateCommand } from './apikey/create.js'
+import { apikeyListCommand } from './apikey/list.js'
+import { apikeyRevokeCommand } from './apikey/revoke.js'
+import { auditCommand } from './audit.js'
+import { customerCreateCommand } from './customer/create.js'
+import { customerDeleteCommand } from './customer/delete.js'
+import { customerListCommand } from './customer/list.js'
+import { customerShowCommand } from './customer/show.js'
+import { customerUpdateCommand } from './customer/update.js'
+import { deploymentDeactivateCommand } from './deployment/deactivate.js'
+import { deploymentListCommand } from './deployment/list.js'
+import { keysGenerateCommand } from './keys/generate.js'
+import { keysListCommand } from './keys/list.js'
+import { keysRemoveCommand } from './keys/remove.js'
+import { keysRetireCommand } from './keys/retire.js'
+import { keysRotateCommand } from './keys/rotate.js'
+import { licenseIssueCommand } from './license/issue.js'
+import { licenseListCommand } from './license/list.js'
+import { licenseReinstateCommand } from './license/reinstate.js'
+import { licenseReissueCommand } from './license/reissue.js'
+import { licenseRenewCommand } from './license/renew.js'
+import { licenseRevokeCommand } from './license/revoke.js'
+import { licenseShowCommand } from './license/show.js'
+import { licenseSuspendCommand } from './license/suspend.js'
+import { licenseVerifyCommand } from './license/verify.js'
+import { loginCommand } from './login.js'
+import { logoutCommand } from './logout.js'
+import { planCreateCommand } from './plan/create.js'
+import { planDeleteCommand } from './plan/delete.js'
+import { planListCommand } from './plan/list.js'
+import { planShowCommand } from './plan/show.js'
+import { planUpdateCommand } from './plan/update.js'
+import { profileListCommand } from './profile/list.js'
+import { profileUseCommand } from './profile/use.js'
+import { revocationsExportCommand } from './revocations/export.js'
+import type { CommandSpec } from './types.js'
+import { usageShowCommand } from './usage/show.js'
+import { violationListCommand } from './violation/list.js'
+
+/** Descriptions of the command groups (`tollgate <group> --help`). */
+export const GROUPS: Record<string, string> = {
+  profile: 'Saved server profiles',
+  license: 'Issue, inspect, suspend, renew, revoke and verify licenses',
+  customer: 'Manage customers',
+  plan: 'Manage plans (what a license grants)',
+  deployment: 'Deployments (installs) of a license',
+  usage: 'Usage reported by clients',
+  violation: 'Violations reported by clients',
+  apikey: 'Admin API keys',
+  keys: 'Signing keys (server) and local key generation',
+  revocations: 'Signed revocation lists for offline sites',
+}
+
+/**
+ * The command table, in help order. A new command is one file under `src/commands/` and one
+ * line here.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  loginCommand,
+  logoutCommand,
+  profileListCommand,
+  profileUseCommand,
+  licenseIssueCommand,
+  licenseListCommand,
+  licenseShowCommand,
+  licenseSuspendCommand,
+  licenseReinstateCommand,
+  licenseRenewCommand,
+  licenseRevokeCommand,
+  licenseReissueCommand,
+  licenseVerifyCommand,
+  customerCreateCommand,
+  customerListCommand,
+  customerShowCommand,
+  customerUpdateCommand,
+  customerDeleteCommand,
+  planCreateCommand,
+  planListCommand,
+  planShowCommand,
+  planUpdateCommand,
+  planDeleteCommand,
+  deploymentListCommand,
+  deploymentDeactivateCommand,
+  usageShowCommand,
+  violationListCommand,
+  apikeyCreateCommand,
+  apikeyListCommand,
+  apikeyRevokeCommand,
+  keysListCommand,
+  keysRotateCommand,
+  keysRetireCommand,
+  keysRemoveCommand,
+  keysGenerateCommand,
+  revocationsExportCommand,
+  auditCommand,
+]

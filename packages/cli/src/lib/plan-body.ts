@@ -1,0 +1,106 @@
+import { Option, type Command } from 'commander'
+import type { LicensePolicy } from '@tollgate/license-client'
+import { collect, keyNumber, nonNegativeInt, positiveInt } from './parsers.js'
+
+/** Plan fields as flags (shared by `plan create` and `plan update`). */
+export interface PlanFlags {
+  name?: string
+  product?: string
+  tier?: string
+  entitlement?: string[]
+  limit?: Record<string, number>
+  durationDays?: number
+  perpetual?: boolean
+  expiryGraceDays?: number
+  offlineGraceDays?: number
+  heartbeatInterval?: number
+  maxDeployments?: number
+  pastDueGraceDays?: number
+  cancelBehavior?: 'revoke' | 'expire_at_period_end'
+  stripePrice?: string
+}
+
+/** Policy of a new plan for the flags not given (the server requires a full policy). */
+export const DEFAULT_POLICY: LicensePolicy = {
+  expiryGraceDays: 14,
+  offlineGraceDays: 30,
+  heartbeatIntervalS: 3600,
+  maxDeployments: 1,
+}
+
+/** Adds the plan flags; `create` makes name/product/tier required. */
+export function planFlags(cmd: Command, create: boolean): void {
+  const dflt = (k: keyof LicensePolicy): string => (create ? ` (default ${DEFAULT_POLICY[k]})` : '')
+  const req = (flags: string, desc: string): Command =>
+    create ? cmd.requiredOption(flags, desc) : cmd.option(flags, desc)
+  req('--name <name>', 'plan name')
+  req('--product <product>', 'product the licenses unlock')
+  req('--tier <tier>', 'tier, e.g. pro')
+  cmd
+    .option('-e, --entitlement <names>', 'features (repeat or comma-separate)', collect)
+    .option('--limit <name=n>', 'a limit, e.g. users=25 (repeatable)', keyNumber)
+    .addOption(
+      new Option('--duration-days <n>', 'license lifetime in days')
+        .argParser(positiveInt)
+        .conflicts('perpetual'),
+    )
+    .option('--perpetual', 'licenses never expire')
+    .option(
+      `--expiry-grace-days <n>`,
+      `policy: days a license works after expiry${dflt('expiryGraceDays')}`,
+      nonNegativeInt,
+    )
+    .option(
+      '--offline-grace-days <n>',
+      `policy: days a client may stay offline${dflt('offlineGraceDays')}`,
+      nonNegativeInt,
+    )
+    .option(
+      '--heartbeat-interval <seconds>',
+      `policy: heartbeat interval${dflt('heartbeatIntervalS')}`,
+      positiveInt,
+    )
+    .option(
+      '--max-deployments <n>',
+      `policy: concurrent deployments${dflt('maxDeployments')}`,
+      nonNegativeInt,
+    )
+    .option(
+      '--past-due-grace-days <n>',
+      'billing: days before a past-due license is suspended',
+      nonNegativeInt,
+    )
+    .addOption(
+      new Option('--cancel-behavior <behavior>', 'billing: on cancellation').choices([
+        'revoke',
+        'expire_at_period_end',
+      ]),
+    )
+    .option('--stripe-price <id>', 'Stripe price id (price_…)')
+}
+
+/** The policy fields among the flags given. */
+export function policyFlags(f: PlanFlags): Partial<LicensePolicy> {
+  return {
+    ...(f.expiryGraceDays !== undefined ? { expiryGraceDays: f.expiryGraceDays } : {}),
+    ...(f.offlineGraceDays !== undefined ? { offlineGraceDays: f.offlineGraceDays } : {}),
+    ...(f.heartbeatInterval !== undefined ? { heartbeatIntervalS: f.heartbeatInterval } : {}),
+    ...(f.maxDeployments !== undefined ? { maxDeployments: f.maxDeployments } : {}),
+  }
+}
+
+/** The JSON body of the given flags only (PATCH semantics; the policy is merged by callers). */
+export function planBody(f: PlanFlags): Record<string, unknown> {
+  return {
+    ...(f.name !== undefined ? { name: f.name } : {}),
+    ...(f.product !== undefined ? { product: f.product } : {}),
+    ...(f.tier !== undefined ? { tier: f.tier } : {}),
+    ...(f.entitlement !== undefined ? { entitlements: f.entitlement } : {}),
+    ...(f.limit !== undefined ? { limits: f.limit } : {}),
+    ...(f.durationDays !== undefined ? { durationDays: f.durationDays } : {}),
+    ...(f.perpetual ? { durationDays: null } : {}),
+    ...(f.pastDueGraceDays !== undefined ? { pastDueGraceDays: f.pastDueGraceDays } : {}),
+    ...(f.cancelBehavior !== undefined ? { cancelBehavior: f.cancelBehavior } : {}),
+    ...(f.stripePrice !== undefined ? { stripePriceId: f.stripePrice } : {}),
+  }
+}

@@ -1,0 +1,202 @@
+import { LicenseError } from '../errors.js'
+import type { KeySet } from '../keys/key-set.js'
+import type { LeaseClaims } from '../lease/types.js'
+import { verifyLease } from '../lease/verify-lease.js'
+import type { RevocationListClaims } from '../revocation/types.js'
+import { verifyRevocationList } from '../revocation/verify-revocation-list.js'
+import type { VerifiedLicense } from '../token/verified-license.js'
+import { verifyLicense } from '../token/verify-license.js'
+import { decideState, type StateInput } from './decide-state.js'
+import type { ClientStore } from './storage.js'
+import type { LicenseState, Logger } from './types.js'
+
+/** Persist the clock high-water mark at most this often (it is also written on close). */
+const CLOCK_PERSIST_EVERY_S = 300
+
+export interface CoreOptions {
+  store: ClientStore
+  logger: Logger
+  now: () => number
+  deploymentId: string
+  serverConfigured: boolean
+  clockToleranceS: number
+  freeFeatures: readonly string[]
+  onChange: (state: LicenseState, previous: LicenseState) => void
+}
+
+const isClock = (d: unknown): d is { highWater: number } =>
+  typeof (d as { highWater?: unknown }).highWater === 'number'
+
+/**
+ * The client's facts (verified license, lease, revocation list, trusted time, server refusal)
+ * and the state derived from them. Every input is verified before it is kept; everything is
+ * fed to {@link decideState}, the one place where policy lives.
+ */
+export class ClientCore {
+  readonly opts: CoreOptions
+  keys: KeySet | null = null
+  license: VerifiedLicense | null = null
+  licenseError = 'No license key'
+  lease: LeaseClaims | null = null
+  revocations: RevocationListClaims | null = null
+  refusal: StateInput['refusal'] = null
+  /** The features of the current state: what `hasFeature` reads. */
+  features: ReadonlySet<string> = new Set()
+  #trustedTime = 0
+  #persistedTime = 0
+  #state: LicenseState | undefined
+
+  constructor(opts: CoreOptions) {
+    this.opts = opts
+  }
+
+  get state(): LicenseState {
+    return this.#state ?? this.evaluate()
+  }
+
+  /** Trusted-time high-water mark, unix seconds. */
+  get trustedTime(): number {
+    return this.#trustedTime
+  }
+
+  /** Verifies the key (time is judged by decideState, not here). */
+  setToken(token: string | undefined, missingReason?: string): void {
+    this.license = null
+    if (token === undefined) {
+      this.licenseError = missingReason ?? 'No license key'
+    } else if (this.keys === null) {
+      this.licenseError = 'No verification keys available'
+    } else {
+      try {
+        this.license = verifyLicense(token, this.keys, {
+          ignoreExpiry: true,
+          ignoreNotBefore: true,
+        })
+      } catch (err) {
+        this.licenseError = describe(err)
+      }
+    }
+  }
+
+  /** Loads the persisted lease, revocation list and clock; bad files are reported and replaced. */
+  async load(): Promise<void> {
+    const { store } = this.opts
+    const clock = await store.readJson('clock', isClock)
+    this.#trustedTime = this.#persistedTime = clock?.highWater ?? 0
+    const lease = await store.readText('lease')
+    if (lease !== undefined && !this.acceptLease(lease, { fresh: false, persist: false })) {
+      await store.discard('lease', 'not a valid lease')
+    }
+    const list = await store.readText('revocations')
+    if (list !== undefined && !this.acceptRevocationList(list, 'storage', false)) {
+      await store.discard('revocations', 'not a valid revocation list')
+    }
+  }
+
+  /**
+   * Keeps a lease if it verifies, names this license and deployment, and is not older than the
+   * one held (so a replayed old lease cannot undo a revocation). A `fresh` lease (just received
+   * from the server) also resets trusted time to the server's signed clock, which is how a
+   * clock that once ran ahead recovers. Returns false when the lease was refused.
+   */
+  acceptLease(jws: string, how: { fresh: boolean; persist?: boolean }): boolean {
+    if (this.keys === null) return false
+    let lease: LeaseClaims
+    try {
+      lease = verifyLease(jws, this.keys)
+    } catch (err) {
+      this.opts.logger.warn({ code: codeOf(err) }, `Refused a lease: ${describe(err)}`)
+      return false
+    }
+    if (this.license !== null && lease.lid !== this.license.id) return false
+    if (lease.deployment !== this.opts.deploymentId) return false
+    if (this.lease !== null && lease.serverTime < this.lease.serverTime) return how.fresh
+    this.lease = lease
+    if (how.fresh) this.#trustedTime = lease.serverTime
+    if (how.persist !== false) void this.opts.store.writeText('lease', jws)
+    return true
+  }
+
+  /** Keeps a revocation list if it verifies and is newer (by `iat`) than the one held. */
+  acceptRevocationList(jws: string, source: string, persist = true): boolean {
+    if (this.keys === null) return false
+    let list: RevocationListClaims
+    try {
+      list = verifyRevocationList(jws, this.keys)
+    } catch (err) {
+      this.opts.logger.warn(
+        { code: codeOf(err), source },
+        `Refused a revocation list: ${describe(err)}`,
+      )
+      return false
+    }
+    if (this.revocations !== null && list.iat <= this.revocations.iat) return true
+    this.revocations = list
+    if (persist) void this.opts.store.writeText('revocations', jws)
+    return true
+  }
+
+  /** Re-derives the state from the facts; emits a change when it differs. */
+  evaluate(): LicenseState {
+    const now = this.opts.now()
+    const input: StateInput = {
+      claims: this.license?.claims ?? null,
+      licenseError: this.licenseError,
+      lease: this.lease,
+      revocations: this.revocations,
+      trustedTime: this.#trustedTime,
+      now,
+      deploymentId: this.opts.deploymentId,
+      serverConfigured: this.opts.serverConfigured,
+      refusal: this.refusal,
+      clockToleranceS: this.opts.clockToleranceS,
+      freeFeatures: this.opts.freeFeatures,
+    }
+    const next = decideState(input)
+    // Our own observation of the clock raises the high-water mark (after deciding, so a
+    // rolled-back clock is judged against what was seen before it).
+    this.#trustedTime = Math.max(this.#trustedTime, Math.floor(now / 1000))
+    const previous = this.#state
+    if (previous !== undefined && sameState(previous, next)) return previous
+    this.#state = next
+    this.features = new Set(next.features)
+    if (previous !== undefined) {
+      try {
+        this.opts.onChange(next, previous)
+      } catch (err) {
+        this.opts.logger.error({ err: describe(err) }, 'onStateChange threw; ignored')
+      }
+    }
+    return next
+  }
+
+  /** Writes the clock high-water mark when it moved enough (or always, when forced). */
+  persistClock(force = false): Promise<void> {
+    if (!force && this.#trustedTime - this.#persistedTime < CLOCK_PERSIST_EVERY_S) {
+      return Promise.resolve()
+    }
+    if (this.#trustedTime === this.#persistedTime) return Promise.resolve()
+    this.#persistedTime = this.#trustedTime
+    return this.opts.store.writeJson('clock', { highWater: this.#trustedTime })
+  }
+}
+
+function sameState(a: LicenseState, b: LicenseState): boolean {
+  return (
+    a.code === b.code &&
+    a.reason === b.reason &&
+    a.daysLeft === b.daysLeft &&
+    a.features.length === b.features.length &&
+    a.features.every((f, i) => f === b.features[i])
+  )
+}
+
+function codeOf(err: unknown): string {
+  return err instanceof LicenseError ? err.code : 'UNKNOWN'
+}
+
+/** `CODE: message` for a LicenseError; never includes the key itself. */
+export function describe(err: unknown): string {
+  if (err instanceof LicenseError) return `${err.code}: ${err.message}`
+  return err instanceof Error ? err.message : String(err)
+}

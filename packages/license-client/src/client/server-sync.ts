@@ -1,0 +1,250 @@
+import { hostname } from 'node:os'
+import { NetworkError } from '../errors.js'
+import { KeySet } from '../keys/key-set.js'
+import type { Jwks } from '../keys/types.js'
+import { describe, type ClientCore } from './core.js'
+import type { ClientStore } from './storage.js'
+import type { Transport } from './transport.js'
+import type { Logger } from './types.js'
+import type { UsageQueue } from './usage-queue.js'
+
+/** Server answers (error codes or statuses) that mean "this deployment may not run". */
+const OVER_LIMIT = /DEPLOYMENT_LIMIT|MAX_DEPLOYMENTS|TOO_MANY_DEPLOYMENTS|OVER_LIMIT/i
+const MISMATCH = /DEPLOYMENT_MISMATCH/i
+/** Answers that mean "this deployment is unknown": activate again. */
+const UNKNOWN_DEPLOYMENT = /DEPLOYMENT_NOT_FOUND|NOT_ACTIVATED|DEACTIVATED/i
+/** Unsigned hints of a status change: confirmed only by a signed lease or revocation list. */
+const STATUS_HINT = /REVOKED|SUSPENDED/i
+
+export interface SyncDeps {
+  core: ClientCore
+  transport: Transport
+  store: ClientStore
+  usage: UsageQueue
+  logger: Logger
+  token: () => string | undefined
+  appVersion: string | undefined
+  jwksUrl: string | undefined
+  fetchJwks: () => Promise<Jwks>
+  persistUsage: () => Promise<void>
+}
+
+interface Violation {
+  kind: string
+  severity: string
+  details: Record<string, unknown>
+}
+
+/**
+ * One round with the license server: activate (first start, or when the server forgot this
+ * deployment) or heartbeat; then flush usage, refresh the revocation list when due, and report
+ * violations. Never throws: failures are logged and the round reports false, which makes the
+ * scheduler back off.
+ */
+export class ServerSync {
+  readonly #d: SyncDeps
+  readonly #violations: Violation[] = []
+  #forceRevocations = true
+  #reachable = true
+
+  constructor(deps: SyncDeps) {
+    this.#d = deps
+  }
+
+  /** Queues a violation report, sent with the next round. */
+  reportViolation(v: Violation): void {
+    if (this.#violations.length < 20) this.#violations.push(v)
+  }
+
+  /** Makes the next round fetch the revocation list whatever its `nextUpdate`. */
+  forceRevocations(): void {
+    this.#forceRevocations = true
+  }
+
+  async run(): Promise<boolean> {
+    const { core } = this.#d
+    const key = this.#d.token()
+    // With a JWKS URL the keys may have been unreachable at start: fetch them first.
+    if (core.keys === null && this.#d.jwksUrl !== undefined) await this.#refreshKeys()
+    if (key === undefined || core.license === null) {
+      // Nothing the server could activate; not a network failure, so no backoff.
+      core.evaluate()
+      return true
+    }
+    let ok = false
+    try {
+      this.#reachable = true
+      ok = await this.#checkIn(key)
+      if (ok) {
+        await this.#flushUsage(key)
+        await this.#sendViolations(key)
+      }
+      // An unreachable server would only make us wait out a second timeout.
+      if (this.#reachable) await this.#refreshRevocations()
+    } catch (err) {
+      this.#d.logger.warn(
+        { code: 'NETWORK_ERROR' },
+        `License server round failed: ${describe(err)}`,
+      )
+      ok = false
+    }
+    core.evaluate()
+    // What this round learned (lease, list) is on disk before the round reports back.
+    await this.#d.store.flush()
+    return ok
+  }
+
+  async #checkIn(key: string): Promise<boolean> {
+    const { core, transport } = this.#d
+    const deploymentId = core.opts.deploymentId
+    const heartbeat = core.lease !== null
+    let body: unknown
+    try {
+      body = heartbeat
+        ? await transport.post('/v1/deployments/heartbeat', {
+            key,
+            deploymentId,
+            ...this.#version(),
+          })
+        : await this.#activate(key)
+    } catch (err) {
+      if (heartbeat && err instanceof NetworkError && isUnknownDeployment(err)) {
+        body = await this.#activate(key).catch((e: unknown) => this.#refused(e))
+      } else {
+        body = this.#refused(err)
+      }
+    }
+    if (body === undefined) return false
+    const lease = (body as { lease?: unknown }).lease
+    if (typeof lease === 'string') {
+      if (!core.acceptLease(lease, { fresh: true })) return this.#unknownKeyRetry(lease)
+      core.refusal = null
+      if (core.lease?.status !== 'active') this.#forceRevocations = true
+      return true
+    }
+    // A 200 without a lease is a refusal expressed as an outcome ({ valid: false, code }).
+    this.#refused(
+      new NetworkError('Answer carried no lease', { status: 200, serverCode: outcomeCode(body) }),
+    )
+    return false
+  }
+
+  #activate(key: string): Promise<unknown> {
+    const fingerprint = {
+      hostname: hostname(),
+      container: process.env.KUBERNETES_SERVICE_HOST !== undefined,
+    }
+    return this.#d.transport.post('/v1/deployments/activate', {
+      key,
+      deploymentId: this.#d.core.opts.deploymentId,
+      fingerprint,
+      ...this.#version(),
+    })
+  }
+
+  /** Maps a refusal to a state input; returns undefined so callers can `return` it. */
+  #refused(err: unknown): undefined {
+    const { core, logger } = this.#d
+    const code = err instanceof NetworkError ? (err.serverCode ?? '') : ''
+    this.#reachable = err instanceof NetworkError && err.status !== undefined
+    if (OVER_LIMIT.test(code)) {
+      core.refusal = { code: 'over_limit', reason: `The server refused this deployment (${code})` }
+    } else if (MISMATCH.test(code)) {
+      core.refusal = {
+        code: 'deployment_mismatch',
+        reason: `The server refused this deployment (${code})`,
+      }
+    } else if (STATUS_HINT.test(code)) {
+      this.#forceRevocations = true
+    }
+    logger.warn(
+      { code: 'NETWORK_ERROR', serverCode: code || undefined },
+      `License check-in failed: ${describe(err)}`,
+    )
+    return undefined
+  }
+
+  /** A lease signed by a key we do not know: with a JWKS URL the server may have rotated. */
+  async #unknownKeyRetry(lease: string): Promise<boolean> {
+    if (this.#d.jwksUrl === undefined) return false
+    if (!(await this.#refreshKeys())) return false
+    return this.#d.core.acceptLease(lease, { fresh: true })
+  }
+
+  async #refreshKeys(): Promise<boolean> {
+    const { core, logger } = this.#d
+    try {
+      const jwks = await this.#d.fetchJwks()
+      core.keys = KeySet.from(jwks)
+      core.setToken(this.#d.token())
+      void this.#d.store.writeJson('jwks', jwks)
+      return true
+    } catch (err) {
+      logger.warn({ code: 'NETWORK_ERROR' }, `Could not refresh the JWKS: ${describe(err)}`)
+      return false
+    }
+  }
+
+  async #flushUsage(key: string): Promise<void> {
+    const { usage, transport, core, logger } = this.#d
+    if (usage.empty) return
+    const { batches, dropped } = usage.seal()
+    if (dropped > 0) logger.warn({ dropped }, 'Usage queue full: dropped the oldest batches')
+    // The batch id must be on disk before the first send, or a crash could resend under a new id.
+    await this.#d.persistUsage()
+    for (const batch of batches) {
+      const body = { key, deploymentId: core.opts.deploymentId, ...batch }
+      try {
+        await transport.post('/v1/usage', body)
+      } catch (err) {
+        // A batch the server rejects as malformed would block the queue forever: drop it, loudly.
+        if (!(err instanceof NetworkError && (err.status === 400 || err.status === 413))) throw err
+        logger.error(
+          { batchId: batch.batchId, status: err.status },
+          'Usage batch rejected; dropped',
+        )
+      }
+      usage.ack(batch.batchId)
+      await this.#d.persistUsage()
+    }
+  }
+
+  async #sendViolations(key: string): Promise<void> {
+    while (this.#violations.length > 0) {
+      const v = this.#violations[0]!
+      await this.#d.transport.post('/v1/violations', {
+        key,
+        deploymentId: this.#d.core.opts.deploymentId,
+        ...v,
+      })
+      this.#violations.shift()
+    }
+  }
+
+  async #refreshRevocations(): Promise<void> {
+    const { core, transport } = this.#d
+    const next = core.revocations?.nextUpdate ?? 0
+    if (!this.#forceRevocations && next > Math.floor(core.opts.now() / 1000)) return
+    // A multi-tenant server keeps one list per issuer (tenant); ask for ours.
+    const iss = core.license?.claims.iss
+    const query = iss !== undefined && /^ten_[0-9a-z]+$/.test(iss) ? `?tenant=${iss}` : ''
+    const body = (await transport.get(`/v1/revocations${query}`)) as { list?: unknown }
+    if (typeof body.list !== 'string') throw new NetworkError('Revocation answer carried no list')
+    if (core.acceptRevocationList(body.list, 'server')) this.#forceRevocations = false
+  }
+
+  #version(): { appVersion?: string } {
+    return this.#d.appVersion === undefined ? {} : { appVersion: this.#d.appVersion }
+  }
+}
+
+function isUnknownDeployment(err: NetworkError): boolean {
+  return err.status === 404 || UNKNOWN_DEPLOYMENT.test(err.serverCode ?? '')
+}
+
+function outcomeCode(body: unknown): string | undefined {
+  const b = body as { code?: unknown; status?: unknown }
+  const code =
+    typeof b.code === 'string' ? b.code : typeof b.status === 'string' ? b.status : undefined
+  return code?.slice(0, 64)
+}

@@ -1,0 +1,163 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { AppError } from '../errors/app-error.js'
+import { iso } from '../lib/json.js'
+import { decodeCursor, toPage } from '../lib/pagination.js'
+import { DateTime, EmptyQuery, IdParams, Name, NullableDateTime, PageOf, PageQuery, errorResponses } from '../lib/schemas.js'
+import { findApiKey, insertApiKey, listApiKeys, revokeApiKey } from './api-key.repository.js'
+import type { ApiKeyRow } from './api-key.table.js'
+import { SCOPE_PATTERN, hasScope } from './scopes.js'
+
+const tags = ['api-keys']
+
+/** An API key as the API shows it (never the secret or its hash). */
+export function toApiKeyView(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at)!,
+    lastUsedAt: iso(row.last_used_at),
+    revokedAt: iso(row.revoked_at),
+  }
+}
+
+export const ApiKeySchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    prefix: Type.String(),
+    scopes: Type.Array(Type.String()),
+    createdBy: Type.String(),
+    createdAt: DateTime,
+    lastUsedAt: NullableDateTime,
+    revokedAt: NullableDateTime,
+  },
+  { $id: 'ApiKey' },
+)
+const ApiKey = Type.Ref('ApiKey')
+
+const CreateBody = Type.Object(
+  {
+    name: Name,
+    scopes: Type.Array(Type.String({ pattern: SCOPE_PATTERN, maxLength: 64 }), {
+      minItems: 1,
+      maxItems: 50,
+      uniqueItems: true,
+    }),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * Admin API keys under /v1/admin/api-keys (scope keys:admin). A key can only grant scopes it
+ * holds itself.
+ *
+ * @example
+ * ```ts
+ * admin.register(apiKeyRoutes)
+ * ```
+ */
+export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, now } = app.tollgate
+  const keysAdmin = requireScope('keys:admin')
+
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        tags,
+        querystring: EmptyQuery,
+        body: CreateBody,
+        response: { 201: Type.Object({ apiKey: ApiKey, secret: Type.String() }), ...errorResponses },
+      },
+      preHandler: keysAdmin,
+    },
+    async (req, reply) => {
+      for (const scope of req.body.scopes) {
+        const allowed = scope === '*' ? req.auth.scopes.includes('*') : hasScope(req.auth.scopes, scope)
+        if (!allowed) throw new AppError('INSUFFICIENT_SCOPE', `Cannot grant ${scope}: this key lacks it`)
+      }
+      const at = now()
+      const { row, secret } = await db.transaction().execute(async (trx) => {
+        const created = await insertApiKey(
+          trx,
+          req.auth.tenantId,
+          { name: req.body.name, scopes: req.body.scopes, createdBy: req.auth.actor },
+          at,
+        )
+        await recordAudit(trx, {
+          tenantId: req.auth.tenantId,
+          actor: actorFromRequest(req),
+          action: 'api_key.create',
+          targetType: 'api_key',
+          targetId: created.row.id,
+          after: toApiKeyView(created.row),
+          at,
+        })
+        return created
+      })
+      return reply.code(201).send({ apiKey: toApiKeyView(row), secret })
+    },
+  )
+
+  app.get(
+    '/api-keys',
+    {
+      schema: {
+        tags,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: PageOf(ApiKey), ...errorResponses },
+      },
+      preHandler: keysAdmin,
+    },
+    async (req) => {
+      const limit = req.query.limit ?? 50
+      const rows = await listApiKeys(db, req.auth.tenantId, {
+        limit,
+        after: decodeCursor(req.query.cursor),
+      })
+      return toPage(rows, limit, toApiKeyView)
+    },
+  )
+
+  app.post(
+    '/api-keys/:id/revoke',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        body: Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]),
+        response: { 200: ApiKey, ...errorResponses },
+      },
+      preHandler: keysAdmin,
+    },
+    async (req) => {
+      const tenantId = req.auth.tenantId
+      const at = now()
+      return db.transaction().execute(async (trx) => {
+        const before = await findApiKey(trx, tenantId, req.params.id)
+        if (!before) throw new AppError('NOT_FOUND', `No API key ${req.params.id}`)
+        if (before.revoked_at !== null) return toApiKeyView(before)
+        await revokeApiKey(trx, tenantId, before.id, at)
+        const after = { ...before, revoked_at: at }
+        await recordAudit(trx, {
+          tenantId,
+          actor: actorFromRequest(req),
+          action: 'api_key.revoke',
+          targetType: 'api_key',
+          targetId: before.id,
+          before: toApiKeyView(before),
+          after: toApiKeyView(after),
+          at,
+        })
+        return toApiKeyView(after)
+      })
+    },
+  )
+}

@@ -1,0 +1,272 @@
+import helmet from '@fastify/helmet'
+import swagger from '@fastify/swagger'
+import {
+  registerAjvFormats,
+  TypeBoxValidatorCompiler,
+  type TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox'
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify'
+import { readFileSync } from 'node:fs'
+import { Redis } from 'ioredis'
+import type { Kysely } from 'kysely'
+import { ApiKeySchema, apiKeyRoutes } from './api-keys/api-key.routes.js'
+import { AuditEntrySchema, auditRoutes } from './audit/audit.routes.js'
+import { authenticateAdmin } from './auth/admin-auth.js'
+import { loadConfig, type Config } from './config/load-config.js'
+import type { ServerContext } from './context.js'
+import { customerRoutes } from './customers/customer.routes.js'
+import { CustomerSchema } from './customers/customer.schemas.js'
+import { createDatabase, databaseKinds } from './db/create-database.js'
+import type { Database } from './db/database.js'
+import { migrateToLatest } from './db/migrate.js'
+import { AppError } from './errors/app-error.js'
+import { installErrorHandler } from './errors/error-handler.js'
+import { newId } from './lib/ids.js'
+import { ErrorSchema } from './lib/schemas.js'
+import { licenseRoutes } from './licenses/license.routes.js'
+import { LicenseSchema } from './licenses/license.schemas.js'
+import { validateRoutes } from './licenses/validate.routes.js'
+import { setupMetrics } from './metrics/metrics.js'
+import { planRoutes } from './plans/plan.routes.js'
+import { PlanSchema } from './plans/plan.schemas.js'
+import { setupRateLimits } from './security/rate-limits.js'
+import { resolveMasterKey } from './signing-keys/master-key.js'
+import { SigningKeyStore } from './signing-keys/signing-key-store.js'
+import { SigningKeySchema, jwksRoutes, signingKeyRoutes } from './signing-keys/signing-key.routes.js'
+import { systemRoutes } from './system/system.routes.js'
+import { bootstrap } from './tenants/bootstrap.js'
+import {
+  fleetAdminRoutes,
+  fleetPublicRoutes,
+  setupFleet,
+  type FleetOverrides,
+} from './deployments/setup-fleet.js'
+import { billingAdminRoutes } from './billing/billing-admin.routes.js'
+import { billingPublicRoutes } from './billing/billing-public.routes.js'
+import { BillingEventSchema } from './billing/billing.schemas.js'
+import { billingPlugin } from './billing/billing.plugin.js'
+import { stripeWebhookRoutes } from './billing/webhook.routes.js'
+import { outboxRoutes } from './outbox/outbox.routes.js'
+import { OutboxMessageSchema } from './outbox/outbox.view.js'
+import { VERSION } from './version.js'
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  /** Environment to read the config from; default `process.env`. */
+  env?: Record<string, string | undefined>
+  /** Config values that win over the environment. */
+  config?: Partial<Config>
+  /** An existing Kysely handle (the app will not destroy it on close). */
+  db?: Kysely<Database>
+  /** Clock for fake-time tests; default the wall clock. */
+  now?: () => Date
+  /** Fastify logger option; default pino at LOG_LEVEL with secrets redacted. */
+  logger?: FastifyServerOptions['logger']
+  /** Run migrations at start (default true). */
+  migrate?: boolean
+  /** Rate-limit key namespace (tests isolate runs sharing one Redis). */
+  rateLimitNamespace?: string
+  /** Fleet tunables (heartbeat flush, dead-deployment culler, key sharing); see FleetOptions. */
+  fleet?: FleetOverrides
+}
+
+/**
+ * Builds the license server (not listening): config, database + migrations, bootstrap, security
+ * headers, rate limits, metrics, OpenAPI and every route.
+ *
+ * Features register their routes in the two lists below (`adminRoutes`, `publicRoutes`).
+ *
+ * @example
+ * ```ts
+ * const app = await buildApp({ env: process.env })
+ * await app.listen({ port: app.tollgate.config.port, host: app.tollgate.config.host })
+ * ```
+ */
+export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const config = loadConfig(opts.env ?? process.env, opts.config)
+  const now = opts.now ?? (() => new Date())
+  const app = Fastify({
+    logger: opts.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
+    },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => newId('req'),
+    ajv: { customOptions: { removeAdditional: false } },
+    // Bad URLs and over-long path parameters get our error body too.
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      const body = new AppError(
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'VALIDATION_FAILED' : 'BAD_REQUEST',
+        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'Malformed URL',
+      ).toBody()
+      void reply.code(body.status).send(body)
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  registerAjvFormats()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  installErrorHandler(app)
+  // An empty body with a JSON content type is "no body" (clients send the header on bare
+  // POSTs); schemas then decide whether a body was required.
+  const jsonParser = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') {
+      done(null, undefined)
+      return
+    }
+    jsonParser(req, body as string, done)
+  })
+  // JSON only: a text/plain body is 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain')
+  // A missing body validates as null, so "body optional" routes use `Union([Object, Null])`.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined) request.body = null
+  })
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id)
+  })
+
+  const ownsDb = opts.db === undefined
+  const db =
+    opts.db ??
+    createDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      dbPoolSize: config.dbPoolSize,
+      dbTimeoutMs: config.dbTimeoutMs,
+      onPoolError: (err) => app.log.warn({ err: err.message }, 'database connection lost'),
+    })
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false })
+    : undefined
+  redis?.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis error'))
+  app.addHook('onClose', async () => {
+    if (ownsDb) await db.destroy()
+    if (redis) await redis.quit().catch(() => redis.disconnect())
+  })
+
+  try {
+    const dbKind = databaseKinds.get(db) ?? (config.databaseUrl ? 'postgres' : 'pglite')
+    const master = resolveMasterKey({
+      masterKey: config.masterKey,
+      dataDir: config.dataDir,
+      postgres: dbKind === 'postgres',
+    })
+    if (master.source === 'generated') {
+      app.log.warn(
+        { path: master.path },
+        'generated a new master key for signing keys (mode 0600); back it up, or set MASTER_KEY',
+      )
+    } else if (master.source === 'ephemeral') {
+      app.log.warn('in-memory database: using an ephemeral master key')
+    }
+    if (opts.migrate !== false) await migrateToLatest(db)
+    const signingKeyPem = config.signingKeyFile
+      ? readFileSync(config.signingKeyFile, 'utf8')
+      : undefined
+    const boot = await bootstrap(db, master.key, {
+      now: now(),
+      ownerKey: config.bootstrapAdminKey,
+      signingKeyPem,
+    })
+
+    const metrics = setupMetrics(app)
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      hsts: { maxAge: 31_536_000, includeSubDomains: true },
+      frameguard: { action: 'deny' },
+      noSniff: true,
+    })
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'Tollgate license server', version: VERSION },
+        components: {
+          securitySchemes: { adminKey: { type: 'http', scheme: 'bearer' } },
+        },
+      },
+    })
+    // Shared $id schemas live at the root so every scope can $ref them. Features add theirs here.
+    for (const schema of [
+      ErrorSchema,
+      CustomerSchema,
+      PlanSchema,
+      LicenseSchema,
+      ApiKeySchema,
+      SigningKeySchema,
+      AuditEntrySchema,
+      BillingEventSchema,
+      OutboxMessageSchema,
+    ]) {
+      app.addSchema(schema)
+    }
+    const rateLimits = await setupRateLimits(app, config, redis, opts.rateLimitNamespace)
+
+    const context: ServerContext = {
+      config,
+      db,
+      dbKind,
+      now,
+      bootstrap: boot,
+      metrics,
+      rateLimits,
+      signingKeys: new SigningKeyStore(master.key),
+      tokenPrefix: config.tokenPrefix,
+      version: VERSION,
+    }
+    app.decorate('tollgate', context)
+    const fleet = setupFleet(app, opts.fleet)
+    await app.register(billingPlugin)
+
+    // ---- Admin API: /v1/admin/*, API-key auth, limited per key. Add feature routes here. ----
+    await app.register(
+      async (admin) => {
+        admin.addHook('onRequest', authenticateAdmin)
+        admin.addHook('onRequest', rateLimits.perApiKey)
+        await admin.register(customerRoutes)
+        await admin.register(planRoutes)
+        await admin.register(licenseRoutes)
+        await admin.register(apiKeyRoutes)
+        await admin.register(signingKeyRoutes)
+        await admin.register(auditRoutes)
+        await admin.register(fleetAdminRoutes, { fleet })
+        await admin.register(billingAdminRoutes)
+        await admin.register(outboxRoutes)
+      },
+      { prefix: '/v1/admin' },
+    )
+
+    // ---- Public API: /v1/*, authenticated by license key, limited per IP. Add routes here. ----
+    await app.register(
+      async (pub) => {
+        pub.addHook('onRequest', rateLimits.perIp)
+        await pub.register(validateRoutes)
+        await pub.register(fleetPublicRoutes, { fleet })
+        await pub.register(billingPublicRoutes)
+      },
+      { prefix: '/v1' },
+    )
+    // Stripe webhooks: signature-verified, raw body, not IP rate limited (Stripe sends bursts
+    // from a few addresses, and a rejected delivery is only retried later).
+    await app.register(stripeWebhookRoutes, { prefix: '/v1' })
+    await app.register(async (wellKnown) => {
+      wellKnown.addHook('onRequest', rateLimits.perIp)
+      await wellKnown.register(jwksRoutes)
+    })
+
+    // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
+    await app.register(systemRoutes)
+    return app
+  } catch (err) {
+    await app.close().catch(() => undefined)
+    throw err
+  }
+}

@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type Stripe from 'stripe'
+import { deliverOutbox, type DeliveryReport } from '../outbox/deliver-outbox.js'
+import { createLogSender } from '../outbox/log-sender.js'
+import type { MessageSender } from '../outbox/message-sender.js'
+import { createSmtpSender } from '../outbox/smtp-sender.js'
+import type { BillingDeps } from './billing-deps.js'
+import { sweepPastDue } from './past-due-sweep.js'
+import { createStripeClient } from './stripe-client.js'
+
+/** Billing services, decorated on the app as `app.billing`. */
+export interface BillingServices {
+  /** Undefined without STRIPE_SECRET_KEY. */
+  stripe: Stripe | undefined
+  sender: MessageSender
+  /** The tenant the Stripe account bills for. */
+  tenantId: string
+  /** Deps for the handlers (`app.tollgate` plus the Stripe client). */
+  deps: BillingDeps
+  /** One past-due sweep now (the timer calls this). */
+  sweep(): Promise<string[]>
+  /** One outbox delivery pass now (the timer calls this). */
+  deliver(sender?: MessageSender): Promise<DeliveryReport>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    billing: BillingServices
+  }
+}
+
+function every(
+  app: FastifyInstance,
+  timers: NodeJS.Timeout[],
+  seconds: number,
+  name: string,
+  run: () => Promise<unknown>,
+): void {
+  if (seconds <= 0) return
+  let busy = false
+  const timer = setInterval(() => {
+    // A slow pass (SMTP timeouts) must not pile up concurrent passes of the same job.
+    if (busy) return
+    busy = true
+    run()
+      .catch((err: unknown) => app.log.warn({ err, job: name }, 'billing job failed'))
+      .finally(() => {
+        busy = false
+      })
+  }, seconds * 1000)
+  timer.unref()
+  timers.push(timer)
+}
+
+/**
+ * Sets up billing: the Stripe client (host/port/protocol overridable), the message sender
+ * (SMTP when SMTP_HOST is set, else the log sender) and two jobs on the app clock: the
+ * past-due sweep and outbox delivery. Register after `app.tollgate` exists, before routes.
+ *
+ * @example
+ * ```ts
+ * await app.register(billingPlugin)
+ * ```
+ */
+export const billingPlugin = fp(
+  async (app: FastifyInstance) => {
+    const ctx = app.tollgate
+    const cfg = ctx.config.billing
+    const stripe = createStripeClient(cfg, ctx.version)
+    const sender = cfg.smtp ? createSmtpSender(cfg.smtp) : createLogSender(app.log)
+    const deps: BillingDeps = { ...ctx, stripe }
+    const services: BillingServices = {
+      stripe,
+      sender,
+      tenantId: cfg.tenantId ?? ctx.bootstrap.tenantId,
+      deps,
+      sweep: () => sweepPastDue(ctx.db, ctx),
+      deliver: (override) =>
+        deliverOutbox(ctx.db, override ?? sender, {
+          now: ctx.now,
+          policy: { maxAttempts: cfg.outboxMaxAttempts },
+        }),
+    }
+    app.decorate('billing', services)
+    const timers: NodeJS.Timeout[] = []
+    app.addHook('onReady', async () => {
+      every(app, timers, cfg.sweepIntervalS, 'past-due sweep', services.sweep)
+      every(app, timers, cfg.outboxIntervalS, 'outbox delivery', () => services.deliver())
+    })
+    app.addHook('onClose', async () => {
+      for (const t of timers) clearInterval(t)
+    })
+  },
+  { name: 'tollgate-billing' },
+)

@@ -1,0 +1,164 @@
+import type Stripe from 'stripe'
+import { recordAudit } from '../audit/record-audit.js'
+import { findCustomerByStripeId, insertCustomer } from '../customers/customer.repository.js'
+import type { CustomerRow } from '../customers/customer.table.js'
+import { toCustomerView } from '../customers/customer.view.js'
+import type { Db } from '../db/database.js'
+import { AppError } from '../errors/app-error.js'
+import { issueLicense } from '../licenses/issue-license.js'
+import { newId } from '../lib/ids.js'
+import { findPlan, findPlanByStripePrice } from '../plans/plan.repository.js'
+import type { PlanRow } from '../plans/plan.table.js'
+import { META, stripeActor, type BillingDeps } from './billing-deps.js'
+import { lockSubscription, updateSubscription } from './billing-subscription.repository.js'
+import { queueLicenseDelivery } from './deliver-license.js'
+import type { HandlerOutcome } from './handler-outcome.js'
+import { reconcileLicense } from './reconcile-license.js'
+import { fromUnix, idOf } from './stripe-objects.js'
+
+const DAY_MS = 86_400_000
+/** Expiry until the first paid invoice states the period (a month plus slack). */
+const PROVISIONAL_DAYS = 31
+
+/** The plan bought: our metadata first, then a known subscription price, then line items. */
+async function planFor(
+  trx: Db,
+  tenantId: string,
+  session: Stripe.Checkout.Session,
+  knownPriceId: string | null,
+  deps: BillingDeps,
+): Promise<PlanRow> {
+  const planId = session.metadata?.[META.planId]
+  if (planId) {
+    const plan = await findPlan(trx, tenantId, planId)
+    if (plan) return plan
+  }
+  let priceId = knownPriceId
+  if (!priceId && deps.stripe) {
+    // Sessions made elsewhere (Payment Links, the Dashboard) carry no metadata; line items
+    // are not in the event payload, so ask Stripe.
+    const items = await deps.stripe.checkout.sessions.listLineItems(session.id, { limit: 1 })
+    priceId = idOf(items.data[0]?.price)
+  }
+  const plan = priceId ? await findPlanByStripePrice(trx, tenantId, priceId) : undefined
+  if (!plan) {
+    throw new AppError(
+      'BILLING_PLAN_NOT_FOUND',
+      `No plan maps to the price of checkout ${session.id} (${priceId ?? 'price unknown'}); set stripePriceId on a plan and retry the event`,
+    )
+  }
+  return plan
+}
+
+async function customerFor(
+  trx: Db,
+  tenantId: string,
+  session: Stripe.Checkout.Session,
+  stripeCustomerId: string,
+  event: Stripe.Event,
+  now: Date,
+): Promise<CustomerRow> {
+  const existing = await findCustomerByStripeId(trx, tenantId, stripeCustomerId)
+  if (existing) return existing
+  const email = session.customer_details?.email ?? session.customer_email ?? null
+  const row: CustomerRow = {
+    id: newId('cus'),
+    tenant_id: tenantId,
+    name: session.customer_details?.name ?? email ?? stripeCustomerId,
+    email,
+    external_id: null,
+    stripe_customer_id: stripeCustomerId,
+    metadata: { source: 'stripe_checkout', checkoutSessionId: session.id },
+    created_at: now,
+    updated_at: now,
+  }
+  await insertCustomer(trx, row)
+  await recordAudit(trx, {
+    tenantId,
+    actor: stripeActor(event.id),
+    action: 'customer.create',
+    targetType: 'customer',
+    targetId: row.id,
+    after: toCustomerView(row),
+    at: now,
+  })
+  return row
+}
+
+/**
+ * `checkout.session.completed` (and `checkout.session.async_payment_succeeded`): a paid
+ * subscription checkout creates the customer (with its Stripe customer id) and issues a
+ * license on the plan mapped to the price, then queues the key for the buyer. A session whose
+ * payment is still pending waits for `async_payment_succeeded`. One license per subscription,
+ * however many events say so.
+ */
+export async function handleCheckoutCompleted(
+  trx: Db,
+  tenantId: string,
+  event: Stripe.Event,
+  deps: BillingDeps,
+): Promise<HandlerOutcome> {
+  const session = event.data.object as Stripe.Checkout.Session
+  if (session.mode !== 'subscription') return { status: 'ignored', note: `mode ${session.mode}` }
+  if (session.payment_status === 'unpaid') return { status: 'ignored', note: 'payment pending' }
+  const subscriptionId = idOf(session.subscription)
+  const stripeCustomerId = idOf(session.customer)
+  if (!subscriptionId || !stripeCustomerId) {
+    throw new AppError('BILLING_EVENT_INVALID', 'Checkout session has no subscription or customer')
+  }
+  const now = deps.now()
+  const sub = await lockSubscription(trx, tenantId, subscriptionId, {
+    now,
+    stripeCustomerId,
+  })
+  if (sub.license_id) return { status: 'ignored', note: `license ${sub.license_id} exists` }
+  const plan = await planFor(trx, tenantId, session, sub.stripe_price_id, deps)
+  const customer = await customerFor(trx, tenantId, session, stripeCustomerId, event, now)
+  const actor = stripeActor(event.id)
+  const known = sub.paid_through ?? sub.current_period_end
+  const expiresAt =
+    known ?? new Date(now.getTime() + (plan.duration_days ?? PROVISIONAL_DAYS) * DAY_MS)
+  const issued = await issueLicense(
+    trx,
+    tenantId,
+    {
+      customerId: customer.id,
+      planId: plan.id,
+      expiresAt,
+      metadata: {
+        stripeSubscriptionId: subscriptionId,
+        stripeCheckoutSessionId: session.id,
+        purchasedAt: fromUnix(event.created).toISOString(),
+      },
+    },
+    actor,
+    deps,
+  )
+  const linked = await updateSubscription(
+    trx,
+    subscriptionId,
+    {
+      license_id: issued.license.id,
+      customer_id: customer.id,
+      stripe_customer_id: stripeCustomerId,
+      // Until a paid invoice states the period, the expiry is a guess it may shorten.
+      expiry_provisional: sub.paid_through === null,
+    },
+    now,
+  )
+  // Events that arrived before this one (paid invoice, plan change, cancellation) already
+  // moved the subscription row; apply them to the new license before delivering it.
+  const settled = await reconcileLicense(trx, linked, actor, deps, {
+    dedupe: event.id,
+    deliver: false,
+  })
+  const license = settled.license ?? issued.license
+  if (license.status === 'active') {
+    await queueLicenseDelivery(trx, license, settled.token ?? issued.token, {
+      reason: 'issued',
+      dedupeKey: `${license.id}:issued`,
+      now,
+    })
+  }
+  return { status: 'processed', note: `license ${license.id}` }
+}

@@ -1,0 +1,6 @@
+/** What a handler made of an event: `processed` (state changed or confirmed) or `ignored`. */
+export interface HandlerOutcome {
+  status: 'processed' | 'ignored'
+  /** Short, secret-free note stored with the event (e.g. the license id). */
+  note?: string
+}

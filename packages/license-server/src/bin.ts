@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { buildApp } from './app.js'
+import { ConfigError } from './config/load-config.js'
+
+// Start-up: print the bootstrap admin key once (stdout, not the log), then listen.
+async function main(): Promise<void> {
+  const app = await buildApp({ env: process.env })
+  const { config, bootstrap, dbKind } = app.tollgate
+  if (bootstrap.ownerKey) {
+    process.stdout.write(
+      [
+        '',
+        '============================================================================',
+        ' Tollgate: first start. Owner admin API key (shown ONCE, store it safely):',
+        '',
+        `   ${bootstrap.ownerKey}`,
+        '',
+        ` tenant: ${bootstrap.tenantId}`,
+        '============================================================================',
+        '',
+      ].join('\n') + '\n',
+    )
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down')
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    })
+  }
+  await app.listen({ port: config.port, host: config.host })
+  app.log.info({ database: dbKind, dataDir: dbKind === 'pglite' ? config.dataDir : undefined }, 'tollgate license server ready')
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`)
+    process.exit(78)
+  }
+  process.stderr.write(`tollgate: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,170 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { AppError } from '../errors/app-error.js'
+import { newId } from '../lib/ids.js'
+import { decodeCursor, toPage } from '../lib/pagination.js'
+import { EmptyQuery, IdParams, PageOf, errorResponses } from '../lib/schemas.js'
+import { licenseExistsFor } from '../licenses/license.repository.js'
+import {
+  deleteCustomer,
+  findCustomer,
+  insertCustomer,
+  listCustomers,
+  updateCustomer,
+} from './customer.repository.js'
+import {
+  CreateCustomerBody,
+  ListCustomersQuery,
+  UpdateCustomerBody,
+} from './customer.schemas.js'
+import type { CustomerRow } from './customer.table.js'
+import { toCustomerView } from './customer.view.js'
+
+const tags = ['customers']
+const Customer = Type.Ref('Customer')
+
+/**
+ * Customers CRUD under /v1/admin/customers (scopes customers:read / customers:write).
+ *
+ * @example
+ * ```ts
+ * admin.register(customerRoutes)
+ * ```
+ */
+export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, now } = app.tollgate
+
+  app.get(
+    '/customers',
+    {
+      schema: {
+        tags,
+        querystring: ListCustomersQuery,
+        response: { 200: PageOf(Customer), ...errorResponses },
+      },
+      preHandler: requireScope('customers:read'),
+    },
+    async (req) => {
+      const limit = req.query.limit ?? 50
+      const rows = await listCustomers(db, req.auth.tenantId, {
+        limit,
+        after: decodeCursor(req.query.cursor),
+        email: req.query.email,
+      })
+      return toPage(rows, limit, toCustomerView)
+    },
+  )
+
+  app.post(
+    '/customers',
+    {
+      schema: { tags, querystring: EmptyQuery, body: CreateCustomerBody, response: { 201: Customer, ...errorResponses } },
+      preHandler: requireScope('customers:write'),
+    },
+    async (req, reply) => {
+      const at = now()
+      const row: CustomerRow = {
+        id: newId('cus'),
+        tenant_id: req.auth.tenantId,
+        name: req.body.name,
+        email: req.body.email ?? null,
+        external_id: req.body.externalId ?? null,
+        stripe_customer_id: req.body.stripeCustomerId ?? null,
+        metadata: req.body.metadata ?? {},
+        created_at: at,
+        updated_at: at,
+      }
+      await db.transaction().execute(async (trx) => {
+        await insertCustomer(trx, row)
+        await recordAudit(trx, {
+          tenantId: row.tenant_id,
+          actor: actorFromRequest(req),
+          action: 'customer.create',
+          targetType: 'customer',
+          targetId: row.id,
+          after: toCustomerView(row),
+          at,
+        })
+      })
+      return reply.code(201).send(toCustomerView(row))
+    },
+  )
+
+  app.get(
+    '/customers/:id',
+    {
+      schema: { tags, params: IdParams, querystring: EmptyQuery, response: { 200: Customer, ...errorResponses } },
+      preHandler: requireScope('customers:read'),
+    },
+    async (req) => {
+      const row = await findCustomer(db, req.auth.tenantId, req.params.id)
+      if (!row) throw new AppError('NOT_FOUND', `No customer ${req.params.id}`)
+      return toCustomerView(row)
+    },
+  )
+
+  app.patch(
+    '/customers/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        body: UpdateCustomerBody,
+        response: { 200: Customer, ...errorResponses },
+      },
+      preHandler: requireScope('customers:write'),
+    },
+    async (req) => {
+      const tenantId = req.auth.tenantId
+      const at = now()
+      return db.transaction().execute(async (trx) => {
+        const before = await findCustomer(trx, tenantId, req.params.id)
+        if (!before) throw new AppError('NOT_FOUND', `No customer ${req.params.id}`)
+        const after = (await updateCustomer(trx, tenantId, req.params.id, req.body, at))!
+        await recordAudit(trx, {
+          tenantId,
+          actor: actorFromRequest(req),
+          action: 'customer.update',
+          targetType: 'customer',
+          targetId: after.id,
+          before: toCustomerView(before),
+          after: toCustomerView(after),
+          at,
+        })
+        return toCustomerView(after)
+      })
+    },
+  )
+
+  app.delete(
+    '/customers/:id',
+    {
+      schema: { tags, params: IdParams, querystring: EmptyQuery, response: { 204: Type.Null(), ...errorResponses } },
+      preHandler: requireScope('customers:write'),
+    },
+    async (req, reply) => {
+      const tenantId = req.auth.tenantId
+      await db.transaction().execute(async (trx) => {
+        const before = await findCustomer(trx, tenantId, req.params.id)
+        if (!before) throw new AppError('NOT_FOUND', `No customer ${req.params.id}`)
+        if (await licenseExistsFor(trx, tenantId, { customerId: before.id })) {
+          throw new AppError('CUSTOMER_HAS_LICENSES')
+        }
+        await deleteCustomer(trx, tenantId, before.id)
+        await recordAudit(trx, {
+          tenantId,
+          actor: actorFromRequest(req),
+          action: 'customer.delete',
+          targetType: 'customer',
+          targetId: before.id,
+          before: toCustomerView(before),
+          at: now(),
+        })
+      })
+      return reply.code(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
+import { AppError } from '../errors/app-error.js'
+import { findLicense } from '../licenses/license.repository.js'
+import type { LicenseRow } from '../licenses/license.table.js'
+import { newId } from '../lib/ids.js'
+import {
+  countActiveDeployments,
+  findDeployment,
+  insertDeployment,
+  updateDeploymentSighting,
+  upsertLicenseAddresses,
+} from './deployment.repository.js'
+import type { DeploymentFingerprint, DeploymentRow } from './deployment.table.js'
+import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
+
+/** An activation request, resolved to its license. */
+export interface ActivateInput {
+  tenantId: string
+  licenseId: string
+  /** The client's install id. */
+  installId: string
+  fingerprint?: DeploymentFingerprint | undefined
+  appVersion?: string | undefined
+  address: string | null
+  now: Date
+}
+
+/** What an activation did. */
+export type ActivationOutcome = 'activated' | 'reactivated' | 'existing' | 'refused' | 'not_seated'
+
+/** Result of {@link activateDeployment}. */
+export interface ActivateResult {
+  license: LicenseRow
+  effective: EffectiveStatus
+  deployment: DeploymentRow | null
+  outcome: ActivationOutcome
+  /** Seats in use after the call, and the limit (0: unlimited). */
+  seats: { used: number; max: number }
+}
+
+/**
+ * Activates a deployment: takes a seat unless the license is at `maxDeployments` (0 means no
+ * limit), honouring the node lock. Re-activating an active deployment only refreshes it
+ * (idempotent, no second seat). The license row is locked for the transaction, so concurrent
+ * activations of one license (on any instance) are counted one after the other and can never
+ * exceed the limit. A license that cannot hold seats (suspended, revoked, expired) takes none:
+ * the caller still answers with a lease stating that status.
+ *
+ * A refusal is recorded (status `refused`, no seat: the admin list and key-sharing detection
+ * see it) and committed; the caller then answers TOO_MANY_DEPLOYMENTS.
+ *
+ * @example
+ * ```ts
+ * const r = await activateDeployment(db, { tenantId, licenseId, installId: 'inst-1', address: ip, now: new Date() })
+ * if (r.outcome === 'refused') throw new AppError('TOO_MANY_DEPLOYMENTS')
+ * ```
+ */
+export async function activateDeployment(
+  db: Kysely<Database>,
+  input: ActivateInput,
+): Promise<ActivateResult> {
+  return db.transaction().execute(async (trx) => {
+    const license = await findLicense(trx, input.tenantId, input.licenseId, { forUpdate: true })
+    if (!license) throw new AppError('NOT_FOUND', 'The license no longer exists')
+    if (license.deployment_id !== null && license.deployment_id !== input.installId) {
+      throw new AppError('DEPLOYMENT_MISMATCH')
+    }
+    const effective = effectiveStatus(
+      { status: license.status, expiresAt: license.expires_at, policy: license.policy },
+      input.now,
+    )
+    const max = license.policy.maxDeployments
+    const existing = await findDeployment(trx, license.id, input.installId)
+    const base = {
+      fingerprint: input.fingerprint ?? existing?.fingerprint ?? {},
+      appVersion: input.appVersion ?? null,
+      address: input.address,
+      now: input.now,
+    }
+    if (input.address !== null) {
+      await upsertLicenseAddresses(trx, [
+        { licenseId: license.id, tenantId: license.tenant_id, address: input.address, seenAt: input.now },
+      ])
+    }
+    if (!effective.seatable) {
+      const used = await countActiveDeployments(trx, license.id)
+      return { license, effective, deployment: existing ?? null, outcome: 'not_seated', seats: { used, max } }
+    }
+    if (existing?.status === 'active') {
+      const deployment = await updateDeploymentSighting(trx, existing.id, {
+        ...base,
+        status: 'active',
+        seated: false,
+      })
+      const used = await countActiveDeployments(trx, license.id)
+      return { license, effective, deployment, outcome: 'existing', seats: { used, max } }
+    }
+    const used = await countActiveDeployments(trx, license.id)
+    const refused = max > 0 && used >= max
+    const status = refused ? 'refused' : 'active'
+    const deployment = existing
+      ? await updateDeploymentSighting(trx, existing.id, { ...base, status, seated: !refused })
+      : await insertDeployment(
+          trx,
+          { id: newId('dep'), tenantId: license.tenant_id, licenseId: license.id, installId: input.installId },
+          { ...base, status },
+        )
+    return {
+      license,
+      effective,
+      deployment,
+      outcome: refused ? 'refused' : existing ? 'reactivated' : 'activated',
+      seats: { used: refused ? used : used + 1, max },
+    }
+  })
+}

@@ -1,0 +1,77 @@
+import { Type, type TSchema } from 'typebox'
+import { PAGE } from './pagination.js'
+
+/** The error body every 4xx/5xx answer uses. */
+export const ErrorSchema = Type.Object(
+  { error: Type.String(), code: Type.String(), status: Type.Integer() },
+  { $id: 'Error', additionalProperties: false },
+)
+
+/** Responses every route may give, for the OpenAPI document. */
+export const errorResponses = {
+  '4xx': Type.Ref('Error'),
+  '5xx': Type.Ref('Error'),
+}
+
+/** A prefixed id path parameter. */
+export const IdParams = Type.Object(
+  { id: Type.String({ minLength: 3, maxLength: 64, pattern: '^[a-z]{2,8}_[0-9a-z]+$' }) },
+  { additionalProperties: false },
+)
+
+/** No query parameters allowed (unknown ones are VALIDATION_FAILED). */
+export const EmptyQuery = Type.Object({}, { additionalProperties: false })
+
+/** `?limit=&cursor=` of list routes. */
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE.max, default: PAGE.default })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+}
+
+/** `{ items, nextCursor }` of list routes. */
+export function PageOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+  })
+}
+
+/** An ISO-8601 date-time string. */
+export const DateTime = Type.String({ format: 'date-time' })
+
+/** ISO date-time or null. */
+export const NullableDateTime = Type.Union([DateTime, Type.Null()])
+
+/** Free-form JSON metadata (a small object). */
+export const Metadata = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {
+  maxProperties: 50,
+})
+
+/** A short human string. */
+export const Name = Type.String({ minLength: 1, maxLength: 200 })
+
+/** Names of features / products / tiers. */
+export const Slug = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' })
+
+/** Licensing policy (all fields, as stored and signed). */
+export const PolicySchema = Type.Object(
+  {
+    expiryGraceDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+    offlineGraceDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+    heartbeatIntervalS: Type.Integer({ minimum: 1, maximum: 31_536_000 }),
+    maxDeployments: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+  },
+  { additionalProperties: false },
+)
+
+/** Policy overrides (any subset). */
+export const PartialPolicySchema = Type.Partial(PolicySchema, { additionalProperties: false })
+
+/** `{ users: 50 }` style limits. */
+export const LimitsSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Type.Integer({ minimum: 0 }), {
+  maxProperties: 50,
+  additionalProperties: false,
+})
+
+/** A list of entitlements. */
+export const EntitlementsSchema = Type.Array(Slug, { maxItems: 200, uniqueItems: true })

@@ -1,0 +1,123 @@
+import { Type } from 'typebox'
+import {
+  DateTime,
+  EntitlementsSchema,
+  LimitsSchema,
+  Metadata,
+  NullableDateTime,
+  PageQuery,
+  PartialPolicySchema,
+  PolicySchema,
+} from '../lib/schemas.js'
+
+const Status = Type.Union(
+  ['active', 'suspended', 'revoked', 'expired'].map((s) => Type.Literal(s)),
+)
+const RefId = (prefix: string) =>
+  Type.String({ minLength: 3, maxLength: 64, pattern: `^${prefix}_[0-9a-z]+$` })
+const Reason = Type.String({ minLength: 1, maxLength: 500 })
+const DeploymentId = Type.String({ minLength: 1, maxLength: 200 })
+
+/** A license as returned by the API. */
+export const LicenseSchema = Type.Object(
+  {
+    id: Type.String(),
+    customerId: Type.String(),
+    planId: Type.String(),
+    product: Type.String(),
+    tier: Type.String(),
+    status: Status,
+    statusReason: Type.Union([Type.String(), Type.Null()]),
+    entitlements: Type.Array(Type.String()),
+    limits: Type.Record(Type.String(), Type.Number()),
+    policy: PolicySchema,
+    metadata: Type.Record(Type.String(), Type.Unknown()),
+    kid: Type.String(),
+    issuedAt: DateTime,
+    expiresAt: NullableDateTime,
+    suspendedAt: NullableDateTime,
+    revokedAt: NullableDateTime,
+    deploymentId: Type.Union([Type.String(), Type.Null()]),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: 'License' },
+)
+
+/** `{ license, token }`: answers that carry a freshly signed token. */
+export const LicenseWithToken = Type.Object({
+  license: Type.Ref('License'),
+  token: Type.String(),
+})
+
+/** Body of POST /v1/admin/licenses. */
+export const IssueLicenseBody = Type.Object(
+  {
+    customerId: RefId('cus'),
+    planId: RefId('pln'),
+    expiresAt: Type.Optional(NullableDateTime),
+    entitlements: Type.Optional(EntitlementsSchema),
+    limits: Type.Optional(LimitsSchema),
+    policy: Type.Optional(PartialPolicySchema),
+    deploymentId: Type.Optional(Type.Union([DeploymentId, Type.Null()])),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false },
+)
+
+/** Query of GET /v1/admin/licenses. */
+export const ListLicensesQuery = Type.Object(
+  {
+    ...PageQuery,
+    status: Type.Optional(Status),
+    customerId: Type.Optional(RefId('cus')),
+    planId: Type.Optional(RefId('pln')),
+  },
+  { additionalProperties: false },
+)
+
+/** Body of suspend / revoke (reason required). */
+export const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false })
+
+/** Body of reinstate (reason optional; the body itself may be omitted). */
+export const OptionalReasonBody = Type.Union([
+  Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }),
+  Type.Null(),
+])
+
+/** Body of renew. */
+export const RenewBody = Type.Object(
+  { expiresAt: NullableDateTime },
+  { additionalProperties: false },
+)
+
+/** Body of POST /v1/licenses/validate. */
+export const ValidateBody = Type.Object(
+  {
+    key: Type.String({ minLength: 1, maxLength: 16_384 }),
+    deploymentId: Type.Optional(DeploymentId),
+  },
+  { additionalProperties: false },
+)
+
+/** Answer of POST /v1/licenses/validate. */
+export const ValidateResponse = Type.Object({
+  valid: Type.Boolean(),
+  code: Type.Union(
+    [
+      'VALID',
+      'GRACE_EXPIRED',
+      'EXPIRED',
+      'SUSPENDED',
+      'REVOKED',
+      'NOT_FOUND',
+      'INVALID',
+      'NOT_YET_VALID',
+      'DEPLOYMENT_MISMATCH',
+    ].map((c) => Type.Literal(c)),
+  ),
+  license: Type.Union([Type.Ref('License'), Type.Null()]),
+  entitlements: Type.Array(Type.String()),
+  limits: Type.Record(Type.String(), Type.Number()),
+  warnings: Type.Array(Type.String()),
+})

@@ -1,0 +1,11 @@
+import type { SigningKeyStore } from '../signing-keys/signing-key-store.js'
+
+/**
+ * What the licensing services need besides the transaction: the signing-key store, the clock
+ * and the token prefix. `app.tollgate` satisfies it, so callers pass `app.tollgate`.
+ */
+export interface LicensingDeps {
+  signingKeys: SigningKeyStore
+  now: () => Date
+  tokenPrefix: string
+}

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses } from '../lib/schemas.js'
+import { checkLicenseKey } from './check-license-key.js'
+import { ValidateBody, ValidateResponse } from './license.schemas.js'
+
+/**
+ * `POST /v1/licenses/validate`: online check of a license key. Outcomes are 200
+ * `{ valid, code, ... }`; only malformed requests are 4xx. Limited per IP (scope hook) and
+ * per license by plan tier.
+ *
+ * @example
+ * ```ts
+ * pub.register(validateRoutes)
+ * ```
+ */
+export const validateRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, signingKeys, now, metrics, rateLimits } = app.tollgate
+  app.post(
+    '/licenses/validate',
+    {
+      schema: {
+        tags: ['public'],
+        body: ValidateBody,
+        response: { 200: ValidateResponse, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const result = await checkLicenseKey(db, signingKeys, req.body.key, {
+        now: now(),
+        deploymentId: req.body.deploymentId,
+      })
+      if (result.row) {
+        await rateLimits.perLicense(req, reply, { id: result.row.id, tier: result.row.tier })
+      }
+      metrics.validations.inc({ code: result.code })
+      const { row: _row, ...body } = result
+      return body
+    },
+  )
+}

@@ -1,0 +1,74 @@
+import { Type } from 'typebox'
+import {
+  DateTime,
+  EntitlementsSchema,
+  LimitsSchema,
+  Name,
+  PageQuery,
+  PolicySchema,
+  Slug,
+} from '../lib/schemas.js'
+
+const CancelBehavior = Type.Union([Type.Literal('revoke'), Type.Literal('expire_at_period_end')])
+const StripePrice = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])
+const Duration = Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()])
+
+/** A plan as returned by the API. */
+export const PlanSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    product: Type.String(),
+    tier: Type.String(),
+    entitlements: Type.Array(Type.String()),
+    limits: Type.Record(Type.String(), Type.Number()),
+    policy: PolicySchema,
+    durationDays: Type.Union([Type.Integer(), Type.Null()]),
+    stripePriceId: Type.Union([Type.String(), Type.Null()]),
+    pastDueGraceDays: Type.Integer(),
+    cancelBehavior: CancelBehavior,
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: 'Plan' },
+)
+
+/** Body of POST /v1/admin/plans. */
+export const CreatePlanBody = Type.Object(
+  {
+    name: Name,
+    product: Slug,
+    tier: Slug,
+    entitlements: EntitlementsSchema,
+    limits: Type.Optional(LimitsSchema),
+    policy: PolicySchema,
+    durationDays: Type.Optional(Duration),
+    stripePriceId: Type.Optional(StripePrice),
+    pastDueGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+    cancelBehavior: Type.Optional(CancelBehavior),
+  },
+  { additionalProperties: false },
+)
+
+/** Body of PATCH /v1/admin/plans/:id (licenses already issued keep their terms). */
+export const UpdatePlanBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    product: Type.Optional(Slug),
+    tier: Type.Optional(Slug),
+    entitlements: Type.Optional(EntitlementsSchema),
+    limits: Type.Optional(LimitsSchema),
+    policy: Type.Optional(PolicySchema),
+    durationDays: Type.Optional(Duration),
+    stripePriceId: Type.Optional(StripePrice),
+    pastDueGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
+    cancelBehavior: Type.Optional(CancelBehavior),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+/** Query of GET /v1/admin/plans. */
+export const ListPlansQuery = Type.Object(
+  { ...PageQuery, product: Type.Optional(Slug) },
+  { additionalProperties: false },
+)

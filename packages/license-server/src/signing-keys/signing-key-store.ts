@@ -1,0 +1,88 @@
+import { KeySet, type Jwks, type SigningKey } from '@tollgate/license-client'
+import type { Db } from '../db/database.js'
+import { AppError } from '../errors/app-error.js'
+import { unsealSigningKey } from './get-active-signing-key.js'
+import { findNewestActiveKey, listSigningKeys } from './signing-key.repository.js'
+
+interface CachedKeySet {
+  keys: KeySet
+  jwks: Jwks
+  at: number
+}
+
+/**
+ * Per-app cache in front of the signing_keys table: the verification KeySet and JWKS of each
+ * tenant (parsed once, refreshed every `ttlMs` so other instances' rotations show up) and the
+ * decrypted private keys. Local rotations call {@link SigningKeyStore.invalidate}.
+ *
+ * @example
+ * ```ts
+ * const key = await app.tollgate.signingKeys.getActive(db, tenantId)
+ * const keys = await app.tollgate.signingKeys.keySet(db, tenantId)
+ * ```
+ */
+export class SigningKeyStore {
+  readonly #masterKey: Buffer
+  readonly #ttlMs: number
+  readonly #sets = new Map<string, CachedKeySet>()
+  readonly #private = new Map<string, SigningKey>()
+
+  constructor(masterKey: Buffer, opts: { ttlMs?: number } = {}) {
+    this.#masterKey = masterKey
+    this.#ttlMs = opts.ttlMs ?? 5000
+  }
+
+  /** The master key (for code that seals its own secrets). */
+  get masterKey(): Buffer {
+    return this.#masterKey
+  }
+
+  /** The tenant's newest active key, decrypted (cached by kid). */
+  async getActive(db: Db, tenantId: string): Promise<SigningKey> {
+    const row = await findNewestActiveKey(db, tenantId)
+    if (row === undefined) throw new AppError('NO_ACTIVE_SIGNING_KEY')
+    let key = this.#private.get(row.kid)
+    if (key === undefined) {
+      key = unsealSigningKey(row, this.#masterKey)
+      this.#private.set(row.kid, key)
+    }
+    return key
+  }
+
+  async #load(db: Db, tenantId: string): Promise<CachedKeySet> {
+    const hit = this.#sets.get(tenantId)
+    if (hit && Date.now() - hit.at < this.#ttlMs) return hit
+    const rows = await listSigningKeys(db, tenantId)
+    const jwks: Jwks = { keys: rows.map((r) => r.public_jwk) }
+    const entry = { keys: KeySet.from(jwks), jwks, at: Date.now() }
+    this.#sets.set(tenantId, entry)
+    return entry
+  }
+
+  /** The tenant's verification keys (active and retired). */
+  async keySet(db: Db, tenantId: string): Promise<KeySet> {
+    return (await this.#load(db, tenantId)).keys
+  }
+
+  /**
+   * The key set for verifying a token signed by `kid`: when the cached set lacks it (a key
+   * rotated in on another instance), reloads at most once a second per tenant.
+   */
+  async keySetFor(db: Db, tenantId: string, kid: string): Promise<KeySet> {
+    const entry = await this.#load(db, tenantId)
+    if (entry.keys.has(kid) || Date.now() - entry.at < 1000) return entry.keys
+    this.#sets.delete(tenantId)
+    return (await this.#load(db, tenantId)).keys
+  }
+
+  /** The tenant's JWKS document (active and retired public keys). */
+  async jwks(db: Db, tenantId: string): Promise<Jwks> {
+    return (await this.#load(db, tenantId)).jwks
+  }
+
+  /** Forgets cached keys of a tenant (after rotate / retire / remove). */
+  invalidate(tenantId: string): void {
+    this.#sets.delete(tenantId)
+    this.#private.clear()
+  }
+}

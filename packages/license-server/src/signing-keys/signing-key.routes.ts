@@ -1,0 +1,210 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
+import { recordAudit } from '../audit/record-audit.js'
+import { AppError } from '../errors/app-error.js'
+import { iso } from '../lib/json.js'
+import { DateTime, EmptyQuery, NullableDateTime, errorResponses } from '../lib/schemas.js'
+import { createSigningKey } from './create-signing-key.js'
+import {
+  deleteSigningKey,
+  findSigningKey,
+  listSigningKeys,
+  setSigningKeyState,
+} from './signing-key.repository.js'
+import type { SigningKeyRow } from './signing-key.table.js'
+
+const tags = ['signing-keys']
+
+function toView(row: SigningKeyRow, signerKid: string | undefined) {
+  return {
+    kid: row.kid,
+    state: row.state,
+    signing: row.kid === signerKid,
+    publicJwk: row.public_jwk,
+    createdAt: iso(row.created_at)!,
+    retiredAt: iso(row.retired_at),
+  }
+}
+
+const JwkSchema = Type.Object({
+  kty: Type.Literal('OKP'),
+  crv: Type.Literal('Ed25519'),
+  x: Type.String(),
+  kid: Type.String(),
+  alg: Type.Optional(Type.Literal('EdDSA')),
+  use: Type.Optional(Type.Literal('sig')),
+})
+export const SigningKeySchema = Type.Object(
+  {
+    kid: Type.String(),
+    state: Type.Union([Type.Literal('active'), Type.Literal('retired')]),
+    signing: Type.Boolean(),
+    publicJwk: JwkSchema,
+    createdAt: DateTime,
+    retiredAt: NullableDateTime,
+  },
+  { $id: 'SigningKey' },
+)
+const SigningKey = Type.Ref('SigningKey')
+const KidParams = Type.Object(
+  { kid: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) },
+  { additionalProperties: false },
+)
+const EmptyBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()])
+
+/**
+ * Signing keys under /v1/admin/signing-keys (scope keys:admin): list, rotate (new active
+ * signer; older keys keep verifying), retire (stops signing, stays in JWKS), delete (leaves
+ * JWKS: its tokens fail with UNKNOWN_KEY).
+ *
+ * @example
+ * ```ts
+ * admin.register(signingKeyRoutes)
+ * ```
+ */
+export const signingKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, now, signingKeys } = app.tollgate
+  const keysAdmin = requireScope('keys:admin')
+
+  const list = async (tenantId: string) => {
+    const rows = await listSigningKeys(db, tenantId)
+    const signer = rows.find((r) => r.state === 'active')?.kid
+    return rows.map((r) => toView(r, signer))
+  }
+
+  app.get(
+    '/signing-keys',
+    {
+      schema: {
+        tags,
+        querystring: EmptyQuery,
+        response: { 200: Type.Object({ items: Type.Array(SigningKey) }), ...errorResponses },
+      },
+      preHandler: keysAdmin,
+    },
+    async (req) => ({ items: await list(req.auth.tenantId) }),
+  )
+
+  app.post(
+    '/signing-keys/rotate',
+    {
+      schema: { tags, querystring: EmptyQuery, body: EmptyBody, response: { 201: SigningKey, ...errorResponses } },
+      preHandler: keysAdmin,
+    },
+    async (req, reply) => {
+      const tenantId = req.auth.tenantId
+      const at = now()
+      const row = await db.transaction().execute(async (trx) => {
+        const created = await createSigningKey(trx, tenantId, signingKeys.masterKey, { now: at })
+        await recordAudit(trx, {
+          tenantId,
+          actor: actorFromRequest(req),
+          action: 'signing_key.rotate',
+          targetType: 'signing_key',
+          targetId: created.row.kid,
+          after: toView(created.row, created.row.kid),
+          at,
+        })
+        return created.row
+      })
+      signingKeys.invalidate(tenantId)
+      return reply.code(201).send(toView(row, row.kid))
+    },
+  )
+
+  app.post(
+    '/signing-keys/:kid/retire',
+    {
+      schema: { tags, params: KidParams, querystring: EmptyQuery, body: EmptyBody, response: { 200: SigningKey, ...errorResponses } },
+      preHandler: keysAdmin,
+    },
+    async (req) => {
+      const tenantId = req.auth.tenantId
+      const at = now()
+      await db.transaction().execute(async (trx) => {
+        const before = await findSigningKey(trx, tenantId, req.params.kid)
+        if (!before) throw new AppError('NOT_FOUND', `No signing key ${req.params.kid}`)
+        if (before.state === 'retired') return
+        const active = (await listSigningKeys(trx, tenantId)).filter((r) => r.state === 'active')
+        if (active.length <= 1) throw new AppError('LAST_SIGNING_KEY')
+        await setSigningKeyState(trx, tenantId, before.kid, 'retired', at)
+        await recordAudit(trx, {
+          tenantId,
+          actor: actorFromRequest(req),
+          action: 'signing_key.retire',
+          targetType: 'signing_key',
+          targetId: before.kid,
+          before: { state: before.state },
+          after: { state: 'retired' },
+          at,
+        })
+      })
+      signingKeys.invalidate(tenantId)
+      const view = (await list(tenantId)).find((k) => k.kid === req.params.kid)!
+      return view
+    },
+  )
+
+  app.delete(
+    '/signing-keys/:kid',
+    {
+      schema: { tags, params: KidParams, querystring: EmptyQuery, response: { 204: Type.Null(), ...errorResponses } },
+      preHandler: keysAdmin,
+    },
+    async (req, reply) => {
+      const tenantId = req.auth.tenantId
+      await db.transaction().execute(async (trx) => {
+        const before = await findSigningKey(trx, tenantId, req.params.kid)
+        if (!before) throw new AppError('NOT_FOUND', `No signing key ${req.params.kid}`)
+        if (before.state === 'active') throw new AppError('SIGNING_KEY_IN_USE')
+        await deleteSigningKey(trx, tenantId, before.kid)
+        await recordAudit(trx, {
+          tenantId,
+          actor: actorFromRequest(req),
+          action: 'signing_key.delete',
+          targetType: 'signing_key',
+          targetId: before.kid,
+          before: { state: before.state, publicJwk: before.public_jwk },
+          at: now(),
+        })
+      })
+      signingKeys.invalidate(tenantId)
+      return reply.code(204).send(null)
+    },
+  )
+}
+
+/**
+ * `GET /.well-known/jwks.json[?tenant=ten_...]`: the public keys (active and retired) of one
+ * tenant; without `tenant`, of the bootstrap tenant. Tenants never share a key set, so one
+ * vendor's keys never validate another's licenses.
+ *
+ * @example
+ * ```ts
+ * app.register(jwksRoutes)
+ * ```
+ */
+export const jwksRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, signingKeys } = app.tollgate
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        tags: ['public'],
+        querystring: Type.Object(
+          { tenant: Type.Optional(Type.String({ pattern: '^ten_[0-9a-z]+$', maxLength: 64 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ keys: Type.Array(JwkSchema) }), ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const tenantId = req.query.tenant ?? app.tollgate.bootstrap.tenantId
+      const jwks = await signingKeys.jwks(db, tenantId)
+      if (jwks.keys.length === 0) throw new AppError('NOT_FOUND', `No keys for tenant ${tenantId}`)
+      void reply.header('cache-control', 'public, max-age=60')
+      return jwks
+    },
+  )
+}

@@ -1,0 +1,291 @@
+/**
+ * Stripe-shaped test data for the billing tests: events laid out like the documented
+ * snapshot payloads of API version 2026-10-28 (the stripe package's), signed for real with
+ * `Stripe.webhooks.generateTestHeaderString`.
+ */
+import { randomBytes } from 'node:crypto'
+import type { LightMyRequestResponse } from 'fastify'
+import Stripe from 'stripe'
+import { loadConfig } from '../src/config/load-config.js'
+import type { BillingConfig } from '../src/billing/billing.config.js'
+import type { TestApp } from './helpers/test-app.js'
+
+export const WEBHOOK_SECRET = 'whsec_test_' + 'a1b2c3d4'.repeat(4)
+export const STRIPE_KEY = 'sk_test_' + 'Zx9'.repeat(10)
+export const API_VERSION = '2026-10-28.endive'
+export const DAY_S = 86_400
+
+/** Billing config for tests: jobs off (tests run them), webhook secret set. */
+export function billingConfig(over: Partial<BillingConfig> = {}): BillingConfig {
+  return {
+    ...loadConfig({}).billing,
+    stripeWebhookSecret: WEBHOOK_SECRET,
+    sweepIntervalS: 0,
+    outboxIntervalS: 0,
+    checkoutSuccessUrl: 'https://vendor.example/thanks?session={CHECKOUT_SESSION_ID}',
+    checkoutCancelUrl: 'https://vendor.example/pricing',
+    portalReturnUrl: 'https://vendor.example/account',
+    ...over,
+  }
+}
+
+/** A Stripe-style id (`evt_1Q...`). */
+export function sid(prefix: string): string {
+  return `${prefix}_1Q${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`
+}
+
+/** Unix seconds of the app clock. */
+export function unix(t: TestApp): number {
+  return Math.floor(t.clock.now().getTime() / 1000)
+}
+
+/** An event envelope (`object: "event"`) around a data object. */
+export function event(type: string, object: object, created: number, previous?: object): Stripe.Event {
+  return {
+    id: sid('evt'),
+    object: 'event',
+    api_version: API_VERSION,
+    created,
+    data: { object, ...(previous ? { previous_attributes: previous } : {}) },
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type,
+  } as unknown as Stripe.Event
+}
+
+/** A completed subscription-mode Checkout Session. */
+export function checkoutSession(o: {
+  subscription: string
+  customer: string
+  email: string
+  name?: string
+  planId?: string
+  created: number
+  paymentStatus?: 'paid' | 'unpaid' | 'no_payment_required'
+}): object {
+  return {
+    id: sid('cs_test'),
+    object: 'checkout.session',
+    mode: 'subscription',
+    status: 'complete',
+    payment_status: o.paymentStatus ?? 'paid',
+    amount_subtotal: 2000,
+    amount_total: 2000,
+    currency: 'usd',
+    client_reference_id: o.planId ?? null,
+    customer: o.customer,
+    customer_creation: 'always',
+    customer_email: null,
+    customer_details: {
+      address: null,
+      email: o.email,
+      name: o.name ?? 'Acme Corp',
+      phone: null,
+      tax_exempt: 'none',
+      tax_ids: [],
+    },
+    metadata: o.planId ? { tollgate_plan_id: o.planId } : {},
+    subscription: o.subscription,
+    payment_intent: null,
+    invoice: sid('in'),
+    created: o.created,
+    expires_at: o.created + DAY_S,
+    livemode: false,
+    success_url: 'https://vendor.example/thanks',
+    cancel_url: 'https://vendor.example/pricing',
+    url: null,
+  }
+}
+
+/** A subscription object with one item on `price`. */
+export function subscription(o: {
+  id: string
+  customer: string
+  price: string
+  status: string
+  periodStart: number
+  periodEnd: number
+  cancelAtPeriodEnd?: boolean
+  canceledAt?: number | null
+  created?: number
+}): object {
+  return {
+    id: o.id,
+    object: 'subscription',
+    status: o.status,
+    customer: o.customer,
+    cancel_at: o.cancelAtPeriodEnd ? o.periodEnd : null,
+    cancel_at_period_end: o.cancelAtPeriodEnd ?? false,
+    canceled_at: o.canceledAt ?? null,
+    ended_at: o.status === 'canceled' ? (o.canceledAt ?? o.periodEnd) : null,
+    collection_method: 'charge_automatically',
+    created: o.created ?? o.periodStart,
+    start_date: o.created ?? o.periodStart,
+    currency: 'usd',
+    billing_cycle_anchor: o.periodStart,
+    items: {
+      object: 'list',
+      data: [
+        {
+          id: `si_${o.id.slice(4)}`,
+          object: 'subscription_item',
+          created: o.created ?? o.periodStart,
+          current_period_start: o.periodStart,
+          current_period_end: o.periodEnd,
+          metadata: {},
+          price: {
+            id: o.price,
+            object: 'price',
+            active: true,
+            currency: 'usd',
+            product: 'prod_tollgate',
+            recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' },
+            type: 'recurring',
+            unit_amount: 2000,
+          },
+          quantity: 1,
+          subscription: o.id,
+        },
+      ],
+      has_more: false,
+      url: `/v1/subscription_items?subscription=${o.id}`,
+    },
+    latest_invoice: null,
+    livemode: false,
+    metadata: {},
+  }
+}
+
+/** An invoice generated by a subscription, with one line for the period it bills. */
+export function invoice(o: {
+  subscription: string
+  customer: string
+  price: string
+  status: 'paid' | 'open'
+  periodStart: number
+  periodEnd: number
+  created: number
+  attemptCount?: number
+}): object {
+  return {
+    id: sid('in'),
+    object: 'invoice',
+    status: o.status,
+    customer: o.customer,
+    billing_reason: 'subscription_cycle',
+    collection_method: 'charge_automatically',
+    currency: 'usd',
+    amount_due: 2000,
+    amount_paid: o.status === 'paid' ? 2000 : 0,
+    amount_remaining: o.status === 'paid' ? 0 : 2000,
+    attempt_count: o.attemptCount ?? 1,
+    attempted: true,
+    created: o.created,
+    // For a renewal, the invoice's own period is the previous one; the line is the new one.
+    period_start: o.periodStart - 30 * DAY_S,
+    period_end: o.periodStart,
+    next_payment_attempt: o.status === 'paid' ? null : o.created + 3 * DAY_S,
+    parent: {
+      type: 'subscription_details',
+      quote_details: null,
+      subscription_details: { metadata: {}, subscription: o.subscription },
+    },
+    lines: {
+      object: 'list',
+      data: [
+        {
+          id: sid('il'),
+          object: 'line_item',
+          amount: 2000,
+          currency: 'usd',
+          description: '1 × Tollgate (at $20.00 / month)',
+          invoice: null,
+          livemode: false,
+          metadata: {},
+          parent: {
+            type: 'subscription_item_details',
+            invoice_item_details: null,
+            subscription_item_details: {
+              invoice_item: null,
+              proration: false,
+              proration_details: { credited_items: null },
+              subscription: o.subscription,
+              subscription_item: `si_${o.subscription.slice(4)}`,
+            },
+          },
+          period: { start: o.periodStart, end: o.periodEnd },
+          pricing: {
+            type: 'price_details',
+            price_details: { price: o.price, product: 'prod_tollgate' },
+            unit_amount_decimal: '2000',
+          },
+          quantity: 1,
+        },
+      ],
+      has_more: false,
+      url: '/v1/invoices/lines',
+    },
+    status_transitions: {
+      finalized_at: o.created,
+      paid_at: o.status === 'paid' ? o.created : null,
+      marked_uncollectible_at: null,
+      voided_at: null,
+    },
+    livemode: false,
+    metadata: {},
+  }
+}
+
+/** Stripe's payloads are pretty-printed; the signature covers these exact bytes. */
+export function body(e: Stripe.Event): string {
+  return JSON.stringify(e, null, 2)
+}
+
+/** Signs and POSTs an event to the webhook, as Stripe would. */
+export function deliver(
+  t: TestApp,
+  e: Stripe.Event,
+  opts: { secret?: string; timestamp?: number; payload?: string; app?: TestApp['app'] } = {},
+): Promise<LightMyRequestResponse> {
+  const payload = opts.payload ?? body(e)
+  const header = Stripe.webhooks.generateTestHeaderString({
+    payload: body(e),
+    secret: opts.secret ?? WEBHOOK_SECRET,
+    timestamp: opts.timestamp ?? unix(t),
+  })
+  return (opts.app ?? t.app).inject({
+    method: 'POST',
+    url: '/v1/webhooks/stripe',
+    headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': header },
+    payload,
+  })
+}
+
+/** Creates a plan through the admin API; returns its id. */
+export async function createPlan(
+  t: TestApp,
+  o: {
+    tier: string
+    price: string
+    entitlements: string[]
+    limits: Record<string, number>
+    graceDays?: number
+    cancelBehavior?: 'revoke' | 'expire_at_period_end'
+  },
+): Promise<string> {
+  const res = await t.request('POST', '/v1/admin/plans', {
+    name: o.tier,
+    product: 'tollgate-app',
+    tier: o.tier,
+    entitlements: o.entitlements,
+    limits: o.limits,
+    policy: { expiryGraceDays: 3, offlineGraceDays: 14, heartbeatIntervalS: 3600, maxDeployments: 3 },
+    durationDays: 30,
+    stripePriceId: o.price,
+    pastDueGraceDays: o.graceDays ?? 3,
+    cancelBehavior: o.cancelBehavior ?? 'revoke',
+  })
+  if (res.statusCode !== 201) throw new TypeError(`plan create failed: ${res.body}`)
+  return res.json<{ id: string }>().id
+}

@@ -1,0 +1,106 @@
+import {
+  LicenseError,
+  verifyLease,
+  verifyRevocationList,
+  type KeySet,
+} from '@tollgate/license-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seedLicense } from './helpers/fixtures.js'
+import { createTestApp, type TestApp } from './helpers/test-app.js'
+import { fetchKeys, publicPost } from './fleet-support.js'
+
+let t: TestApp
+let keys: KeySet
+beforeAll(async () => {
+  t = await createTestApp()
+  keys = await fetchKeys(t.app)
+})
+afterAll(() => t.close())
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/** Every single-character edit of `jws` (each position, a different character). */
+function* everyByteEdited(jws: string): Generator<string> {
+  for (let i = 0; i < jws.length; i++) {
+    const c = jws[i]!
+    const replacement = c === '.' ? 'A' : B64URL[(B64URL.indexOf(c) + 1) % 64]!
+    yield jws.slice(0, i) + replacement + jws.slice(i + 1)
+  }
+}
+
+function expectAllRejected(jws: string, verify: (s: string) => unknown): void {
+  let rejected = 0
+  for (const edited of everyByteEdited(jws)) {
+    try {
+      verify(edited)
+    } catch (err) {
+      expect(err).toBeInstanceOf(LicenseError)
+      rejected++
+      continue
+    }
+    throw new Error(`an edited copy verified: ${edited}`)
+  }
+  expect(rejected).toBe(jws.length)
+}
+
+describe('signed formats', () => {
+  it('a lease with any byte edited fails verification in the client codec', async () => {
+    const { token, license } = await seedLicense(t)
+    const res = await publicPost(t.app, '/v1/deployments/activate', { key: token, deploymentId: 'inst-1' })
+    const { lease } = res.json<{ lease: string }>()
+    expect(verifyLease(lease, keys)).toMatchObject({ lid: license.id, deployment: 'inst-1' })
+    expectAllRejected(lease, (s) => verifyLease(s, keys))
+    // Also under the portable engine.
+    expectAllRejected(lease, (s) => verifyLease(s, keys, { engine: 'tweetnacl' }))
+  })
+
+  it('serves a signed revocation list that learns revocations and suspensions at once', async () => {
+    const revoked = await seedLicense(t)
+    const suspended = await seedLicense(t)
+    const fine = await seedLicense(t)
+    expect((await t.request('POST', `/v1/admin/licenses/${revoked.license.id}/revoke`, { reason: 'chargeback' })).statusCode).toBe(200)
+    expect((await t.request('POST', `/v1/admin/licenses/${suspended.license.id}/suspend`, { reason: 'audit' })).statusCode).toBe(200)
+
+    const res = await t.app.inject({ method: 'GET', url: '/v1/revocations' })
+    expect(res.statusCode, res.body).toBe(200)
+    const body = res.json<{ list: string; issuedAt: string; nextUpdate: string }>()
+    const list = verifyRevocationList(body.list, keys)
+    expect(list.revoked).toContain(revoked.license.id)
+    expect(list.suspended).toContain(suspended.license.id)
+    expect([...list.revoked, ...list.suspended]).not.toContain(fine.license.id)
+    expect(list.iss).toBe(t.tenantId)
+    const nowS = Math.floor(t.clock.now().getTime() / 1000)
+    expect(list.iat).toBe(nowS)
+    expect(list.nextUpdate).toBe(nowS + 3600)
+    expect(body.issuedAt).toBe(new Date(nowS * 1000).toISOString())
+
+    // Air-gapped export: the bare JWS.
+    const raw = await t.app.inject({ method: 'GET', url: '/v1/revocations?format=jws' })
+    expect(raw.statusCode).toBe(200)
+    expect(raw.headers['content-type']).toMatch(/^application\/jose/)
+    expect(verifyRevocationList(raw.body, keys).revoked).toContain(revoked.license.id)
+
+    // Reinstating lifts the suspension in the next list; a fresh revocation shows at once.
+    expect((await t.request('POST', `/v1/admin/licenses/${suspended.license.id}/reinstate`)).statusCode).toBe(200)
+    expect((await t.request('POST', `/v1/admin/licenses/${fine.license.id}/revoke`, { reason: 'x' })).statusCode).toBe(200)
+    const next = verifyRevocationList((await t.app.inject({ method: 'GET', url: '/v1/revocations' })).json<{ list: string }>().list, keys)
+    expect(next.suspended).not.toContain(suspended.license.id)
+    expect(next.revoked).toEqual(expect.arrayContaining([revoked.license.id, fine.license.id]))
+  })
+
+  it('a revocation list with any byte edited fails verification in the client codec', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/revocations?format=jws' })
+    expectAllRejected(res.body, (s) => verifyRevocationList(s, keys))
+  })
+
+  it("serves another tenant's list on ?tenant= and 404 for an unknown tenant", async () => {
+    const other = await t.addTenant('Globex')
+    const res = await t.app.inject({ method: 'GET', url: `/v1/revocations?tenant=${other.tenantId}` })
+    expect(res.statusCode).toBe(200)
+    const jwks = await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })
+    expect(jwks.statusCode).toBe(200)
+    const unknown = await t.app.inject({ method: 'GET', url: '/v1/revocations?tenant=ten_000000000000000000000000' })
+    expect(unknown.statusCode).toBe(404)
+    expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND' })
+  })
+})

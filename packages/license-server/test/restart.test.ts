@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { verifyLicense, type Jwks } from '@tollgate/license-client'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { TEST_MASTER_KEY } from './helpers/test-app.js'
+import { TEST_DATABASE_URL, TEST_DB_KIND, createPostgresDatabase } from './helpers/test-db.js'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c()
+})
+
+/** Where a "server" keeps its data: a PGlite dir, or a fresh Postgres database. */
+async function storage(): Promise<Record<string, string>> {
+  if (TEST_DB_KIND === 'postgres') {
+    const pg = await createPostgresDatabase()
+    cleanups.push(pg.drop)
+    return { DATABASE_URL: pg.url, MASTER_KEY: TEST_MASTER_KEY }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-restart-'))
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  return { DATA_DIR: dir }
+}
+
+const start = (env: Record<string, string>) => buildApp({ env: { ...env, LOG_LEVEL: 'silent' }, logger: false })
+
+async function call(app: FastifyInstance, key: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  return app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) })
+}
+
+describe(`data and keys survive restarts (${TEST_DB_KIND})`, () => {
+  it('bootstraps once, then reuses tenant, admin key, signing keys and data', async () => {
+    const env = await storage()
+    const first = await start(env)
+    const boot = first.tollgate.bootstrap
+    expect(boot.created).toBe(true)
+    const adminKey = boot.ownerKey!
+    expect(adminKey).toMatch(/^tg_admin_/)
+    if (env.DATA_DIR) {
+      // The generated master key is private to the owner.
+      expect(statSync(join(env.DATA_DIR, 'master.key')).mode & 0o777).toBe(0o600)
+    }
+    const cus = (await call(first, adminKey, 'POST', '/v1/admin/customers', { name: 'Acme' })).json<{ id: string }>()
+    const plan = (
+      await call(first, adminKey, 'POST', '/v1/admin/plans', {
+        name: 'Pro',
+        product: 'app',
+        tier: 'pro',
+        entitlements: ['sso'],
+        policy: { expiryGraceDays: 1, offlineGraceDays: 1, heartbeatIntervalS: 60, maxDeployments: 1 },
+      })
+    ).json<{ id: string }>()
+    const issued = await call(first, adminKey, 'POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+    const { token, license } = issued.json<{ token: string; license: { id: string; kid: string } }>()
+    // Rotate, so one token is signed by the older key when we come back.
+    expect((await call(first, adminKey, 'POST', '/v1/admin/signing-keys/rotate')).statusCode).toBe(201)
+    const second = (
+      await call(first, adminKey, 'POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+    ).json<{ token: string; license: { kid: string } }>()
+    expect(second.license.kid).not.toBe(license.kid)
+    await first.close()
+
+    const again = await start(env)
+    try {
+      expect(again.tollgate.bootstrap).toEqual({ tenantId: boot.tenantId, created: false })
+      const got = await call(again, adminKey, 'GET', `/v1/admin/licenses/${license.id}`)
+      expect(got.statusCode).toBe(200)
+      const jwks = (await again.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<Jwks>()
+      expect(verifyLicense(token, jwks).id).toBe(license.id)
+      expect(verifyLicense(second.token, jwks).kid).toBe(second.license.kid)
+      for (const key of [token, second.token]) {
+        const v = await again.inject({ method: 'POST', url: '/v1/licenses/validate', payload: { key } })
+        expect(v.json().code).toBe('VALID')
+      }
+      // The decrypted signing key still signs after the restart.
+      const third = await call(again, adminKey, 'POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+      expect(third.json<{ license: { kid: string } }>().license.kid).toBe(second.license.kid)
+      const audit = (await call(again, adminKey, 'GET', '/v1/admin/audit?action=tenant.create')).json<{ items: unknown[] }>()
+      expect(audit.items).toHaveLength(1)
+    } finally {
+      await again.close()
+    }
+  })
+
+  it.runIf(TEST_DB_KIND === 'postgres')('refuses Postgres without MASTER_KEY, naming it', async () => {
+    await expect(buildApp({ env: { DATABASE_URL: TEST_DATABASE_URL! }, logger: false })).rejects.toThrow(/MASTER_KEY/)
+  })
+
+  it('refuses a wrong master key for existing signing keys with a clear error', async () => {
+    const env = await storage()
+    const first = await start({ ...env, MASTER_KEY: 'cd'.repeat(32) })
+    const adminKey = first.tollgate.bootstrap.ownerKey!
+    await first.close()
+    const wrong = await start({ ...env, MASTER_KEY: 'ef'.repeat(32) })
+    try {
+      const res = await call(wrong, adminKey, 'POST', '/v1/admin/customers', { name: 'x' })
+      expect(res.statusCode).toBe(201)
+      const plan = await call(wrong, adminKey, 'POST', '/v1/admin/plans', {
+        name: 'P',
+        product: 'p',
+        tier: 't',
+        entitlements: [],
+        policy: { expiryGraceDays: 1, offlineGraceDays: 1, heartbeatIntervalS: 60, maxDeployments: 1 },
+      })
+      const issue = await call(wrong, adminKey, 'POST', '/v1/admin/licenses', {
+        customerId: res.json<{ id: string }>().id,
+        planId: plan.json<{ id: string }>().id,
+      })
+      expect(issue.json()).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 })
+      expect(issue.body).not.toMatch(/MASTER_KEY|decrypt/)
+    } finally {
+      await wrong.close()
+    }
+  })
+})
