@@ -40,6 +40,10 @@ async function serverMain(): Promise<void> {
     logger: false,
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
+  let shown = 0
+  app.server.on('clientError', (err: Error & { rawPacket?: Buffer }) => {
+    if (shown++ < 2) console.error('clientError', err.message, err.rawPacket?.toString().slice(0, 200))
+  })
   const bare = Fastify({ logger: false })
   bare.post('/bare', async () => ({ status: 'active', lease: 'x'.repeat(300) }))
   await bare.listen({ port: 0, host: '127.0.0.1' })
@@ -161,14 +165,19 @@ async function driverMain(): Promise<void> {
     let cursor = 0
     let checked = 0
     let badLeases = 0
-    const heartbeatRequest = (ctx: Record<string, number>, req: autocannon.Request) => {
+    const heartbeatRequest = (req: autocannon.Request, ctx: Record<string, number>) => {
       const i = cursor++ % DEPLOYMENTS
       ctx.dep = i
       ctx.sent = Date.now()
-      return { ...req, body: bodies[i] }
+      return { ...req, method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] }
     }
+    const failures = new Map<string, number>()
     const onResponse = (status: number, body: string, ctx: Record<string, number>) => {
-      if (status !== 200) return
+      if (status !== 200) {
+        const code = `${status} ${/"code":"([A-Z_]+)"/.exec(body)?.[1] ?? body.slice(0, 60)}`
+        failures.set(code, (failures.get(code) ?? 0) + 1)
+        return
+      }
       const i = ctx.dep!
       if (ctx.sent! > lastAck[i]!) lastAck[i] = ctx.sent!
       // Verify a sample of the leases in the client codec (the full check would load this core).
@@ -247,6 +256,7 @@ async function driverMain(): Promise<void> {
     console.log(`heartbeats recorded by the server: ${fmt(hbCount)}; UPDATE statements: ${statements} (${fmt(hbCount / Math.max(1, statements))} heartbeats per statement); status reads: ${reads} (${fmt(hbCount / Math.max(1, reads))} heartbeats per query)`)
     console.log(`leases verified in the client codec (sample): ${checked}, bad: ${badLeases}`)
     console.log(`deployments: ${DEPLOYMENTS}; last-seen missing: ${missing}; stale (older than the last acknowledged heartbeat): ${stale}; never heartbeated during the run: ${neverAcked}`)
+    if (failures.size > 0) console.log(`non-200 answers by status and code: ${JSON.stringify(Object.fromEntries(failures))}`)
     if (missing + stale + badLeases > 0 || hb.non2xx > 0) process.exitCode = 1
   } finally {
     if (child.exitCode === null) {

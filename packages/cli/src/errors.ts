@@ -9,7 +9,14 @@
  * @packageDocumentation
  */
 
-/** Exit codes of the `tollgate` process. */
+/**
+ * Exit codes of the `tollgate` process.
+ *
+ * @example
+ * ```ts
+ * if ((await run(['license', 'verify', 'k.key'], ctx)) === EXIT.NOT_VALID) alert()
+ * ```
+ */
 export const EXIT = {
   /** Success. */
   OK: 0,

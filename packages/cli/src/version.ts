@@ -1,2 +1,9 @@
-/** The CLI's version, printed by `tollgate --version`. */
+/**
+ * The CLI's version, printed by `tollgate --version`.
+ *
+ * @example
+ * ```ts
+ * console.log(VERSION) // '0.1.0'
+ * ```
+ */
 export const VERSION = '0.1.0'

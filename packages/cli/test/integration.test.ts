@@ -9,6 +9,7 @@ import {
   customerCreate,
   customerList,
   keysList,
+  keysRemove,
   keysRetire,
   keysRotate,
   licenseIssue,
@@ -248,6 +249,15 @@ describe('against a real server', () => {
     })
     const after = data<{ items: { kid: string; state: string }[] }>(await keysList({}, t.ctx)).items
     expect(after.map((k) => k.kid).sort()).toEqual([old, rotated.kid].sort())
+    // A retired key still verifies; once removed, the licenses it signed fail with UNKNOWN_KEY.
+    expect(data(await licenseVerify({ license: 'license.key' }, t.ctx))).toMatchObject({
+      valid: true,
+    })
+    await keysRemove({ kid: old, yes: true }, t.ctx)
+    expect(await licenseVerify({ license: 'license.key' }, t.ctx)).toMatchObject({
+      exitCode: 3,
+      data: { valid: false, code: 'UNKNOWN_KEY' },
+    })
 
     const entries = data<{ items: Obj[] }>(await audit({ action: 'license.revoke' }, t.ctx)).items
     expect(entries.length).toBeGreaterThanOrEqual(1)

@@ -20,6 +20,8 @@ export type {
   EnclaveRunnerOptions,
 } from './runner/create-enclave-runner.js'
 export { bundleWorker, SELF_TEST_MARKER } from './runner/bundle-worker.js'
+export { measureWorker } from './runner/measure-worker.js'
+export type { MeasureWorkerOptions } from './runner/measure-worker.js'
 export type { BundleWorkerOptions } from './runner/bundle-worker.js'
 
 export { createKeyBroker } from './broker/key-broker.js'

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { exportPublicJwk, generateKeyPair, signLicense } from '@tollgate/license-client'
 import type { Jwks } from '@tollgate/license-client'
 import { bundleWorker } from '@tollgate/enclave-runner'
@@ -17,7 +18,7 @@ export interface Fixture {
 
 export function loadFixtures(): Fixture[] {
   const doc = JSON.parse(
-    readFileSync(join(import.meta.dirname, 'fixtures', 'fixtures.json'), 'utf8'),
+    readFileSync(fileURLToPath(new URL('./fixtures/fixtures.json', import.meta.url)), 'utf8'),
   ) as { fixtures: Fixture[] }
   return doc.fixtures
 }

@@ -8,10 +8,14 @@ const TYPES: AnalysisType[] = ['vulnerability', 'mev', 'honeypot']
 describe('analysis engine on arbitrary input', () => {
   it('never throws on random bytes and always returns findings with evidence', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 2048 }), fc.constantFrom(...TYPES), (bytes, type) => {
-        const report = analyzeBytecode(bytes, type, DEFAULT_RULES)
-        for (const f of report.findings) expect(f.evidence.length).toBeGreaterThan(0)
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 2048 }),
+        fc.constantFrom(...TYPES),
+        (bytes, type) => {
+          const report = analyzeBytecode(bytes, type, DEFAULT_RULES)
+          for (const f of report.findings) expect(f.evidence.length).toBeGreaterThan(0)
+        },
+      ),
       { numRuns: 150 },
     )
   })
@@ -36,7 +40,10 @@ describe('analysis engine on arbitrary input', () => {
     // JUMPDEST; PUSH1 0; CALLDATALOAD; PUSH1 0; JUMPI  -> an input-dependent loop, many times over
     const block = '5b600035600057'
     const maze = `0x${block.repeat(2000)}`
-    const report = analyzeBytecode(maze, 'vulnerability', { ...DEFAULT_RULES, limits: { maxSteps: 5_000, maxVisitsPerBlock: 12 } })
+    const report = analyzeBytecode(maze, 'vulnerability', {
+      ...DEFAULT_RULES,
+      limits: { maxSteps: 5_000, maxVisitsPerBlock: 12 },
+    })
     expect(report.complete).toBe(false)
   })
 })

@@ -15,6 +15,7 @@ import {
   sealAnalysisBundle,
   signAttestationDocument,
   createKeyBroker,
+  measureWorker,
 } from '@tollgate/enclave-runner'
 import type { EnclaveRunner } from '@tollgate/enclave-runner'
 import { bundleTo, fixture, freshNonce, licensing } from './helpers.js'
@@ -112,6 +113,10 @@ describe('enclave runner: attestation, key release and tamper resistance', () =>
     expect(attestation.moduleId).toMatch(/emulated/)
     expect(attestation.emulated).toBe(true)
     expect(attestation.pcrs[0]).toBe(measurement[0])
+  })
+
+  it('measureWorker predicts the attested PCRs without starting anything', () => {
+    expect(measureWorker({ workerPath, sealedBundle: sealed.bundle })).toEqual(measurement)
   })
 
   it('one byte changed in the worker bundle -> different measurement -> key refused', async () => {

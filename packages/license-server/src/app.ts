@@ -16,7 +16,7 @@ import type { Kysely } from 'kysely'
 import { ApiKeySchema, apiKeyRoutes } from './api-keys/api-key.routes.js'
 import { AuditEntrySchema, auditRoutes } from './audit/audit.routes.js'
 import { authenticateAdmin } from './auth/admin-auth.js'
-import { loadConfig, type Config } from './config/load-config.js'
+import { ConfigError, loadConfig, type Config } from './config/load-config.js'
 import type { ServerContext } from './context.js'
 import { customerRoutes } from './customers/customer.routes.js'
 import { CustomerSchema } from './customers/customer.schemas.js'
@@ -176,6 +176,18 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       signingKeyPem,
     })
 
+    const signingKeys = new SigningKeyStore(master.key)
+    try {
+      // Fail at start-up, not at the first issuance, when the master key is not the one the
+      // stored signing keys were sealed with.
+      await signingKeys.getActive(db, boot.tenantId)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INTERNAL_ERROR') {
+        throw new ConfigError('MASTER_KEY', 'does not decrypt the stored signing keys (wrong key?)')
+      }
+      throw err
+    }
+
     const metrics = setupMetrics(app)
     await app.register(helmet, {
       contentSecurityPolicy: {
@@ -218,7 +230,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       bootstrap: boot,
       metrics,
       rateLimits,
-      signingKeys: new SigningKeyStore(master.key),
+      signingKeys,
       tokenPrefix: config.tokenPrefix,
       version: VERSION,
     }

@@ -37,7 +37,14 @@ import type { CommandSpec } from './types.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 
-/** Descriptions of the command groups (`tollgate <group> --help`). */
+/**
+ * Descriptions of the command groups (`tollgate <group> --help`).
+ *
+ * @example
+ * ```ts
+ * GROUPS.license // 'Issue, inspect, suspend, renew, revoke and verify licenses'
+ * ```
+ */
 export const GROUPS: Record<string, string> = {
   profile: 'Saved server profiles',
   license: 'Issue, inspect, suspend, renew, revoke and verify licenses',
@@ -54,6 +61,11 @@ export const GROUPS: Record<string, string> = {
 /**
  * The command table, in help order. A new command is one file under `src/commands/` and one
  * line here.
+ *
+ * @example
+ * ```ts
+ * await run(['analyze', 'x'], ctx, [...COMMANDS, analyzeCommand])
+ * ```
  */
 export const COMMANDS: readonly CommandSpec[] = [
   loginCommand,

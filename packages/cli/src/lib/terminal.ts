@@ -10,8 +10,9 @@ export function askConfirm(
   const rl = createInterface({ input, output, terminal: true })
   return new Promise((resolve) => {
     rl.question(`${question} [y/N] `, (answer) => {
-      rl.close()
+      // Settle before close(): close emits 'close' synchronously, which answers "no".
       resolve(/^y(es)?$/i.test(answer.trim()))
+      rl.close()
     })
     // Ctrl-C / Ctrl-D answer "no" rather than leaving the prompt hanging.
     rl.on('close', () => resolve(false))
@@ -30,9 +31,9 @@ export function askSecret(
   const rl = createInterface({ input, output: silent, terminal: true })
   return new Promise((resolve) => {
     rl.question('', (answer) => {
+      resolve(answer.trim()) // before close(), which would answer ''
       rl.close()
       output.write('\n')
-      resolve(answer.trim())
     })
     rl.on('close', () => resolve(''))
   })

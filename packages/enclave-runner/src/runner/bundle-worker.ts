@@ -39,7 +39,9 @@ export async function bundleWorker(opts: BundleWorkerOptions): Promise<string> {
   // From source this file is src/runner/*.ts; from the build it is dist/index.*, and the
   // package ships src/ next to dist/.
   const fromSource = /\.ts$/.test(import.meta.url)
-  const entry = fileURLToPath(new URL(fromSource ? '../worker/main.ts' : '../src/worker/main.ts', import.meta.url))
+  const entry = fileURLToPath(
+    new URL(fromSource ? '../worker/main.ts' : '../src/worker/main.ts', import.meta.url),
+  )
   await esbuild.build({
     entryPoints: [entry],
     outfile: opts.outFile,

@@ -76,6 +76,7 @@ export interface EnclaveRunner {
 
 const NONCE = /^[A-Za-z0-9_-]{16,128}$/
 const MAX_CODE_BYTES = 64 * 1024
+const SIGNER_ROTATE_MS = 60 * 60_000
 
 function sealedState(opts: EnclaveRunnerOptions): { bundle: Uint8Array; key: Uint8Array } {
   if (opts.sealed) return opts.sealed
@@ -119,7 +120,16 @@ export async function createEnclaveRunner(opts: EnclaveRunnerOptions): Promise<E
   const runtime = runtimeDescription(limits, sandbox)
   const staged = stageWorker(workerPath, sealed.bundle, runtime)
   const moduleId = `tollgate-emulated-enclave-${randomBytes(6).toString('hex')}`
-  const signer = issueAttestationSigner(ca, moduleId)
+  // Leaves live 3 hours (as Nitro's do); a long-running runner re-issues well before expiry.
+  let signer = issueAttestationSigner(ca, moduleId)
+  let signerIssuedAt = Date.now()
+  const currentSigner = (): typeof signer => {
+    if (Date.now() - signerIssuedAt > SIGNER_ROTATE_MS) {
+      signer = issueAttestationSigner(ca, moduleId)
+      signerIssuedAt = Date.now()
+    }
+    return signer
+  }
   const broker = createKeyBroker({
     bundleKey: sealed.key,
     allowedPcrs: opts.allowedPcrs ?? [staged.measurement],
@@ -144,7 +154,7 @@ export async function createEnclaveRunner(opts: EnclaveRunnerOptions): Promise<E
         [1, measure(runtime)],
         [2, measure(readFileSync(join(staged.dir, SEALED_ENTRY)))],
       ])
-      return signAttestationDocument(signer, moduleId, pcrs, req)
+      return signAttestationDocument(currentSigner(), moduleId, pcrs, req)
     },
   }
 

@@ -36,6 +36,7 @@ export async function lockSubscription(
       current_period_end: null,
       paid_through: null,
       expiry_provisional: false,
+      good_at: new Date(0),
       past_due_since: null,
       cancel_at_period_end: false,
       canceled_at: null,

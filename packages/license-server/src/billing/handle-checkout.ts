@@ -17,8 +17,13 @@ import { reconcileLicense } from './reconcile-license.js'
 import { fromUnix, idOf } from './stripe-objects.js'
 
 const DAY_MS = 86_400_000
-/** Expiry until the first paid invoice states the period (a month plus slack). */
+/** Period assumed when the plan has none, until the first paid invoice states it. */
 const PROVISIONAL_DAYS = 31
+/**
+ * Slack on the guess: the paid invoice (seconds later, usually) then only shortens the
+ * stored expiry, which needs no new key in the buyer's mailbox.
+ */
+const PROVISIONAL_SLACK_DAYS = 3
 
 /** The plan bought: our metadata first, then a known subscription price, then line items. */
 async function planFor(
@@ -117,7 +122,10 @@ export async function handleCheckoutCompleted(
   const actor = stripeActor(event.id)
   const known = sub.paid_through ?? sub.current_period_end
   const expiresAt =
-    known ?? new Date(now.getTime() + (plan.duration_days ?? PROVISIONAL_DAYS) * DAY_MS)
+    known ??
+    new Date(
+      now.getTime() + ((plan.duration_days ?? PROVISIONAL_DAYS) + PROVISIONAL_SLACK_DAYS) * DAY_MS,
+    )
   const issued = await issueLicense(
     trx,
     tenantId,

@@ -73,6 +73,7 @@ export async function reconcileLicense(
     license.status === 'suspended' && (license.status_reason ?? '').startsWith('billing:')
 
   let expiresAt: Date | null | undefined
+  const before = license.expires_at
   if (ENDED.has(sub.status)) {
     if (plan.cancel_behavior === 'revoke') {
       license = await status('revoke', REASONS.canceled)
@@ -114,8 +115,14 @@ export async function reconcileLicense(
     ...(expiresAt === undefined ? {} : { expiresAt, action: 'license.renew' }),
   })
   if (expiresAt !== undefined) changes.push(`expires:${expiresAt?.toISOString() ?? 'never'}`)
-  // An ending subscription gets its final expiry but no new key in the mail.
-  const deliver = opts.deliver !== false && !ENDED.has(sub.status)
+  // A new key is mailed when it grants more (longer, or another plan). An ending subscription
+  // or a shortened checkout guess changes the stored expiry only: the key in hand still works
+  // until then, and online checks follow the row.
+  const grows =
+    expiresAt !== undefined &&
+    before !== null &&
+    (expiresAt === null || expiresAt.getTime() > before.getTime())
+  const deliver = opts.deliver !== false && !ENDED.has(sub.status) && (resign || grows)
   if (deliver && renewed.license.status === 'active') {
     await queueLicenseDelivery(trx, renewed.license, renewed.token, {
       reason: resign ? 'updated' : 'renewed',

@@ -18,30 +18,56 @@ export interface SubscriptionSnapshot {
   canceledAt: Date | null
 }
 
-function statusChange(row: BillingSubscriptionRow, status: string, at: Date): SubscriptionPatch {
-  return {
-    status,
-    state_at: at,
-    // Grace counts from the first time it went past due, not from each retry.
-    past_due_since: ARREARS.has(status) ? (row.past_due_since ?? at) : null,
+const min = (a: Date | null, b: Date): Date => (a && a < b ? a : b)
+
+/**
+ * The status part of an event (snapshot or invoice) at Stripe time `at`. Newer than the
+ * applied status: it becomes the status. Older: it can still date the arrears more exactly,
+ * since grace counts from the first failure after the last good-standing event:
+ * - an older failure after the last good event moves `past_due_since` back to it;
+ * - an older good event after `past_due_since` shows the arrears began later, at the latest
+ *   known failure (`state_at`): later, never earlier, so grace is never cut short.
+ */
+function statusPart(row: BillingSubscriptionRow, status: string, at: Date): SubscriptionPatch | null {
+  const rowEnded = ENDED.has(row.status)
+  const ending = ENDED.has(status)
+  // An ended subscription stays ended (Stripe never reactivates a canceled one); this also
+  // settles same-second ties between `updated` and `deleted`.
+  if (rowEnded) return null
+  const arrears = ARREARS.has(status)
+  const inArrears = ARREARS.has(row.status)
+  if (ending || at >= row.state_at) {
+    return {
+      status,
+      state_at: at,
+      past_due_since: arrears ? (inArrears ? min(row.past_due_since, at) : at) : null,
+      ...(arrears || ending ? {} : { good_at: at > row.good_at ? at : row.good_at }),
+    }
   }
+  if (arrears) {
+    if (inArrears && at > row.good_at && row.past_due_since && at < row.past_due_since) {
+      return { past_due_since: at }
+    }
+    return null
+  }
+  const patch: SubscriptionPatch = {}
+  if (at > row.good_at) patch.good_at = at
+  if (inArrears && row.past_due_since && at > row.past_due_since) patch.past_due_since = row.state_at
+  return Object.keys(patch).length ? patch : null
 }
 
 /**
  * The change a subscription snapshot makes, or null when it brings nothing new. Status and the
  * snapshot's own fields (price, period, cancel flags) each move only forward in Stripe time:
- * an older snapshot is ignored even if it arrives last. An ended subscription stays ended
- * (Stripe never reactivates a canceled one), which also settles same-second ties.
+ * an older snapshot arriving last does not undo a newer one.
  */
 export function applySnapshot(
   row: BillingSubscriptionRow,
   snap: SubscriptionSnapshot,
 ): SubscriptionPatch | null {
-  const rowEnded = ENDED.has(row.status)
-  const snapEnds = ENDED.has(snap.status)
   const fieldsNewer = snap.at >= row.snapshot_at
-  const statusNewer = rowEnded ? false : snapEnds || snap.at >= row.state_at
-  if (!fieldsNewer && !statusNewer) return null
+  const status = statusPart(row, snap.status, snap.at)
+  if (!fieldsNewer && !status) return null
   return {
     ...(fieldsNewer
       ? {
@@ -53,32 +79,29 @@ export function applySnapshot(
           canceled_at: snap.canceledAt,
         }
       : {}),
-    ...(statusNewer ? statusChange(row, snap.status, snap.at) : {}),
+    ...status,
   }
 }
 
 /**
  * The change a paid invoice makes: the paid period only grows (a late, older invoice never
- * shortens it), and a payment newer than the last status clears arrears.
+ * shortens it), and a payment newer than the last status puts the subscription in good
+ * standing.
  */
 export function applyInvoicePaid(
   row: BillingSubscriptionRow,
   inv: { at: Date; periodEnd: Date | null },
 ): SubscriptionPatch | null {
   const grows = inv.periodEnd !== null && (!row.paid_through || inv.periodEnd > row.paid_through)
-  const recovers = !ENDED.has(row.status) && inv.at >= row.state_at
-  if (!grows && !recovers) return null
-  return {
-    ...(grows ? { paid_through: inv.periodEnd } : {}),
-    ...(recovers ? statusChange(row, 'active', inv.at) : {}),
-  }
+  const status = statusPart(row, 'active', inv.at)
+  if (!grows && !status) return null
+  return { ...(grows ? { paid_through: inv.periodEnd } : {}), ...status }
 }
 
-/** The change a failed invoice payment makes (ignored when older than the last status). */
+/** The change a failed invoice payment makes: past due, with grace from the first failure. */
 export function applyPaymentFailed(
   row: BillingSubscriptionRow,
   inv: { at: Date },
 ): SubscriptionPatch | null {
-  if (ENDED.has(row.status) || inv.at < row.state_at) return null
-  return statusChange(row, 'past_due', inv.at)
+  return statusPart(row, 'past_due', inv.at)
 }

@@ -49,6 +49,11 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
     })
     // An idle client losing its connection must never crash the process.
     pool.on('error', (err) => options.onPoolError?.(err))
+    // A checked-out client whose connection dies emits 'error' with no pool listener attached:
+    // unhandled, that would crash the process in a database outage. The query fails anyway.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => options.onPoolError?.(err))
+    })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     databaseKinds.set(db, 'postgres')
     return db

@@ -36,14 +36,22 @@ export function detectControlledDelegatecall(ctx: DetectorContext): Finding[] {
     const evidence: Evidence[] = []
     let confidence: Finding['confidence'] = 'high'
     if ((ev.target.tags & T.CALLDATA) !== 0) {
-      evidence.push({ pc: ev.pc, opcode: ev.opcode, reason: 'target address is read from calldata; no sender check on the path' })
+      evidence.push({
+        pc: ev.pc,
+        opcode: ev.opcode,
+        reason: 'target address is read from calldata; no sender check on the path',
+      })
       if ((ev.target.tags & T.SLOAD) !== 0) confidence = 'medium'
     } else {
       for (const family of loadedSlots(ev.target)) {
         const writer = ctx.auth.openWrites(family).find((w) => (w.value.tags & T.CALLDATA) !== 0)
         if (!writer) continue
         evidence.push(
-          { pc: writer.pc, opcode: 'SSTORE', reason: `anyone can store a calldata address into slot ${family}` },
+          {
+            pc: writer.pc,
+            opcode: 'SSTORE',
+            reason: `anyone can store a calldata address into slot ${family}`,
+          },
           { pc: ev.pc, opcode: ev.opcode, reason: `target address is loaded from slot ${family}` },
         )
         break

@@ -62,7 +62,9 @@ export function detectHoneypot(ctx: DetectorContext): Finding[] {
     })
   }
   const ownerOnly = (slot: string): boolean =>
-    ctx.trace.sstores.every((s) => keyOf(s.slot) !== slot || ctx.auth.authGuard(s.guards) !== undefined)
+    ctx.trace.sstores.every(
+      (s) => keyOf(s.slot) !== slot || ctx.auth.authGuard(s.guards) !== undefined,
+    )
   const gated: Evidence[] = []
   for (const call of ctx.trace.calls) {
     if (

@@ -205,9 +205,6 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         const args: Expr[] = []
         for (let i = 0; i < (info?.pops ?? 0); i++) args.push(pop())
         if ((info?.pushes ?? 0) > 0) push(op(name, args, ins.pc))
-        if (name === 'JUMPDEST' || name === 'POP' || name.startsWith('LOG')) {
-          // nothing else to model
-        }
       }
       s.idx++
     }

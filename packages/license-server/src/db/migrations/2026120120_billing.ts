@@ -46,6 +46,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('current_period_end', 'timestamptz')
     .addColumn('paid_through', 'timestamptz')
     .addColumn('expiry_provisional', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addColumn('good_at', 'timestamptz', (c) => c.notNull())
     .addColumn('past_due_since', 'timestamptz')
     .addColumn('cancel_at_period_end', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('canceled_at', 'timestamptz')

@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const pkgDir = fileURLToPath(new URL('..', import.meta.url))
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-bin-'))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+interface Run {
+  stdout: string
+  stderr: string
+  code: number | null
+  port?: number
+}
+
+/** Runs the `start` command (tsx on src/bin.ts, as `pnpm start` does) until it listens or exits. */
+function start(env: Record<string, string>, opts: { stopWhenListening: boolean }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, ['--conditions=tollgate-source', 'src/bin.ts'], {
+      cwd: pkgDir,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    })
+    const run: Run = { stdout: '', stderr: '', code: null }
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`timed out:\n${run.stdout}\n${run.stderr}`))
+    }, 60_000)
+    child.stdout.on('data', async (d: Buffer) => {
+      run.stdout += d.toString()
+      const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout)
+      if (m && opts.stopWhenListening && run.port === undefined) {
+        run.port = Number(m[1])
+        try {
+          const health = await fetch(`http://127.0.0.1:${run.port}/health`)
+          run.stdout += `\nHEALTH ${health.status}\n`
+        } finally {
+          child.kill('SIGTERM')
+        }
+      }
+    })
+    child.stderr.on('data', (d: Buffer) => (run.stderr += d.toString()))
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      run.code = code
+      resolve(run)
+    })
+  })
+}
+
+describe('the start command', () => {
+  it('prints the bootstrap admin key once on first start, not on the next', async () => {
+    const first = await start({ DATA_DIR: dataDir }, { stopWhenListening: true })
+    expect(first.stdout).toMatch(/HEALTH 200/)
+    const keys = first.stdout.match(/tg_admin_[A-Za-z0-9]{40}/g) ?? []
+    expect(keys).toHaveLength(1)
+    expect(first.stdout).toMatch(/generated a new master key/)
+    // The key goes to stdout in the banner, never into a JSON log line.
+    for (const line of first.stdout.split('\n').filter((l) => l.startsWith('{'))) {
+      expect(line).not.toContain(keys[0])
+    }
+    const second = await start({ DATA_DIR: dataDir }, { stopWhenListening: true })
+    expect(second.stdout).toMatch(/HEALTH 200/)
+    expect(second.stdout).not.toMatch(/tg_admin_/)
+    expect(second.code).toBe(0)
+  })
+
+  it('stops on bad configuration with a message naming the variable', async () => {
+    const bad = await start({ DATA_DIR: dataDir, PORT: 'eighty' }, { stopWhenListening: false })
+    expect(bad.code).toBe(78)
+    expect(bad.stderr).toMatch(/Invalid configuration: PORT/)
+    const pg = await start({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' }, { stopWhenListening: false })
+    expect(pg.code).toBe(78)
+    expect(pg.stderr).toMatch(/MASTER_KEY/)
+  })
+})
