@@ -119,7 +119,10 @@ async function driverMain(): Promise<void> {
   console.log(`bench/heartbeat: fresh database ${dbName}; ${DEPLOYMENTS} deployments, ${CONNECTIONS} connections, ${SECONDS} s`)
 
   const child = fork(process.argv[1]!, [], {
-    execArgv: process.execArgv,
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server process there.
+    execArgv: process.env.BENCH_CPU_PROF
+      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : process.execArgv,
     env: { ...process.env, BENCH_ROLE: 'server', BENCH_DB_URL: dbUrl.toString() },
   })
   try {
@@ -220,8 +223,10 @@ async function driverMain(): Promise<void> {
     const hb = await run(heartbeatOpts(SECONDS))
     const child1 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<FromServer, { type: 'stats' }>
 
+    const exited = once(child, 'exit')
     child.send({ type: 'close' })
     await next(child, 'closed')
+    await exited
 
     // Every deployment's last-seen must be at least the send time of its last acknowledged heartbeat.
     const check = new pg.Client({ connectionString: dbUrl.toString() })

@@ -14,6 +14,8 @@
  * @packageDocumentation
  */
 
+import type { AttestationErrorCode } from './attestation/errors.js'
+
 /** Every code a {@link LicenseError} can carry. */
 export type LicenseErrorCode =
   | 'MALFORMED'
@@ -33,6 +35,7 @@ export type LicenseErrorCode =
   | 'STORAGE_ERROR'
   | 'NETWORK_ERROR'
   | 'CONFIG_INVALID'
+  | AttestationErrorCode
 
 /**
  * Base class of every error the client throws.

@@ -15,15 +15,6 @@ export type AttestationErrorCode =
   | 'RESULT_BAD_SIGNATURE'
   | 'CODE_HASH_MISMATCH'
 
-// LicenseError's constructor is typed to its own code union; attestation codes are a separate
-// union, so the base is viewed through a wider constructor type. At runtime this is a plain
-// subclass: `err instanceof LicenseError` holds.
-const Base = LicenseError as unknown as new (
-  code: string,
-  message: string,
-  options?: { cause?: unknown },
-) => Error
-
 /**
  * Raised when an attestation document or an attested analysis result fails verification.
  *
@@ -36,13 +27,12 @@ const Base = LicenseError as unknown as new (
  * }
  * ```
  */
-export class AttestationError extends Base {
+export class AttestationError extends LicenseError {
   /** Stable machine-readable code. */
-  readonly code: AttestationErrorCode
+  declare readonly code: AttestationErrorCode
 
   constructor(code: AttestationErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options)
     this.name = 'AttestationError'
-    this.code = code
   }
 }

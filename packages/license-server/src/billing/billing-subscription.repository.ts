@@ -1,11 +1,13 @@
 import type { Db } from '../db/database.js'
-import type { BillingSubscriptionRow, BillingSubscriptionTable } from './billing.table.js'
-import type { Updateable } from 'kysely'
+import { toJson } from '../lib/json.js'
+import type { BillingSubscriptionRow } from './billing.table.js'
 
-/** Columns a change may set. */
-export type SubscriptionPatch = Omit<
-  Updateable<BillingSubscriptionTable>,
-  'stripe_subscription_id' | 'tenant_id' | 'created_at' | 'version'
+/** Columns a change may set (row-shaped values; the repository encodes jsonb). */
+export type SubscriptionPatch = Partial<
+  Omit<
+    BillingSubscriptionRow,
+    'stripe_subscription_id' | 'tenant_id' | 'created_at' | 'updated_at' | 'version'
+  >
 >
 
 /**
@@ -37,6 +39,7 @@ export async function lockSubscription(
       paid_through: null,
       expiry_provisional: false,
       good_at: new Date(0),
+      arrears_at: '[]',
       past_due_since: null,
       cancel_at_period_end: false,
       canceled_at: null,
@@ -63,7 +66,15 @@ export function updateSubscription(
 ): Promise<BillingSubscriptionRow> {
   return db
     .updateTable('billing_subscriptions')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1), updated_at: now }))
+    .set((eb) => {
+      const { arrears_at, ...rest } = patch
+      return {
+        ...rest,
+        ...(arrears_at === undefined ? {} : { arrears_at: toJson(arrears_at) }),
+        version: eb('version', '+', 1),
+        updated_at: now,
+      }
+    })
     .where('stripe_subscription_id', '=', stripeSubscriptionId)
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -64,8 +64,10 @@ export interface BillingSubscriptionTable {
   paid_through: Date | null
   /** The license's expiry is a guess made at checkout, to be replaced by the first paid period. */
   expiry_provisional: ColumnType<boolean, boolean | undefined, boolean>
-  /** Stripe time of the newest good-standing event seen (bounds where arrears can begin). */
+  /** Stripe time of the newest good-standing event seen, in any arrival order. */
   good_at: Date
+  /** Stripe times (ISO) of arrears events newer than `good_at`: grace starts at the first. */
+  arrears_at: ColumnType<string[], string, string>
   /** When the subscription went past due (Stripe time); null when in good standing. */
   past_due_since: Date | null
   cancel_at_period_end: ColumnType<boolean, boolean | undefined, boolean>

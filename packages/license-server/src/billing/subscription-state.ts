@@ -18,41 +18,38 @@ export interface SubscriptionSnapshot {
   canceledAt: Date | null
 }
 
-const min = (a: Date | null, b: Date): Date => (a && a < b ? a : b)
+/** Most arrears times kept (Stripe retries a failed invoice a handful of times). */
+const MAX_ARREARS = 64
 
 /**
- * The status part of an event (snapshot or invoice) at Stripe time `at`. Newer than the
- * applied status: it becomes the status. Older: it can still date the arrears more exactly,
- * since grace counts from the first failure after the last good-standing event:
- * - an older failure after the last good event moves `past_due_since` back to it;
- * - an older good event after `past_due_since` shows the arrears began later, at the latest
- *   known failure (`state_at`): later, never earlier, so grace is never cut short.
+ * The status part of an event (snapshot or invoice) at Stripe time `at`. The newest event
+ * sets the status. Every event, in whatever order it arrives, also feeds the arrears record:
+ * good-standing times raise `good_at`, failure times join `arrears_at`, and grace starts at
+ * the first failure after the last good-standing event. Both are order-free (a max and a set),
+ * so `past_due_since` ends up the same as if the events had arrived in order.
  */
 function statusPart(row: BillingSubscriptionRow, status: string, at: Date): SubscriptionPatch | null {
-  const rowEnded = ENDED.has(row.status)
-  const ending = ENDED.has(status)
   // An ended subscription stays ended (Stripe never reactivates a canceled one); this also
   // settles same-second ties between `updated` and `deleted`.
-  if (rowEnded) return null
+  if (ENDED.has(row.status)) return null
+  const ending = ENDED.has(status)
   const arrears = ARREARS.has(status)
-  const inArrears = ARREARS.has(row.status)
-  if (ending || at >= row.state_at) {
-    return {
-      status,
-      state_at: at,
-      past_due_since: arrears ? (inArrears ? min(row.past_due_since, at) : at) : null,
-      ...(arrears || ending ? {} : { good_at: at > row.good_at ? at : row.good_at }),
-    }
+  const newer = ending || at >= row.state_at
+  const goodAt = !arrears && !ending && at > row.good_at ? at : row.good_at
+  const times = new Set(row.arrears_at)
+  if (arrears) times.add(at.toISOString())
+  const kept = [...times].filter((t) => new Date(t) > goodAt).sort().slice(-MAX_ARREARS)
+  const nextStatus = newer ? status : row.status
+  const first = kept[0]
+  const since = ARREARS.has(nextStatus) && first ? new Date(first) : null
+  const patch: SubscriptionPatch = {
+    ...(newer ? { status, state_at: at } : {}),
+    ...(goodAt !== row.good_at ? { good_at: goodAt } : {}),
+    ...(kept.join() !== row.arrears_at.join() ? { arrears_at: kept } : {}),
+    ...((since?.getTime() ?? null) !== (row.past_due_since?.getTime() ?? null)
+      ? { past_due_since: since }
+      : {}),
   }
-  if (arrears) {
-    if (inArrears && at > row.good_at && row.past_due_since && at < row.past_due_since) {
-      return { past_due_since: at }
-    }
-    return null
-  }
-  const patch: SubscriptionPatch = {}
-  if (at > row.good_at) patch.good_at = at
-  if (inArrears && row.past_due_since && at > row.past_due_since) patch.past_due_since = row.state_at
   return Object.keys(patch).length ? patch : null
 }
 

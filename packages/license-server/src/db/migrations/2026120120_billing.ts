@@ -1,4 +1,4 @@
-import { type Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 
 /**
  * Billing (issue 7): stored Stripe events, the subscription -> license mapping and the
@@ -47,6 +47,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('paid_through', 'timestamptz')
     .addColumn('expiry_provisional', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('good_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('arrears_at', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('past_due_since', 'timestamptz')
     .addColumn('cancel_at_period_end', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('canceled_at', 'timestamptz')

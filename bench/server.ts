@@ -1,0 +1,174 @@
+// bench/server: POST /v1/licenses/validate (PGlite and Postgres) against a bare Fastify route,
+// measured in the same run on the same machine. Prints req/s, p50/p99 and the ratio.
+// Run: npx pnpm@10 bench:server   (BENCH_DATABASE_URL / TEST_DATABASE_URL: the Postgres server,
+// default postgres://postgres@127.0.0.1:5432/test; BENCH_DURATION seconds per run, default 10)
+//
+// The servers run in a child process and autocannon in this one, so the load generator does not
+// steal the server's event loop (this machine has 2 cores).
+import { fork, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import Fastify from 'fastify'
+import pg from 'pg'
+import { buildApp } from '@tollgate/license-server'
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20)
+const PG_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test'
+const MASTER_KEY = randomBytes(32).toString('hex')
+
+interface Target {
+  name: string
+  url: string
+  body: string
+}
+
+// ---------------------------------------------------------------- child: the servers
+async function seed(app: Awaited<ReturnType<typeof buildApp>>): Promise<string> {
+  const auth = { authorization: `Bearer ${app.tollgate.bootstrap.ownerKey!}` }
+  const post = async (url: string, payload: unknown) =>
+    (await app.inject({ method: 'POST', url, headers: auth, payload })).json<Record<string, unknown>>()
+  const cus = await post('/v1/admin/customers', { name: 'Bench Corp' })
+  const plan = await post('/v1/admin/plans', {
+    name: 'Pro',
+    product: 'bench',
+    tier: 'pro',
+    entitlements: ['sso', 'audit', 'export'],
+    limits: { users: 100 },
+    policy: { expiryGraceDays: 7, offlineGraceDays: 30, heartbeatIntervalS: 3600, maxDeployments: 5 },
+    durationDays: 365,
+  })
+  const issued = await post('/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+  return issued.token as string
+}
+
+async function serve(): Promise<void> {
+  const limits = { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } }
+  const common = { logger: false as const, env: {} }
+
+  const bare = Fastify({ logger: false })
+  bare.post('/v1/licenses/validate', async (req) => ({ valid: true, body: req.body !== undefined }))
+  await bare.listen({ port: 0, host: '127.0.0.1' })
+
+  const lite = await buildApp({ ...common, config: { dataDir: 'memory://', masterKey: MASTER_KEY, rateLimit: limits } })
+  await lite.listen({ port: 0, host: '127.0.0.1' })
+
+  const dbName = `tg_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: PG_URL })
+  await admin.connect()
+  await admin.query(`create database "${dbName}"`)
+  const url = new URL(PG_URL)
+  url.pathname = `/${dbName}`
+  const pgApp = await buildApp({
+    ...common,
+    config: { databaseUrl: url.toString(), masterKey: MASTER_KEY, rateLimit: limits, dbPoolSize: 10 },
+  })
+  await pgApp.listen({ port: 0, host: '127.0.0.1' })
+
+  const port = (a: { server: { address(): unknown } }) => (a.server.address() as { port: number }).port
+  process.send!({
+    bare: port(bare),
+    pglite: port(lite),
+    postgres: port(pgApp),
+    tokens: { pglite: await seed(lite), postgres: await seed(pgApp) },
+  })
+  process.on('message', async (m) => {
+    if (m !== 'stop') return
+    await Promise.all([bare.close(), lite.close(), pgApp.close()])
+    await admin.query(`drop database if exists "${dbName}" with (force)`)
+    await admin.end()
+    process.exit(0)
+  })
+}
+
+// ---------------------------------------------------------------- parent: the load
+interface Result {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+}
+
+async function load(target: Target, opts: { rate?: number; duration?: number } = {}): Promise<Result> {
+  const r = await autocannon({
+    url: target.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: target.body,
+    connections: CONNECTIONS,
+    duration: opts.duration ?? DURATION,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+  })
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  }
+}
+
+function row(name: string, r: Result, base?: Result): string {
+  const ratio = base ? `${((r.rps / base.rps) * 100).toFixed(1)}% of bare` : ''
+  const bad = r.errors || r.non2xx ? `  (${r.errors} errors, ${r.non2xx} non-2xx)` : ''
+  return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${ratio}${bad}`
+}
+
+async function main(): Promise<void> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], {
+    execArgv: process.execArgv,
+    stdio: 'inherit',
+  })
+  const ready = await new Promise<{
+    bare: number
+    pglite: number
+    postgres: number
+    tokens: { pglite: string; postgres: string }
+  }>((resolve) => child.once('message', resolve as never))
+  const target = (name: string, port: number, key: string): Target => ({
+    name,
+    url: `http://127.0.0.1:${port}/v1/licenses/validate`,
+    body: JSON.stringify({ key }),
+  })
+  const bare = target('bare Fastify POST', ready.bare, ready.tokens.postgres)
+  const lite = target('validate (PGlite)', ready.pglite, ready.tokens.pglite)
+  const postgres = target('validate (Postgres)', ready.postgres, ready.tokens.postgres)
+
+  // Sanity: the validate targets really validate.
+  for (const t of [lite, postgres]) {
+    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: t.body })
+    const json = (await res.json()) as { code: string }
+    if (json.code !== 'VALID') throw new Error(`${t.name} answered ${JSON.stringify(json)}`)
+  }
+  console.log(`bench/server: ${CONNECTIONS} connections, ${DURATION}s per run, Node ${process.version}`)
+  for (const t of [bare, lite, postgres]) await load(t, { duration: 2 }) // warm-up
+
+  const rBare = await load(bare)
+  const rLite = await load(lite)
+  const rPg = await load(postgres)
+  const halfPg = await load(postgres, { rate: Math.max(1, Math.floor(rPg.rps / 2)) })
+  const halfLite = await load(lite, { rate: Math.max(1, Math.floor(rLite.rps / 2)) })
+
+  console.log()
+  console.log(row(bare.name, rBare))
+  console.log(row(lite.name, rLite, rBare))
+  console.log(row(postgres.name, rPg, rBare))
+  console.log(row(`validate (PGlite) @ ${Math.floor(rLite.rps / 2)} req/s`, halfLite))
+  console.log(row(`validate (Postgres) @ ${Math.floor(rPg.rps / 2)} req/s`, halfPg))
+  const ratio = rPg.rps / rBare.rps
+  console.log()
+  console.log(
+    `Postgres validate / bare = ${(ratio * 100).toFixed(1)}% (target >= 33%): ${ratio >= 0.33 ? 'OK' : 'BELOW TARGET'}; ` +
+      `p99 at half load = ${halfPg.p99.toFixed(2)} ms (target < 10 ms): ${halfPg.p99 < 10 ? 'OK' : 'ABOVE TARGET'}`,
+  )
+  child.send('stop')
+  await new Promise((resolve) => child.once('exit', resolve))
+}
+
+if (process.argv.includes('--serve')) await serve()
+else await main()
