@@ -1,14 +1,14 @@
 // bench/heartbeat: sustained heartbeats from N simulated deployments against Postgres.
 // Run: npx pnpm@10 bench:heartbeat   (env: BENCH_PG_URL, BENCH_DEPLOYMENTS, BENCH_SECONDS,
-// BENCH_CONNECTIONS). The license server runs in a child process (its own core); autocannon
-// drives it from this process. A bare Fastify route in the same child, measured in the same
+// BENCH_CONNECTIONS). The license server runs in a child process (its own core); an undici
+// load loop drives it from this process. A bare Fastify route in the same child, measured in the same
 // run, is the baseline. Afterwards the server closes gracefully and every deployment's
 // last-seen time in the database is checked against the last heartbeat it got a 200 for.
 import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import autocannon from 'autocannon'
 import pg from 'pg'
+import { Pool } from 'undici'
 import { KeySet, verifyLease, type Jwks } from '@tollgate/license-client'
 import { buildApp } from '@tollgate/license-server'
 
@@ -42,10 +42,12 @@ async function serverMain(): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' })
   let shown = 0
   app.server.on('clientError', (err: Error & { rawPacket?: Buffer }) => {
-    if (shown++ < 2) console.error('clientError', err.message, err.rawPacket?.toString().slice(0, 200))
+    if (shown++ < 2)
+      console.error('clientError', err.message, err.rawPacket?.toString().slice(0, 200))
   })
   const bare = Fastify({ logger: false })
-  bare.post('/bare', async () => ({ status: 'active', lease: 'x'.repeat(300) }))
+  const leaseSized = 'x'.repeat(330)
+  bare.post('/bare', async () => ({ status: 'active', code: 'VALID', lease: leaseSized }))
   await bare.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   const barePort = (bare.server.address() as { port: number }).port
@@ -84,7 +86,10 @@ function next(child: ChildProcess, type: FromServer['type']): Promise<FromServer
 async function api<T>(base: string, path: string, body: unknown, key?: string): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
     body: JSON.stringify(body),
   })
   const text = await res.text()
@@ -92,7 +97,11 @@ async function api<T>(base: string, path: string, body: unknown, key?: string): 
   return JSON.parse(text) as T
 }
 
-async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let i = 0
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -101,10 +110,74 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   )
 }
 
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)))
+/** Outcome of one load phase. */
+interface LoadResult {
+  rps: number
+  p50: number
+  p99: number
+  requests: number
+  non2xx: number
+  errors: number
+}
+
+/**
+ * Sustained load: CONNECTIONS keep-alive connections, one request in flight on each, every
+ * request for the next deployment in turn (so all N deployments ping evenly). `onAnswer` gets
+ * the deployment index, the time just before the request was handed to undici, status and body.
+ */
+async function load(
+  origin: string,
+  path: string,
+  bodies: readonly string[],
+  seconds: number,
+  onAnswer: (i: number, sentAt: number, status: number, body: string) => void,
+): Promise<LoadResult> {
+  const pool = new Pool(origin, {
+    connections: CONNECTIONS,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
   })
+  const latencies: number[] = []
+  let next = 0
+  let non2xx = 0
+  let errors = 0
+  const started = performance.now()
+  const until = started + seconds * 1000
+  const worker = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const i = next++ % bodies.length
+      const sentAt = Date.now()
+      const t0 = performance.now()
+      try {
+        const res = await pool.request({
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json' },
+          body: bodies[i],
+        })
+        const text = await res.body.text()
+        latencies.push(performance.now() - t0)
+        if (res.statusCode < 200 || res.statusCode >= 300) non2xx++
+        onAnswer(i, sentAt, res.statusCode, text)
+      } catch {
+        errors++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker))
+  const elapsed = (performance.now() - started) / 1000
+  await pool.close()
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
+  return {
+    rps: latencies.length / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    requests: latencies.length,
+    non2xx,
+    errors,
+  }
 }
 
 async function driverMain(): Promise<void> {
@@ -116,7 +189,9 @@ async function driverMain(): Promise<void> {
   await adminClient.connect()
   await adminClient.query(`create database "${dbName}"`)
   await adminClient.end()
-  console.log(`bench/heartbeat: fresh database ${dbName}; ${DEPLOYMENTS} deployments, ${CONNECTIONS} connections, ${SECONDS} s`)
+  console.log(
+    `bench/heartbeat: fresh database ${dbName}; ${DEPLOYMENTS} deployments, ${CONNECTIONS} connections, ${SECONDS} s`,
+  )
 
   const child = fork(process.argv[1]!, [], {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server process there.
@@ -133,7 +208,12 @@ async function driverMain(): Promise<void> {
 
     // Seed: licenses of PER_LICENSE seats each, every deployment activated once.
     const owner = ready.ownerKey
-    const customer = await api<{ id: string }>(base, '/v1/admin/customers', { name: 'Bench Corp' }, owner)
+    const customer = await api<{ id: string }>(
+      base,
+      '/v1/admin/customers',
+      { name: 'Bench Corp' },
+      owner,
+    )
     const plan = await api<{ id: string }>(
       base,
       '/v1/admin/plans',
@@ -143,14 +223,24 @@ async function driverMain(): Promise<void> {
         tier: 'enterprise',
         entitlements: [],
         limits: {},
-        policy: { expiryGraceDays: 7, offlineGraceDays: 30, heartbeatIntervalS: 3600, maxDeployments: PER_LICENSE },
+        policy: {
+          expiryGraceDays: 7,
+          offlineGraceDays: 30,
+          heartbeatIntervalS: 3600,
+          maxDeployments: PER_LICENSE,
+        },
         durationDays: 365,
       },
       owner,
     )
     const tokens: string[] = []
     for (let i = 0; i < Math.ceil(DEPLOYMENTS / PER_LICENSE); i++) {
-      const r = await api<{ token: string }>(base, '/v1/admin/licenses', { customerId: customer.id, planId: plan.id }, owner)
+      const r = await api<{ token: string }>(
+        base,
+        '/v1/admin/licenses',
+        { customerId: customer.id, planId: plan.id },
+        owner,
+      )
       tokens.push(r.token)
     }
     const deps = Array.from({ length: DEPLOYMENTS }, (_, i) => ({
@@ -159,31 +249,31 @@ async function driverMain(): Promise<void> {
     }))
     const t0 = Date.now()
     await pool(deps, 32, async (d) => {
-      await api(base, '/v1/deployments/activate', { key: d.key, deploymentId: d.id, appVersion: '1.0.0' })
+      await api(base, '/v1/deployments/activate', {
+        key: d.key,
+        deploymentId: d.id,
+        appVersion: '1.0.0',
+      })
     })
-    console.log(`seeded ${tokens.length} licenses, activated ${DEPLOYMENTS} deployments in ${Date.now() - t0} ms`)
+    console.log(
+      `seeded ${tokens.length} licenses, activated ${DEPLOYMENTS} deployments in ${Date.now() - t0} ms`,
+    )
 
-    const bodies = deps.map((d) => JSON.stringify({ key: d.key, deploymentId: d.id, appVersion: '1.0.1' }))
+    const bodies = deps.map((d) =>
+      JSON.stringify({ key: d.key, deploymentId: d.id, appVersion: '1.0.1' }),
+    )
     const lastAck = new Float64Array(DEPLOYMENTS)
-    let cursor = 0
     let checked = 0
     let badLeases = 0
-    const heartbeatRequest = (req: autocannon.Request, ctx: Record<string, number>) => {
-      const i = cursor++ % DEPLOYMENTS
-      ctx.dep = i
-      ctx.sent = Date.now()
-      return { ...req, method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[i] }
-    }
     const failures = new Map<string, number>()
-    const onResponse = (status: number, body: string, ctx: Record<string, number>) => {
+    const onAnswer = (i: number, sentAt: number, status: number, body: string): void => {
       if (status !== 200) {
         const code = `${status} ${/"code":"([A-Z_]+)"/.exec(body)?.[1] ?? body.slice(0, 60)}`
         failures.set(code, (failures.get(code) ?? 0) + 1)
         return
       }
-      const i = ctx.dep!
-      if (ctx.sent! > lastAck[i]!) lastAck[i] = ctx.sent!
-      // Verify a sample of the leases in the client codec (the full check would load this core).
+      if (sentAt > lastAck[i]!) lastAck[i] = sentAt
+      // Verify a sample of the leases in the client codec (all of them would load this core).
       if (i % 97 === 0) {
         checked++
         try {
@@ -194,34 +284,26 @@ async function driverMain(): Promise<void> {
         }
       }
     }
-    const heartbeatOpts = (duration: number): autocannon.Options => ({
-      url: base,
-      connections: CONNECTIONS,
-      duration,
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/deployments/heartbeat',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: heartbeatRequest as unknown as autocannon.Request['setupRequest'],
-          onResponse: onResponse as unknown as autocannon.Request['onResponse'],
-        },
-      ],
-    })
 
-    // Baseline: a bare Fastify route answering a lease-sized JSON, same connections.
-    const bare = await run({
-      url: `http://127.0.0.1:${ready.barePort}/bare`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: bodies[0],
-      connections: CONNECTIONS,
-      duration: Math.max(5, Math.round(SECONDS / 3)),
-    })
-    await run(heartbeatOpts(3)) // warm-up (JIT, caches, pool)
-    const child0 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<FromServer, { type: 'stats' }>
-    const hb = await run(heartbeatOpts(SECONDS))
-    const child1 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<FromServer, { type: 'stats' }>
+    // Baseline: a bare Fastify route answering a lease-sized JSON, driven by the same loop
+    // (same bodies, same connections), so the ratio is the server's own cost.
+    const bare = await load(
+      `http://127.0.0.1:${ready.barePort}`,
+      '/bare',
+      bodies,
+      Math.max(4, Math.round(SECONDS / 3)),
+      () => undefined,
+    )
+    await load(base, '/v1/deployments/heartbeat', bodies, 3, onAnswer) // warm-up (JIT, caches, pool)
+    const child0 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<
+      FromServer,
+      { type: 'stats' }
+    >
+    const hb = await load(base, '/v1/deployments/heartbeat', bodies, SECONDS, onAnswer)
+    const child1 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<
+      FromServer,
+      { type: 'stats' }
+    >
 
     const exited = once(child, 'exit')
     child.send({ type: 'close' })
@@ -249,19 +331,32 @@ async function driverMain(): Promise<void> {
     const hbCount = child1.coalescer.recorded! - child0.coalescer.recorded!
     const statements = child1.coalescer.statements! - child0.coalescer.statements!
     const reads = child1.loaderQueries - child0.loaderQueries
-    const rps = hb.requests.average
+    const rps = hb.rps
     const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 })
     console.log('')
     console.log('| run | req/s (avg) | p50 ms | p99 ms | non-2xx | errors |')
     console.log('|---|---|---|---|---|---|')
-    console.log(`| bare Fastify POST (baseline) | ${fmt(bare.requests.average)} | ${bare.latency.p50} | ${bare.latency.p99} | ${bare.non2xx} | ${bare.errors} |`)
-    console.log(`| POST /v1/deployments/heartbeat | ${fmt(rps)} | ${hb.latency.p50} | ${hb.latency.p99} | ${hb.non2xx} | ${hb.errors} |`)
+    console.log(
+      `| bare Fastify POST (baseline) | ${fmt(bare.rps)} | ${fmt(bare.p50)} | ${fmt(bare.p99)} | ${bare.non2xx} | ${bare.errors} |`,
+    )
+    console.log(
+      `| POST /v1/deployments/heartbeat | ${fmt(rps)} | ${fmt(hb.p50)} | ${fmt(hb.p99)} | ${hb.non2xx} | ${hb.errors} |`,
+    )
     console.log('')
-    console.log(`heartbeats/s: ${fmt(rps)} (${fmt((rps / bare.requests.average) * 100)}% of bare Fastify); p99 ${hb.latency.p99} ms; target >= 5,000/s: ${rps >= 5000 ? 'met' : 'NOT met'}`)
-    console.log(`heartbeats recorded by the server: ${fmt(hbCount)}; UPDATE statements: ${statements} (${fmt(hbCount / Math.max(1, statements))} heartbeats per statement); status reads: ${reads} (${fmt(hbCount / Math.max(1, reads))} heartbeats per query)`)
+    console.log(
+      `heartbeats/s: ${fmt(rps)} (${fmt((rps / bare.rps) * 100)}% of bare Fastify); p99 ${fmt(hb.p99)} ms; target >= 5,000/s: ${rps >= 5000 ? 'met' : 'NOT met'}`,
+    )
+    console.log(
+      `heartbeats recorded by the server: ${fmt(hbCount)}; UPDATE statements: ${statements} (${fmt(hbCount / Math.max(1, statements))} heartbeats per statement); status reads: ${reads} (${fmt(hbCount / Math.max(1, reads))} heartbeats per query)`,
+    )
     console.log(`leases verified in the client codec (sample): ${checked}, bad: ${badLeases}`)
-    console.log(`deployments: ${DEPLOYMENTS}; last-seen missing: ${missing}; stale (older than the last acknowledged heartbeat): ${stale}; never heartbeated during the run: ${neverAcked}`)
-    if (failures.size > 0) console.log(`non-200 answers by status and code: ${JSON.stringify(Object.fromEntries(failures))}`)
+    console.log(
+      `deployments: ${DEPLOYMENTS}; last-seen missing: ${missing}; stale (older than the last acknowledged heartbeat): ${stale}; never heartbeated during the run: ${neverAcked}`,
+    )
+    if (failures.size > 0)
+      console.log(
+        `non-200 answers by status and code: ${JSON.stringify(Object.fromEntries(failures))}`,
+      )
     if (missing + stale + badLeases > 0 || hb.non2xx > 0) process.exitCode = 1
   } finally {
     if (child.exitCode === null) {

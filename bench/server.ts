@@ -24,14 +24,19 @@ const MASTER_KEY = randomBytes(32).toString('hex')
 interface Target {
   name: string
   url: string
-  body: string
+  bodies: string[]
 }
 
 // ---------------------------------------------------------------- child: the servers
-async function seed(app: Awaited<ReturnType<typeof buildApp>>): Promise<string> {
+const LICENSES = Number(process.env.BENCH_LICENSES ?? 100)
+
+// Many licenses, each request validates the next one: not one hot row, not one cached string.
+async function seed(app: Awaited<ReturnType<typeof buildApp>>): Promise<string[]> {
   const auth = { authorization: `Bearer ${app.tollgate.bootstrap.ownerKey!}` }
-  const post = async (url: string, payload: unknown) =>
-    (await app.inject({ method: 'POST', url, headers: auth, payload })).json<Record<string, unknown>>()
+  const post = async (url: string, payload: Record<string, unknown>) =>
+    (await app.inject({ method: 'POST', url, headers: auth, payload })).json<
+      Record<string, string>
+    >()
   const cus = await post('/v1/admin/customers', { name: 'Bench Corp' })
   const plan = await post('/v1/admin/plans', {
     name: 'Pro',
@@ -39,11 +44,20 @@ async function seed(app: Awaited<ReturnType<typeof buildApp>>): Promise<string> 
     tier: 'pro',
     entitlements: ['sso', 'audit', 'export'],
     limits: { users: 100 },
-    policy: { expiryGraceDays: 7, offlineGraceDays: 30, heartbeatIntervalS: 3600, maxDeployments: 5 },
+    policy: {
+      expiryGraceDays: 7,
+      offlineGraceDays: 30,
+      heartbeatIntervalS: 3600,
+      maxDeployments: 5,
+    },
     durationDays: 365,
   })
-  const issued = await post('/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
-  return issued.token as string
+  const tokens: string[] = []
+  for (let i = 0; i < LICENSES; i++) {
+    const issued = await post('/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+    tokens.push(issued.token!)
+  }
+  return tokens
 }
 
 async function serve(): Promise<void> {
@@ -54,7 +68,10 @@ async function serve(): Promise<void> {
   bare.post('/v1/licenses/validate', async (req) => ({ valid: true, body: req.body !== undefined }))
   await bare.listen({ port: 0, host: '127.0.0.1' })
 
-  const lite = await buildApp({ ...common, config: { dataDir: 'memory://', masterKey: MASTER_KEY, rateLimit: limits } })
+  const lite = await buildApp({
+    ...common,
+    config: { dataDir: 'memory://', masterKey: MASTER_KEY, rateLimit: limits },
+  })
   await lite.listen({ port: 0, host: '127.0.0.1' })
 
   const dbName = `tg_bench_${randomBytes(4).toString('hex')}`
@@ -65,23 +82,31 @@ async function serve(): Promise<void> {
   url.pathname = `/${dbName}`
   const pgApp = await buildApp({
     ...common,
-    config: { databaseUrl: url.toString(), masterKey: MASTER_KEY, rateLimit: limits, dbPoolSize: 10 },
+    config: {
+      databaseUrl: url.toString(),
+      masterKey: MASTER_KEY,
+      rateLimit: limits,
+      dbPoolSize: 10,
+    },
   })
   await pgApp.listen({ port: 0, host: '127.0.0.1' })
 
-  const port = (a: { server: { address(): unknown } }) => (a.server.address() as { port: number }).port
+  const port = (a: { server: { address(): unknown } }) =>
+    (a.server.address() as { port: number }).port
   process.send!({
     bare: port(bare),
     pglite: port(lite),
     postgres: port(pgApp),
     tokens: { pglite: await seed(lite), postgres: await seed(pgApp) },
   })
-  process.on('message', async (m) => {
-    if (m !== 'stop') return
+  const stop = async () => {
     await Promise.all([bare.close(), lite.close(), pgApp.close()])
     await admin.query(`drop database if exists "${dbName}" with (force)`)
     await admin.end()
     process.exit(0)
+  }
+  process.on('message', (m) => {
+    if (m === 'stop') void stop()
   })
 }
 
@@ -94,12 +119,20 @@ interface Result {
   non2xx: number
 }
 
-async function load(target: Target, opts: { rate?: number; duration?: number } = {}): Promise<Result> {
+async function load(
+  target: Target,
+  opts: { rate?: number; duration?: number } = {},
+): Promise<Result> {
+  let i = 0
   const r = await autocannon({
     url: target.url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: target.body,
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: target.bodies[i++ % target.bodies.length]! }),
+      },
+    ],
     connections: CONNECTIONS,
     duration: opts.duration ?? DURATION,
     ...(opts.rate ? { overallRate: opts.rate } : {}),
@@ -128,12 +161,12 @@ async function main(): Promise<void> {
     bare: number
     pglite: number
     postgres: number
-    tokens: { pglite: string; postgres: string }
+    tokens: { pglite: string[]; postgres: string[] }
   }>((resolve) => child.once('message', resolve as never))
-  const target = (name: string, port: number, key: string): Target => ({
+  const target = (name: string, port: number, keys: string[]): Target => ({
     name,
     url: `http://127.0.0.1:${port}/v1/licenses/validate`,
-    body: JSON.stringify({ key }),
+    bodies: keys.map((key) => JSON.stringify({ key })),
   })
   const bare = target('bare Fastify POST', ready.bare, ready.tokens.postgres)
   const lite = target('validate (PGlite)', ready.pglite, ready.tokens.pglite)
@@ -141,11 +174,17 @@ async function main(): Promise<void> {
 
   // Sanity: the validate targets really validate.
   for (const t of [lite, postgres]) {
-    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: t.body })
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: t.bodies[0],
+    })
     const json = (await res.json()) as { code: string }
     if (json.code !== 'VALID') throw new Error(`${t.name} answered ${JSON.stringify(json)}`)
   }
-  console.log(`bench/server: ${CONNECTIONS} connections, ${DURATION}s per run, Node ${process.version}`)
+  console.log(
+    `bench/server: ${CONNECTIONS} connections, ${DURATION}s per run, ${LICENSES} licenses round-robin, Node ${process.version}`,
+  )
   for (const t of [bare, lite, postgres]) await load(t, { duration: 2 }) // warm-up
 
   const rBare = await load(bare)

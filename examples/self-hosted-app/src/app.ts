@@ -39,12 +39,12 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
   const app = Fastify({ logger: false })
   const users: string[] = ['owner']
 
-  app.get('/', async () => ({
+  app.get('/', () => ({
     message: 'Hello from the free tier: this route works whatever the license says.',
     try: ['GET /reports', 'POST /users {"name":"ada"}', 'GET /status'],
   }))
 
-  app.get('/reports', { preHandler: requireFeatureHook(license, PAID_FEATURE) }, async () => ({
+  app.get('/reports', { preHandler: requireFeatureHook(license, PAID_FEATURE) }, () => ({
     report: 'Quarterly usage report',
     rows: [
       { month: 'Oct', seats: users.length, uptime: 99.98 },
@@ -55,7 +55,9 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
   app.post<{ Body: SeatBody | null }>('/users', async (req, reply) => {
     const name = typeof req.body?.name === 'string' ? req.body.name.trim() : ''
     if (name === '') {
-      return reply.code(400).send({ error: 'Send {"name": "..."}', code: 'VALIDATION_FAILED', status: 400 })
+      return reply
+        .code(400)
+        .send({ error: 'Send {"name": "..."}', code: 'VALIDATION_FAILED', status: 400 })
     }
     // The seat check counts the seat being added: with `users: 3`, the fourth user is refused.
     const check = license.checkLimit(SEAT_METRIC, users.length + 1)
@@ -74,7 +76,9 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
       })
     }
     users.push(name)
-    return reply.code(201).send({ users, limit: check.limit ?? null, remaining: check.remaining ?? null })
+    return reply
+      .code(201)
+      .send({ users, limit: check.limit ?? null, remaining: check.remaining ?? null })
   })
 
   app.get('/status', async (req, reply) => {
@@ -92,7 +96,8 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
       const minutes = req.body?.offsetMinutes
       if (typeof minutes !== 'number' || !clock.setOffset(minutes * 60_000)) {
         return reply.code(400).send({
-          error: 'Send {"offsetMinutes": n} with 0 <= n (the clock only moves forward of real time)',
+          error:
+            'Send {"offsetMinutes": n} with 0 <= n (the clock only moves forward of real time)',
           code: 'VALIDATION_FAILED',
           status: 400,
         })

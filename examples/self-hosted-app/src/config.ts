@@ -53,7 +53,9 @@ export function loadExampleConfig(env: NodeJS.ProcessEnv): ExampleConfig {
   }
   const jwksFile = env.TOLLGATE_JWKS_FILE || undefined
   if (serverUrl === undefined && jwksFile === undefined) {
-    throw new ExampleConfigError('Set TOLLGATE_URL (license server) or TOLLGATE_JWKS_FILE (offline)')
+    throw new ExampleConfigError(
+      'Set TOLLGATE_URL (license server) or TOLLGATE_JWKS_FILE (offline)',
+    )
   }
   return {
     port: int(env, 'PORT', 4000, 0),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import {
   createLicenseClient,
   type Jwks,
+  type LicenseClient,
   type LicenseClientOptions,
   type Logger,
 } from '@tollgate/license-client'
@@ -28,6 +29,7 @@ async function keySource(config: ExampleConfig): Promise<Partial<LicenseClientOp
 async function main(): Promise<void> {
   const config = loadExampleConfig(process.env)
   const clock = config.demoClock ? new DemoClock() : undefined
+  const started: { client?: LicenseClient } = {}
   const license = await createLicenseClient({
     // Without a file the key comes from TOLLGATE_LICENSE_KEY.
     ...(config.licenseFile === undefined ? {} : { tokenFile: config.licenseFile }),
@@ -40,10 +42,16 @@ async function main(): Promise<void> {
     freeLimits: { users: 1 },
     logger,
     ...(clock ? { now: clock.now } : {}),
-    onStateChange: (state) => {
+    onStateChange: (state, previous) => {
       process.stdout.write(`license: ${state.code} (${state.reason})\n`)
+      // A key for another license was installed: check in now rather than at the next
+      // heartbeat (the client re-reads the file on its own, but activates on its timer).
+      if (previous.licenseId !== null && state.licenseId !== previous.licenseId) {
+        void started.client?.refresh()
+      }
     },
   })
+  started.client = license
   const app = buildExampleApp({
     license,
     ...(clock ? { demoClock: clock } : {}),

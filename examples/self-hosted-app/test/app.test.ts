@@ -13,7 +13,12 @@ import { DemoClock } from '../src/demo-clock.js'
 import type { LicenseStatus } from '../src/license-status.js'
 
 const ADMIN_KEY = 'tg_admin_' + 'ExampleAppTest0123456789'.repeat(2)
-const policy = { expiryGraceDays: 14, offlineGraceDays: 30, heartbeatIntervalS: 10, maxDeployments: 1 }
+const policy = {
+  expiryGraceDays: 14,
+  offlineGraceDays: 30,
+  heartbeatIntervalS: 10,
+  maxDeployments: 1,
+}
 
 let server: FastifyInstance
 let baseUrl: string
@@ -26,7 +31,10 @@ let licenseId: string
 async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   })
   const json = (await res.json()) as T
@@ -48,12 +56,22 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`
   dir = await mkdtemp(join(tmpdir(), 'tg-example-app-'))
   const plan = await admin<{ id: string }>('POST', '/v1/admin/plans', {
-    name: 'Free', product: 'example-app', tier: 'free', entitlements: [], limits: { users: 3 }, policy,
+    name: 'Free',
+    product: 'example-app',
+    tier: 'free',
+    entitlements: [],
+    limits: { users: 3 },
+    policy,
   })
   const customer = await admin<{ id: string }>('POST', '/v1/admin/customers', { name: 'Acme' })
-  const issued = await admin<{ license: { id: string }; token: string }>('POST', '/v1/admin/licenses', {
-    customerId: customer.id, planId: plan.id,
-  })
+  const issued = await admin<{ license: { id: string }; token: string }>(
+    'POST',
+    '/v1/admin/licenses',
+    {
+      customerId: customer.id,
+      planId: plan.id,
+    },
+  )
   licenseId = issued.license.id
   await writeFile(join(dir, 'license.key'), issued.token)
   license = await createLicenseClient({
@@ -82,15 +100,24 @@ describe('example app on a free license', () => {
     expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200)
     const paid = await app.inject({ method: 'GET', url: '/reports' })
     expect(paid.statusCode).toBe(402)
-    expect(paid.json()).toMatchObject({ code: 'FEATURE_NOT_ENTITLED', feature: 'reports', licenseState: 'valid' })
+    expect(paid.json()).toMatchObject({
+      code: 'FEATURE_NOT_ENTITLED',
+      feature: 'reports',
+      licenseState: 'valid',
+    })
     expect(await status()).toMatchObject({
-      state: { code: 'valid', licenseId }, tier: 'free', graceDaysLeft: null, seats: { used: 1, limit: 3 },
+      state: { code: 'valid', licenseId },
+      tier: 'free',
+      graceDaysLeft: null,
+      seats: { used: 1, limit: 3 },
     })
   })
 
   it('lets seats up to the limit be added and refuses the next one', async () => {
     for (const name of ['ada', 'grace']) {
-      expect((await app.inject({ method: 'POST', url: '/users', payload: { name } })).statusCode).toBe(201)
+      expect(
+        (await app.inject({ method: 'POST', url: '/users', payload: { name } })).statusCode,
+      ).toBe(201)
     }
     const over = await app.inject({ method: 'POST', url: '/users', payload: { name: 'linus' } })
     expect(over.statusCode).toBe(402)
@@ -99,7 +126,11 @@ describe('example app on a free license', () => {
   })
 
   it('shows an HTML status page to browsers', async () => {
-    const res = await app.inject({ method: 'GET', url: '/status', headers: { accept: 'text/html' } })
+    const res = await app.inject({
+      method: 'GET',
+      url: '/status',
+      headers: { accept: 'text/html' },
+    })
     expect(res.headers['content-type']).toMatch(/text\/html/)
     expect(res.body).toContain('License <span class="state">valid</span>')
   })
@@ -108,28 +139,61 @@ describe('example app on a free license', () => {
 describe('upgrade, offline grace, revocation', () => {
   it('unlocks the paid route once a key for a plan with the feature replaces the file', async () => {
     const pro = await admin<{ id: string }>('POST', '/v1/admin/plans', {
-      name: 'Pro', product: 'example-app', tier: 'pro', entitlements: ['reports'], limits: { users: 10 }, policy,
+      name: 'Pro',
+      product: 'example-app',
+      tier: 'pro',
+      entitlements: ['reports'],
+      limits: { users: 10 },
+      policy,
     })
-    const customer = await admin<{ id: string }>('POST', '/v1/admin/customers', { name: 'Acme Pro' })
-    const issued = await admin<{ license: { id: string }; token: string }>('POST', '/v1/admin/licenses', {
-      customerId: customer.id, planId: pro.id,
+    const customer = await admin<{ id: string }>('POST', '/v1/admin/customers', {
+      name: 'Acme Pro',
     })
+    const issued = await admin<{ license: { id: string }; token: string }>(
+      'POST',
+      '/v1/admin/licenses',
+      {
+        customerId: customer.id,
+        planId: pro.id,
+      },
+    )
     licenseId = issued.license.id
     await writeFile(join(dir, 'license.key'), issued.token)
     await license.refresh()
     expect((await app.inject({ method: 'GET', url: '/reports' })).statusCode).toBe(200)
-    expect((await app.inject({ method: 'POST', url: '/users', payload: { name: 'linus' } })).statusCode).toBe(201)
-    expect(await status()).toMatchObject({ state: { code: 'valid', licenseId }, tier: 'pro', seats: { limit: 10 } })
+    expect(
+      (await app.inject({ method: 'POST', url: '/users', payload: { name: 'linus' } })).statusCode,
+    ).toBe(201)
+    expect(await status()).toMatchObject({
+      state: { code: 'valid', licenseId },
+      tier: 'pro',
+      seats: { limit: 10 },
+    })
   })
 
   it('keeps the paid route in grace_offline when the last lease is older than the freshness window', async () => {
-    const res = await app.inject({ method: 'POST', url: '/demo/clock', payload: { offsetMinutes: 15 } })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/demo/clock',
+      payload: { offsetMinutes: 15 },
+    })
     expect(res.statusCode).toBe(200)
-    expect(res.json<LicenseStatus>()).toMatchObject({ state: { code: 'grace_offline' }, graceDaysLeft: 30, clockOffsetMinutes: 15 })
+    expect(res.json<LicenseStatus>()).toMatchObject({
+      state: { code: 'grace_offline' },
+      graceDaysLeft: 30,
+      clockOffsetMinutes: 15,
+    })
     expect((await app.inject({ method: 'GET', url: '/reports' })).statusCode).toBe(200)
-    const back = await app.inject({ method: 'POST', url: '/demo/clock', payload: { offsetMinutes: 0 } })
+    const back = await app.inject({
+      method: 'POST',
+      url: '/demo/clock',
+      payload: { offsetMinutes: 0 },
+    })
     expect(back.json<LicenseStatus>().state.code).toBe('valid')
-    expect((await app.inject({ method: 'POST', url: '/demo/clock', payload: { offsetMinutes: -5 } })).statusCode).toBe(400)
+    expect(
+      (await app.inject({ method: 'POST', url: '/demo/clock', payload: { offsetMinutes: -5 } }))
+        .statusCode,
+    ).toBe(400)
   })
 
   it('locks the paid route and the seats once the server says revoked; the free route stays up', async () => {

@@ -25,7 +25,7 @@ import type { Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
-import { newId } from './lib/ids.js'
+import { newRequestId } from './lib/ids.js'
 import { ErrorSchema } from './lib/schemas.js'
 import { licenseRoutes } from './licenses/license.routes.js'
 import { LicenseSchema } from './licenses/license.schemas.js'
@@ -36,7 +36,11 @@ import { PlanSchema } from './plans/plan.schemas.js'
 import { setupRateLimits } from './security/rate-limits.js'
 import { resolveMasterKey } from './signing-keys/master-key.js'
 import { SigningKeyStore } from './signing-keys/signing-key-store.js'
-import { SigningKeySchema, jwksRoutes, signingKeyRoutes } from './signing-keys/signing-key.routes.js'
+import {
+  SigningKeySchema,
+  jwksRoutes,
+  signingKeyRoutes,
+} from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
 import { bootstrap } from './tenants/bootstrap.js'
 import {
@@ -52,6 +56,7 @@ import { billingPlugin } from './billing/billing.plugin.js'
 import { stripeWebhookRoutes } from './billing/webhook.routes.js'
 import { outboxRoutes } from './outbox/outbox.routes.js'
 import { OutboxMessageSchema } from './outbox/outbox.view.js'
+import { analyzeRoutes } from './analyze/analyze.routes.js'
 import { VERSION } from './version.js'
 
 /** Options of {@link buildApp}. */
@@ -97,7 +102,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
-    genReqId: () => newId('req'),
+    genReqId: newRequestId,
     ajv: { customOptions: { removeAdditional: false } },
     // Bad URLs and over-long path parameters get our error body too.
     frameworkErrors: (err, _request, reply: FastifyReply) => {
@@ -120,16 +125,18 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       done(null, undefined)
       return
     }
-    jsonParser(req, body as string, done)
+    void jsonParser(req, body as string, done)
   })
   // JSON only: a text/plain body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
   // A missing body validates as null, so "body optional" routes use `Union([Object, Null])`.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     if (request.body === undefined) request.body = null
+    done()
   })
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id)
+    done(null, payload)
   })
 
   const ownsDb = opts.db === undefined
@@ -143,7 +150,11 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       onPoolError: (err) => app.log.warn({ err: err.message }, 'database connection lost'),
     })
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false })
+    ? new Redis(config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        lazyConnect: false,
+      })
     : undefined
   redis?.on('error', (err: Error) => app.log.warn({ err: err.message }, 'redis error'))
   app.addHook('onClose', async () => {
@@ -263,6 +274,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
         await pub.register(validateRoutes)
         await pub.register(fleetPublicRoutes, { fleet })
         await pub.register(billingPublicRoutes)
+        await pub.register(analyzeRoutes)
       },
       { prefix: '/v1' },
     )

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     })
   }
   await app.listen({ port: config.port, host: config.host })
-  app.log.info({ database: dbKind, dataDir: dbKind === 'pglite' ? config.dataDir : undefined }, 'tollgate license server ready')
+  app.log.info(
+    { database: dbKind, dataDir: dbKind === 'pglite' ? config.dataDir : undefined },
+    'tollgate license server ready',
+  )
 }
 
 main().catch((err: unknown) => {
@@ -39,6 +42,8 @@ main().catch((err: unknown) => {
     process.stderr.write(`${err.message}\n`)
     process.exit(78)
   }
-  process.stderr.write(`tollgate: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.stderr.write(
+    `tollgate: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`,
+  )
   process.exit(1)
 })

@@ -29,10 +29,7 @@ export { getActiveSigningKey } from './signing-keys/get-active-signing-key.js'
 export { SigningKeyStore } from './signing-keys/signing-key-store.js'
 export { createTenant, type CreatedTenant } from './tenants/create-tenant.js'
 export { issueLicense, type IssueLicenseInput } from './licenses/issue-license.js'
-export {
-  updateLicenseStatus,
-  type LicenseStatusAction,
-} from './licenses/update-license-status.js'
+export { updateLicenseStatus, type LicenseStatusAction } from './licenses/update-license-status.js'
 export { reissueToken } from './licenses/reissue-token.js'
 export { renewLicense } from './licenses/renew-license.js'
 export {

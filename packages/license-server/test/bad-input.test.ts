@@ -8,7 +8,8 @@ let t: TestApp
 let routes: { method: string; url: string; admin: boolean; hasBody: boolean; core: boolean }[]
 
 // Routes of this issue get exact codes; other features' routes must still answer documented 4xx.
-const CORE = /^\/v1\/(admin\/(customers|plans|licenses|api-keys|signing-keys|audit)(\/|$)|licenses\/validate)/
+const CORE =
+  /^\/v1\/(admin\/(customers|plans|licenses|api-keys|signing-keys|audit)(\/|$)|licenses\/validate)/
 const FEATURE_OF_OTHERS = /\/(deployments|usage|violations)(\/|$)/
 let seeded: Awaited<ReturnType<typeof seedLicense>>
 let revokedKey: string
@@ -16,7 +17,9 @@ let revokedKey: string
 beforeAll(async () => {
   t = await createTestApp()
   seeded = await seedLicense(t)
-  const created = (await t.request('POST', '/v1/admin/api-keys', { name: 'tmp', scopes: ['*'] })).json<{
+  const created = (
+    await t.request('POST', '/v1/admin/api-keys', { name: 'tmp', scopes: ['*'] })
+  ).json<{
     apiKey: Obj
     secret: string
   }>()
@@ -51,8 +54,13 @@ function expectDocumented4xx(
 ): string {
   expect(res.statusCode, `${what}: ${res.body}`).toBeGreaterThanOrEqual(400)
   // Other features may answer 503 when unconfigured (e.g. billing without Stripe): never 500.
-  if (core || res.statusCode !== 503) expect(res.statusCode, `${what}: ${res.body}`).toBeLessThan(500)
-  const body = JSON.parse(res.body) as { error: unknown; code: keyof typeof ERROR_CODES; status: number }
+  if (core || res.statusCode !== 503)
+    expect(res.statusCode, `${what}: ${res.body}`).toBeLessThan(500)
+  const body = JSON.parse(res.body) as {
+    error: unknown
+    code: keyof typeof ERROR_CODES
+    status: number
+  }
   expect(Object.keys(body).sort(), what).toEqual(['code', 'error', 'status'])
   expect(typeof body.error).toBe('string')
   expect(ERROR_CODES[body.code], `${what}: undocumented code ${body.code}`).toBeDefined()
@@ -90,8 +98,13 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
           headers: { ...auth(), 'content-type': 'application/json' },
           payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
         })
-        const code = expectDocumented4xx(res, `${r.method} ${r.url} ${JSON.stringify(payload)}`, r.core)
-        if (r.core) expect(code, `${r.method} ${r.url} ${JSON.stringify(payload)}`).toBe('VALIDATION_FAILED')
+        const code = expectDocumented4xx(
+          res,
+          `${r.method} ${r.url} ${JSON.stringify(payload)}`,
+          r.core,
+        )
+        if (r.core)
+          expect(code, `${r.method} ${r.url} ${JSON.stringify(payload)}`).toBe('VALIDATION_FAILED')
       }
     }
   })
@@ -123,7 +136,11 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
       const res = await t.app.inject({ method: 'GET', url: `${r.url}?bogus=1`, headers: auth() })
       expect(expectDocumented4xx(res, `GET ${r.url}?bogus=1`)).toBe('VALIDATION_FAILED')
     }
-    for (const url of ['/v1/admin/licenses/DROP%20TABLE', '/v1/admin/customers/..%2F..', `/v1/admin/plans/${'p'.repeat(300)}`]) {
+    for (const url of [
+      '/v1/admin/licenses/DROP%20TABLE',
+      '/v1/admin/customers/..%2F..',
+      `/v1/admin/plans/${'p'.repeat(300)}`,
+    ]) {
       const res = await t.app.inject({ method: 'GET', url, headers: auth() })
       expect(expectDocumented4xx(res, url)).toBe('VALIDATION_FAILED')
     }
@@ -131,7 +148,11 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
       const res = await t.app.inject({ method: 'GET', url, headers: auth() })
       expect(expectDocumented4xx(res, url)).toBe('BAD_REQUEST')
     }
-    const res = await t.app.inject({ method: 'GET', url: '/v1/admin/licenses?limit=0', headers: auth() })
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/admin/licenses?limit=0',
+      headers: auth(),
+    })
     expect(expectDocumented4xx(res, 'limit=0')).toBe('VALIDATION_FAILED')
   })
 
@@ -151,7 +172,9 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
           headers,
           ...(r.hasBody ? { payload: {} } : {}),
         })
-        expect(expectDocumented4xx(res, `${r.method} ${r.url} ${JSON.stringify(headers)}`)).toBe(expected)
+        expect(expectDocumented4xx(res, `${r.method} ${r.url} ${JSON.stringify(headers)}`)).toBe(
+          expected,
+        )
       }
     }
   })
@@ -164,7 +187,11 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
       ['POST', '/v1/admin/customers', { name: 'x', metadata: 'nope' }],
       ['PATCH', `/v1/admin/customers/${seeded.customer.id}`, {}],
       ['POST', '/v1/admin/plans', { name: 'x', product: 'p', tier: 't', entitlements: ['a'] }],
-      ['POST', '/v1/admin/plans', { name: 'x', product: 'p', tier: 't', entitlements: 'a', policy: {} }],
+      [
+        'POST',
+        '/v1/admin/plans',
+        { name: 'x', product: 'p', tier: 't', entitlements: 'a', policy: {} },
+      ],
       [
         'POST',
         '/v1/admin/plans',
@@ -173,7 +200,12 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
           product: 'p',
           tier: 't',
           entitlements: ['a'],
-          policy: { expiryGraceDays: '7', offlineGraceDays: 1, heartbeatIntervalS: 60, maxDeployments: 1 },
+          policy: {
+            expiryGraceDays: '7',
+            offlineGraceDays: 1,
+            heartbeatIntervalS: 60,
+            maxDeployments: 1,
+          },
         },
       ],
       [
@@ -185,11 +217,20 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
           tier: 't',
           entitlements: ['a'],
           limits: { users: -1 },
-          policy: { expiryGraceDays: 7, offlineGraceDays: 1, heartbeatIntervalS: 60, maxDeployments: 1 },
+          policy: {
+            expiryGraceDays: 7,
+            offlineGraceDays: 1,
+            heartbeatIntervalS: 60,
+            maxDeployments: 1,
+          },
         },
       ],
       ['POST', '/v1/admin/licenses', { customerId: seeded.customer.id }],
-      ['POST', '/v1/admin/licenses', { customerId: seeded.customer.id, planId: seeded.plan.id, expiresAt: 'tomorrow' }],
+      [
+        'POST',
+        '/v1/admin/licenses',
+        { customerId: seeded.customer.id, planId: seeded.plan.id, expiresAt: 'tomorrow' },
+      ],
       ['POST', '/v1/admin/licenses', { customerId: 'lic_abc', planId: seeded.plan.id }],
       ['POST', `/v1/admin/licenses/${seeded.license.id}/suspend`, {}],
       ['POST', `/v1/admin/licenses/${seeded.license.id}/suspend`, { reason: '' }],
@@ -202,8 +243,10 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
       ['POST', '/v1/licenses/validate', { key: seeded.token, extra: 1 }],
     ]
     for (const [method, url, body] of cases) {
-      const res = await t.request(method as 'POST', url, body)
-      expect(expectDocumented4xx(res, `${method} ${url} ${JSON.stringify(body).slice(0, 80)}`)).toBe('VALIDATION_FAILED')
+      const res = await t.request(method, url, body)
+      expect(
+        expectDocumented4xx(res, `${method} ${url} ${JSON.stringify(body).slice(0, 80)}`),
+      ).toBe('VALIDATION_FAILED')
     }
   })
 

@@ -31,7 +31,12 @@ interface Received {
  * A local HTTP fake of the three Stripe endpoints billing calls. It answers with objects shaped
  * like Stripe's and records every request, so tests assert what Stripe would receive.
  */
-function fakeStripe(): Promise<{ server: Server; port: number; received: Received[]; fail: { next?: number } }> {
+function fakeStripe(): Promise<{
+  server: Server
+  port: number
+  received: Received[]
+  fail: { next?: number }
+}> {
   const received: Received[] = []
   const fail: { next?: number } = {}
   const server = createServer((req, res) => {
@@ -40,7 +45,13 @@ function fakeStripe(): Promise<{ server: Server; port: number; received: Receive
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake')
       const form = new URLSearchParams(raw)
-      received.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, form })
+      received.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        form,
+      })
       const send = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json', 'request-id': sid('req') })
         res.end(JSON.stringify(body))
@@ -48,7 +59,13 @@ function fakeStripe(): Promise<{ server: Server; port: number; received: Receive
       if (fail.next) {
         const status = fail.next
         delete fail.next
-        return send(status, { error: { type: 'invalid_request_error', message: 'No such price: price_gone', param: 'line_items[0][price]' } })
+        return send(status, {
+          error: {
+            type: 'invalid_request_error',
+            message: 'No such price: price_gone',
+            param: 'line_items[0][price]',
+          },
+        })
       }
       if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
         const id = sid('cs_test')
@@ -82,16 +99,30 @@ function fakeStripe(): Promise<{ server: Server; port: number; received: Receive
       if (req.method === 'GET' && items) {
         return send(200, {
           object: 'list',
-          data: [{ id: sid('li'), object: 'item', quantity: 1, price: { id: 'price_fake_team', object: 'price', type: 'recurring' } }],
+          data: [
+            {
+              id: sid('li'),
+              object: 'item',
+              quantity: 1,
+              price: { id: 'price_fake_team', object: 'price', type: 'recurring' },
+            },
+          ],
           has_more: false,
           url: url.pathname,
         })
       }
-      send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${url.pathname})` } })
+      send(404, {
+        error: {
+          type: 'invalid_request_error',
+          message: `Unrecognized request URL (${req.method}: ${url.pathname})`,
+        },
+      })
     })
   })
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received, fail })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, port: (server.address() as AddressInfo).port, received, fail }),
+    ),
   )
 }
 
@@ -109,8 +140,18 @@ beforeAll(async () => {
       }),
     },
   })
-  proPlan = await createPlan(t, { tier: 'pro', price: 'price_fake_pro', entitlements: ['sso'], limits: { users: 10 } })
-  teamPlan = await createPlan(t, { tier: 'team', price: 'price_fake_team', entitlements: ['sso', 'scim'], limits: { users: 100 } })
+  proPlan = await createPlan(t, {
+    tier: 'pro',
+    price: 'price_fake_pro',
+    entitlements: ['sso'],
+    limits: { users: 10 },
+  })
+  teamPlan = await createPlan(t, {
+    tier: 'team',
+    price: 'price_fake_team',
+    entitlements: ['sso', 'scim'],
+    limits: { users: 100 },
+  })
 })
 afterAll(async () => {
   await t.close()
@@ -120,7 +161,11 @@ afterAll(async () => {
 describe(`POST /v1/billing/checkout (${TEST_DB_KIND})`, () => {
   it('creates a subscription Checkout Session for the plan price and returns its URL', async () => {
     stripe.received.length = 0
-    const res = await t.app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { planId: proPlan, email: 'buyer@acme.test', quantity: 2 } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout',
+      payload: { planId: proPlan, email: 'buyer@acme.test', quantity: 2 },
+    })
     expect(res.statusCode).toBe(200)
     const out = res.json<{ id: string; url: string }>()
     expect(out.url).toBe(`https://checkout.stripe.com/c/pay/${out.id}`)
@@ -149,35 +194,77 @@ describe(`POST /v1/billing/checkout (${TEST_DB_KIND})`, () => {
 
   it('404 for an unknown plan, 409 PLAN_NOT_PURCHASABLE for a plan without a Stripe price, no Stripe call', async () => {
     stripe.received.length = 0
-    const unknown = await t.app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { planId: 'pln_000000000000nothere0000' } })
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout',
+      payload: { planId: 'pln_000000000000nothere0000' },
+    })
     expect(unknown.statusCode).toBe(404)
     const bare = await t.request('POST', '/v1/admin/plans', {
-      name: 'manual', product: 'tollgate-app', tier: 'manual', entitlements: [], policy: { expiryGraceDays: 0, offlineGraceDays: 0, heartbeatIntervalS: 60, maxDeployments: 1 },
+      name: 'manual',
+      product: 'tollgate-app',
+      tier: 'manual',
+      entitlements: [],
+      policy: {
+        expiryGraceDays: 0,
+        offlineGraceDays: 0,
+        heartbeatIntervalS: 60,
+        maxDeployments: 1,
+      },
     })
-    const res = await t.app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { planId: bare.json<{ id: string }>().id } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout',
+      payload: { planId: bare.json<{ id: string }>().id },
+    })
     expect(res.statusCode).toBe(409)
-    expect(res.json().code).toBe('PLAN_NOT_PURCHASABLE')
-    const bad = await t.app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { planId: proPlan, extra: 1 } })
+    expect(res.json<{ code: string }>().code).toBe('PLAN_NOT_PURCHASABLE')
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout',
+      payload: { planId: proPlan, extra: 1 },
+    })
     expect(bad.statusCode).toBe(400)
     expect(stripe.received).toHaveLength(0)
   })
 
-  it('a Stripe error answers 502 STRIPE_UNAVAILABLE with Stripe\'s message', async () => {
+  it("a Stripe error answers 502 STRIPE_UNAVAILABLE with Stripe's message", async () => {
     stripe.fail.next = 400
-    const res = await t.app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { planId: proPlan } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout',
+      payload: { planId: proPlan },
+    })
     expect(res.statusCode).toBe(502)
     expect(res.json()).toMatchObject({ code: 'STRIPE_UNAVAILABLE' })
-    expect(res.json().error).toContain('No such price')
-    expect(res.json().error).not.toContain(STRIPE_KEY)
+    expect(res.json<{ error: string }>().error).toContain('No such price')
+    expect(res.json<{ error: string }>().error).not.toContain(STRIPE_KEY)
   })
 })
 
 describe(`POST /v1/billing/portal (${TEST_DB_KIND})`, () => {
-  it('creates a Customer Portal session for the license key\'s Stripe customer', async () => {
+  it("creates a Customer Portal session for the license key's Stripe customer", async () => {
     const sub = sid('sub')
     const cus = sid('cus')
-    await deliver(t, event('checkout.session.completed', checkoutSession({ subscription: sub, customer: cus, email: 'portal@acme.test', planId: proPlan, created: unix(t) }), unix(t)))
-    const msg = await t.db.selectFrom('outbox_messages').select('body').where('recipient', '=', 'portal@acme.test').executeTakeFirstOrThrow()
+    await deliver(
+      t,
+      event(
+        'checkout.session.completed',
+        checkoutSession({
+          subscription: sub,
+          customer: cus,
+          email: 'portal@acme.test',
+          planId: proPlan,
+          created: unix(t),
+        }),
+        unix(t),
+      ),
+    )
+    const msg = await t.db
+      .selectFrom('outbox_messages')
+      .select('body')
+      .where('recipient', '=', 'portal@acme.test')
+      .executeTakeFirstOrThrow()
     const key = /^(TG1-\S+)$/m.exec(msg.body!)![1]!
     stripe.received.length = 0
     const res = await t.app.inject({ method: 'POST', url: '/v1/billing/portal', payload: { key } })
@@ -186,18 +273,35 @@ describe(`POST /v1/billing/portal (${TEST_DB_KIND})`, () => {
     const r = stripe.received[0]!
     expect(r).toMatchObject({ method: 'POST', path: '/v1/billing_portal/sessions' })
     expect(r.headers.authorization).toBe(`Bearer ${STRIPE_KEY}`)
-    expect(Object.fromEntries(r.form)).toEqual({ customer: cus, return_url: 'https://vendor.example/account' })
+    expect(Object.fromEntries(r.form)).toEqual({
+      customer: cus,
+      return_url: 'https://vendor.example/account',
+    })
   })
 
   it('refuses a forged key (404) and a license without a Stripe customer (409)', async () => {
     stripe.received.length = 0
-    const forged = await t.app.inject({ method: 'POST', url: '/v1/billing/portal', payload: { key: 'TG1-eyJhbGciOiJFZERTQSJ9.e30.AAAA-00000000' } })
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/portal',
+      payload: { key: 'TG1-eyJhbGciOiJFZERTQSJ9.e30.AAAA-00000000' },
+    })
     expect(forged.statusCode).toBe(404)
-    const cus = await t.request('POST', '/v1/admin/customers', { name: 'Manual Co', email: 'm@co.test' })
-    const issued = await t.request('POST', '/v1/admin/licenses', { customerId: cus.json<{ id: string }>().id, planId: proPlan })
-    const res = await t.app.inject({ method: 'POST', url: '/v1/billing/portal', payload: { key: issued.json<{ token: string }>().token } })
+    const cus = await t.request('POST', '/v1/admin/customers', {
+      name: 'Manual Co',
+      email: 'm@co.test',
+    })
+    const issued = await t.request('POST', '/v1/admin/licenses', {
+      customerId: cus.json<{ id: string }>().id,
+      planId: proPlan,
+    })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/portal',
+      payload: { key: issued.json<{ token: string }>().token },
+    })
     expect(res.statusCode).toBe(409)
-    expect(res.json().code).toBe('NO_STRIPE_CUSTOMER')
+    expect(res.json<{ code: string }>().code).toBe('NO_STRIPE_CUSTOMER')
     expect(stripe.received).toHaveLength(0)
   })
 })
@@ -206,15 +310,28 @@ describe(`checkout without Tollgate metadata (${TEST_DB_KIND})`, () => {
   it('reads the line items from Stripe to find the plan (Payment Links, Dashboard checkouts)', async () => {
     stripe.received.length = 0
     const sub = sid('sub')
-    const session = checkoutSession({ subscription: sub, customer: sid('cus'), email: 'link@acme.test', created: unix(t) })
+    const session = checkoutSession({
+      subscription: sub,
+      customer: sid('cus'),
+      email: 'link@acme.test',
+      created: unix(t),
+    })
     const res = await deliver(t, event('checkout.session.completed', session, unix(t)))
-    expect(res.json().status).toBe('processed')
+    expect(res.json<{ status: string }>().status).toBe('processed')
     const r = stripe.received[0]!
     expect(r.method).toBe('GET')
     expect(r.path).toBe(`/v1/checkout/sessions/${(session as { id: string }).id}/line_items`)
     expect(r.query.get('limit')).toBe('1')
-    const link = await t.db.selectFrom('billing_subscriptions').select('license_id').where('stripe_subscription_id', '=', sub).executeTakeFirstOrThrow()
-    const lic = await t.db.selectFrom('licenses').select('plan_id').where('id', '=', link.license_id!).executeTakeFirstOrThrow()
+    const link = await t.db
+      .selectFrom('billing_subscriptions')
+      .select('license_id')
+      .where('stripe_subscription_id', '=', sub)
+      .executeTakeFirstOrThrow()
+    const lic = await t.db
+      .selectFrom('licenses')
+      .select('plan_id')
+      .where('id', '=', link.license_id!)
+      .executeTakeFirstOrThrow()
     expect(lic.plan_id).toBe(teamPlan)
   })
 })
@@ -234,19 +351,48 @@ describe('secrets stay out of the logs', () => {
         masterKey: TEST_MASTER_KEY,
         dataDir: 'memory://',
         logLevel: 'trace',
-        billing: billingConfig({ stripeSecretKey: STRIPE_KEY, stripeApi: { host: '127.0.0.1', port: stripe.port, protocol: 'http' } }),
+        billing: billingConfig({
+          stripeSecretKey: STRIPE_KEY,
+          stripeApi: { host: '127.0.0.1', port: stripe.port, protocol: 'http' },
+        }),
       },
       db: t.db,
       now: t.clock.now,
       logger: { level: 'trace', stream },
     })
     try {
-      const e = event('checkout.session.completed', checkoutSession({ subscription: sid('sub'), customer: sid('cus'), email: 'log@acme.test', planId: proPlan, created: unix(t) }), unix(t))
+      const e = event(
+        'checkout.session.completed',
+        checkoutSession({
+          subscription: sid('sub'),
+          customer: sid('cus'),
+          email: 'log@acme.test',
+          planId: proPlan,
+          created: unix(t),
+        }),
+        unix(t),
+      )
       expect((await deliver(t, e, { app })).statusCode).toBe(200)
       expect((await deliver(t, e, { app, secret: 'whsec_wrong' })).statusCode).toBe(400)
       stripe.fail.next = 400
-      expect((await app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { planId: proPlan } })).statusCode).toBe(502)
-      expect((await app.inject({ method: 'POST', url: '/v1/billing/checkout', payload: { planId: proPlan } })).statusCode).toBe(200)
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/v1/billing/checkout',
+            payload: { planId: proPlan },
+          })
+        ).statusCode,
+      ).toBe(502)
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/v1/billing/checkout',
+            payload: { planId: proPlan },
+          })
+        ).statusCode,
+      ).toBe(200)
       await app.billing.deliver()
     } finally {
       await app.close()

@@ -40,7 +40,12 @@ export function unix(t: TestApp): number {
 }
 
 /** An event envelope (`object: "event"`) around a data object. */
-export function event(type: string, object: object, created: number, previous?: object): Stripe.Event {
+export function event(
+  type: string,
+  object: object,
+  created: number,
+  previous?: object,
+): Stripe.Event {
   return {
     id: sid('evt'),
     object: 'event',
@@ -280,7 +285,12 @@ export async function createPlan(
     tier: o.tier,
     entitlements: o.entitlements,
     limits: o.limits,
-    policy: { expiryGraceDays: 3, offlineGraceDays: 14, heartbeatIntervalS: 3600, maxDeployments: 3 },
+    policy: {
+      expiryGraceDays: 3,
+      offlineGraceDays: 14,
+      heartbeatIntervalS: 3600,
+      maxDeployments: 3,
+    },
     durationDays: 30,
     stripePriceId: o.price,
     pastDueGraceDays: o.graceDays ?? 3,

@@ -57,7 +57,7 @@ function run(events: readonly Ev[]): BillingSubscriptionRow {
         : e.kind === 'paid'
           ? applyInvoicePaid(row, { at, periodEnd: new Date(e.periodEnd * 1000) })
           : applyPaymentFailed(row, { at })
-    if (patch) row = { ...row, ...patch } as BillingSubscriptionRow
+    if (patch) row = { ...row, ...patch }
   }
   return row
 }
@@ -71,7 +71,12 @@ const LIVE = ['active', 'trialing', 'past_due', 'unpaid', 'paused']
 const history = fc
   .array(
     fc.oneof(
-      fc.record({ kind: fc.constant('snapshot' as const), status: fc.constantFrom(...LIVE), price: fc.constantFrom('price_a', 'price_b', 'price_c'), periodEnd: fc.integer({ min: 1, max: 50 }) }),
+      fc.record({
+        kind: fc.constant('snapshot' as const),
+        status: fc.constantFrom(...LIVE),
+        price: fc.constantFrom('price_a', 'price_b', 'price_c'),
+        periodEnd: fc.integer({ min: 1, max: 50 }),
+      }),
       fc.record({ kind: fc.constant('paid' as const), periodEnd: fc.integer({ min: 1, max: 50 }) }),
       fc.record({ kind: fc.constant('failed' as const) }),
     ),
@@ -79,8 +84,21 @@ const history = fc
   )
   .chain((evs) =>
     fc.boolean().map((cancel) => {
-      const timed: Ev[] = evs.map((e, i) => ({ ...e, at: 1000 + i * 10, ...(e.kind === 'paid' || e.kind === 'snapshot' ? { periodEnd: 10_000 + e.periodEnd * 100 } : {}) }) as Ev)
-      if (cancel) timed.push({ kind: 'snapshot', at: 1000 + evs.length * 10, status: 'canceled', price: 'price_a', periodEnd: 20_000 })
+      const timed: Ev[] = evs.map((e, i) => ({
+        ...e,
+        at: 1000 + i * 10,
+        ...(e.kind === 'paid' || e.kind === 'snapshot'
+          ? { periodEnd: 10_000 + e.periodEnd * 100 }
+          : {}),
+      }))
+      if (cancel)
+        timed.push({
+          kind: 'snapshot',
+          at: 1000 + evs.length * 10,
+          status: 'canceled',
+          price: 'price_a',
+          periodEnd: 20_000,
+        })
       return timed
     }),
   )
@@ -88,16 +106,24 @@ const history = fc
 describe('subscription state: arrival order does not matter', () => {
   it('any permutation of a history ends in the same status, plan, period, paid-through and grace start as the true order', () => {
     fc.assert(
-      fc.property(history.chain((h) => fc.tuple(fc.constant(h), fc.shuffledSubarray(h, { minLength: h.length, maxLength: h.length }))), ([ordered, shuffled]) => {
-        const truth = run(ordered)
-        const got = run(shuffled)
-        expect(got.status).toBe(truth.status)
-        expect(got.stripe_price_id).toBe(truth.stripe_price_id)
-        expect(got.current_period_end?.getTime()).toBe(truth.current_period_end?.getTime())
-        expect(got.paid_through?.getTime()).toBe(truth.paid_through?.getTime())
-        // Grace starts at the same moment: the first failure after the last payment.
-        expect(got.past_due_since?.getTime()).toBe(truth.past_due_since?.getTime())
-      }),
+      fc.property(
+        history.chain((h) =>
+          fc.tuple(
+            fc.constant(h),
+            fc.shuffledSubarray(h, { minLength: h.length, maxLength: h.length }),
+          ),
+        ),
+        ([ordered, shuffled]) => {
+          const truth = run(ordered)
+          const got = run(shuffled)
+          expect(got.status).toBe(truth.status)
+          expect(got.stripe_price_id).toBe(truth.stripe_price_id)
+          expect(got.current_period_end?.getTime()).toBe(truth.current_period_end?.getTime())
+          expect(got.paid_through?.getTime()).toBe(truth.paid_through?.getTime())
+          // Grace starts at the same moment: the first failure after the last payment.
+          expect(got.past_due_since?.getTime()).toBe(truth.past_due_since?.getTime())
+        },
+      ),
       { numRuns: 2000 },
     )
   })
@@ -109,7 +135,14 @@ describe('subscription state: arrival order does not matter', () => {
       { kind: 'failed', at: 300 },
       { kind: 'failed', at: 400 },
     ]
-    for (const order of [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 3, 1, 0], [3, 0, 2, 1], [0, 2, 3, 1]]) {
+    for (const order of [
+      [0, 1, 2, 3],
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+      [2, 3, 1, 0],
+      [3, 0, 2, 1],
+      [0, 2, 3, 1],
+    ]) {
       const row = run(order.map((i) => evs[i]!))
       expect(row.status).toBe('past_due')
       expect(row.past_due_since!.getTime()).toBe(300_000)

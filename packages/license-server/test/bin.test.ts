@@ -22,24 +22,33 @@ function start(env: Record<string, string>, opts: { stopWhenListening: boolean }
   return new Promise((resolve, reject) => {
     const child = spawn(tsx, ['--conditions=tollgate-source', 'src/bin.ts'], {
       cwd: pkgDir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
     })
     const run: Run = { stdout: '', stderr: '', code: null }
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`timed out:\n${run.stdout}\n${run.stderr}`))
     }, 60_000)
-    child.stdout.on('data', async (d: Buffer) => {
+    const probe = async (port: number) => {
+      try {
+        const health = await fetch(`http://127.0.0.1:${port}/health`)
+        run.stdout += `\nHEALTH ${health.status}\n`
+      } finally {
+        child.kill('SIGTERM')
+      }
+    }
+    child.stdout.on('data', (d: Buffer) => {
       run.stdout += d.toString()
       const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout)
       if (m && opts.stopWhenListening && run.port === undefined) {
         run.port = Number(m[1])
-        try {
-          const health = await fetch(`http://127.0.0.1:${run.port}/health`)
-          run.stdout += `\nHEALTH ${health.status}\n`
-        } finally {
-          child.kill('SIGTERM')
-        }
+        void probe(run.port)
       }
     })
     child.stderr.on('data', (d: Buffer) => (run.stderr += d.toString()))
@@ -72,7 +81,10 @@ describe('the start command', () => {
     const bad = await start({ DATA_DIR: dataDir, PORT: 'eighty' }, { stopWhenListening: false })
     expect(bad.code).toBe(78)
     expect(bad.stderr).toMatch(/Invalid configuration: PORT/)
-    const pg = await start({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' }, { stopWhenListening: false })
+    const pg = await start(
+      { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x' },
+      { stopWhenListening: false },
+    )
     expect(pg.code).toBe(78)
     expect(pg.stderr).toMatch(/MASTER_KEY/)
   })

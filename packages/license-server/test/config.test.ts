@@ -35,7 +35,12 @@ describe('config from the environment', () => {
       LOG_LEVEL: 'warn',
       MASTER_KEY: 'ab'.repeat(32),
     })
-    expect(c).toMatchObject({ port: 8080, databaseUrl: 'postgres://u@h:5432/db', trustProxy: true, logLevel: 'warn' })
+    expect(c).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://u@h:5432/db',
+      trustProxy: true,
+      logLevel: 'warn',
+    })
     expect(c.rateLimit.tiers).toEqual({ gold: 5 })
   })
 

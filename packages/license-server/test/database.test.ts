@@ -12,7 +12,11 @@ afterAll(() => t.destroy())
 
 const tables = async () =>
   (
-    await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'`.execute(t.db)
+    await sql<{
+      name: string
+    }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'`.execute(
+      t.db,
+    )
   ).rows.map((r) => r.name)
 
 const now = new Date()
@@ -25,7 +29,15 @@ describe(`data layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'})`
     expect([...names].sort()).toEqual(names)
     expect(await migrateToLatest(t.db)).toEqual(names)
     expect(await tables()).toEqual(
-      expect.arrayContaining(['tenants', 'customers', 'plans', 'licenses', 'api_keys', 'signing_keys', 'audit_log']),
+      expect.arrayContaining([
+        'tenants',
+        'customers',
+        'plans',
+        'licenses',
+        'api_keys',
+        'signing_keys',
+        'audit_log',
+      ]),
     )
     for (let i = names.length - 1; i >= 0; i--) expect(await migrateDown(t.db)).toEqual([names[i]])
     expect(await tables()).toEqual([])
@@ -54,13 +66,28 @@ describe(`data layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'})`
     // each transaction whole; on Postgres the row lock does.
     const bump = () =>
       t.db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('tenants').select('name').where('id', '=', 'ten_counter').forUpdate().executeTakeFirstOrThrow()
+        const row = await trx
+          .selectFrom('tenants')
+          .select('name')
+          .where('id', '=', 'ten_counter')
+          .forUpdate()
+          .executeTakeFirstOrThrow()
         const n = Number(row.name.replace(/\D/g, '') || '0') + 1
-        await trx.updateTable('tenants').set({ name: `n${n}` }).where('id', '=', 'ten_counter').execute()
+        await trx
+          .updateTable('tenants')
+          .set({ name: `n${n}` })
+          .where('id', '=', 'ten_counter')
+          .execute()
       })
-    const reads = Array.from({ length: 10 }, () => t.db.selectFrom('tenants').select('id').execute())
+    const reads = Array.from({ length: 10 }, () =>
+      t.db.selectFrom('tenants').select('id').execute(),
+    )
     await Promise.all([...Array.from({ length: 20 }, bump), ...reads])
-    const row = await t.db.selectFrom('tenants').select('name').where('id', '=', 'ten_counter').executeTakeFirstOrThrow()
+    const row = await t.db
+      .selectFrom('tenants')
+      .select('name')
+      .where('id', '=', 'ten_counter')
+      .executeTakeFirstOrThrow()
     expect(row.name).toBe('n20')
   })
 
@@ -79,12 +106,20 @@ describe(`data layer (${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'})`
         updated_at: now,
       })
       .execute()
-    const row = await t.db.selectFrom('customers').selectAll().where('id', '=', 'cus_json').executeTakeFirstOrThrow()
+    const row = await t.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', '=', 'cus_json')
+      .executeTakeFirstOrThrow()
     expect(row.metadata).toEqual({ list: [1, 'two'], nested: { ok: true } })
     expect(row.created_at).toBeInstanceOf(Date)
     expect(row.created_at.getTime()).toBe(now.getTime())
     expect(row.email).toBeNull()
-    const upd = await t.db.updateTable('customers').set({ name: 'K' }).where('id', '=', 'cus_json').executeTakeFirst()
+    const upd = await t.db
+      .updateTable('customers')
+      .set({ name: 'K' })
+      .where('id', '=', 'cus_json')
+      .executeTakeFirst()
     expect(upd.numUpdatedRows).toBe(1n)
   })
 })

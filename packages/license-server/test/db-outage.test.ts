@@ -8,7 +8,9 @@ import { TEST_DATABASE_URL, createPostgresDatabase } from './helpers/test-db.js'
 
 // The outage is cut between the app and a real Postgres; PGlite is in-process and cannot be cut.
 if (!TEST_DATABASE_URL) {
-  console.log('db-outage.test.ts: skipped: needs TEST_DATABASE_URL (a real Postgres to cut a TCP proxy in front of)')
+  console.log(
+    'db-outage.test.ts: skipped: needs TEST_DATABASE_URL (a real Postgres to cut a TCP proxy in front of)',
+  )
 }
 
 describe.runIf(TEST_DATABASE_URL)('database outage through a TCP proxy', () => {
@@ -20,7 +22,12 @@ describe.runIf(TEST_DATABASE_URL)('database outage through a TCP proxy', () => {
   let token: string
 
   const req = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    app.inject({ method, url, headers: { authorization: `Bearer ${adminKey}` }, ...(payload ? { payload } : {}) })
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${adminKey}` },
+      ...(payload ? { payload } : {}),
+    })
 
   beforeAll(async () => {
     const created = await createPostgresDatabase()
@@ -31,23 +38,37 @@ describe.runIf(TEST_DATABASE_URL)('database outage through a TCP proxy', () => {
     viaProxy.hostname = '127.0.0.1'
     viaProxy.port = String(proxy.port)
     app = await buildApp({
-      env: { DATABASE_URL: viaProxy.toString(), MASTER_KEY: TEST_MASTER_KEY, DB_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent' },
+      env: {
+        DATABASE_URL: viaProxy.toString(),
+        MASTER_KEY: TEST_MASTER_KEY,
+        DB_TIMEOUT_MS: '1000',
+        LOG_LEVEL: 'silent',
+      },
       logger: false,
     })
     adminKey = app.tollgate.bootstrap.ownerKey!
     direct = new pg.Client({ connectionString: created.url })
     await direct.connect()
-    const cus = (await req('POST', '/v1/admin/customers', { name: 'Before' })).json<{ id: string }>()
+    const cus = (await req('POST', '/v1/admin/customers', { name: 'Before' })).json<{
+      id: string
+    }>()
     const plan = (
       await req('POST', '/v1/admin/plans', {
         name: 'P',
         product: 'p',
         tier: 'pro',
         entitlements: ['a'],
-        policy: { expiryGraceDays: 1, offlineGraceDays: 1, heartbeatIntervalS: 60, maxDeployments: 1 },
+        policy: {
+          expiryGraceDays: 1,
+          offlineGraceDays: 1,
+          heartbeatIntervalS: 60,
+          maxDeployments: 1,
+        },
       })
     ).json<{ id: string }>()
-    token = (await req('POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })).json<{ token: string }>().token
+    token = (
+      await req('POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+    ).json<{ token: string }>().token
   })
 
   afterAll(async () => {
@@ -81,7 +102,11 @@ describe.runIf(TEST_DATABASE_URL)('database outage through a TCP proxy', () => {
     const health = await app.inject({ method: 'GET', url: '/health' })
     expect(health.statusCode).toBe(503)
     expect(health.json()).toMatchObject({ status: 'degraded', database: 'unavailable' })
-    const validate = await app.inject({ method: 'POST', url: '/v1/licenses/validate', payload: { key: token } })
+    const validate = await app.inject({
+      method: 'POST',
+      url: '/v1/licenses/validate',
+      payload: { key: token },
+    })
     expect(validate.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE', status: 503 })
     const read = await req('GET', '/v1/admin/customers')
     expect(read.json()).toMatchObject({ code: 'DATABASE_UNAVAILABLE' })
@@ -94,11 +119,18 @@ describe.runIf(TEST_DATABASE_URL)('database outage through a TCP proxy', () => {
     }
     expect(recovered).toBe(true)
     expect(await write('after')).toBe(201)
-    const v = await app.inject({ method: 'POST', url: '/v1/licenses/validate', payload: { key: token } })
-    expect(v.json().code).toBe('VALID')
+    const v = await app.inject({
+      method: 'POST',
+      url: '/v1/licenses/validate',
+      payload: { key: token },
+    })
+    expect(v.json<{ code: string }>().code).toBe('VALID')
 
     // Every acknowledged write is in the database (checked around the proxy).
-    const { rows } = await direct.query<{ id: string }>('select id from customers where id = any($1)', [acknowledged])
+    const { rows } = await direct.query<{ id: string }>(
+      'select id from customers where id = any($1)',
+      [acknowledged],
+    )
     expect(rows.map((r) => r.id).sort()).toEqual([...acknowledged].sort())
     expect(acknowledged.length).toBeGreaterThanOrEqual(6)
     // And every acknowledged write has its audit entry.

@@ -9,7 +9,9 @@ const documented = new Set([...doc.matchAll(/^## ([A-Z][A-Z0-9_]+)\s*$/gm)].map(
 describe('docs/errors.md', () => {
   it('documents every code of the error table', () => {
     const missing = Object.keys(ERROR_CODES).filter((c) => !documented.has(c))
-    expect(missing, `add a "## CODE" section to docs/errors.md for: ${missing.join(', ')}`).toEqual([])
+    expect(missing, `add a "## CODE" section to docs/errors.md for: ${missing.join(', ')}`).toEqual(
+      [],
+    )
   })
 
   it('states the HTTP status of every code in its section', () => {

@@ -1,11 +1,23 @@
 import { verifyLease, type KeySet } from '@tollgate/license-client'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { createDatabase } from '../src/db/create-database.js'
 import { cullDeadDeployments } from '../src/deployments/cull-dead-deployments.js'
 import { seedLicense, type Obj } from './helpers/fixtures.js'
 import { DAY } from './helpers/clock.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
-import { buildFleetApp, expectError, fetchKeys, publicPost } from './fleet-support.js'
+import { createPostgresDatabase, TEST_DB_KIND } from './helpers/test-db.js'
+import {
+  buildFleetApp,
+  expectError,
+  fetchKeys,
+  FLEET_TEST_CONFIG,
+  publicPost,
+} from './fleet-support.js'
 
 let t: TestApp
 /** A second instance on the same database, with no flush or cull timers: tests drive them. */
@@ -21,15 +33,33 @@ afterAll(async () => {
   await t.close()
 })
 
-const activate = (key: string, deploymentId: string, extra: object = {}, ip?: string, app = t.app) =>
-  publicPost(app, '/v1/deployments/activate', { key, deploymentId, ...extra }, ip)
-const heartbeat = (key: string, deploymentId: string, extra: object = {}, ip?: string, app = t.app) =>
-  publicPost(app, '/v1/deployments/heartbeat', { key, deploymentId, ...extra }, ip)
+const activate = (
+  key: string,
+  deploymentId: string,
+  extra: object = {},
+  ip?: string,
+  app = t.app,
+) => publicPost(app, '/v1/deployments/activate', { key, deploymentId, ...extra }, ip)
+const heartbeat = (
+  key: string,
+  deploymentId: string,
+  extra: object = {},
+  ip?: string,
+  app = t.app,
+) => publicPost(app, '/v1/deployments/heartbeat', { key, deploymentId, ...extra }, ip)
 
 async function deploymentsOf(licenseId: string, key?: string) {
   const res = await t.request('GET', `/v1/admin/licenses/${licenseId}/deployments`, undefined, key)
   expect(res.statusCode, res.body).toBe(200)
-  return res.json<{ items: (Obj & { deploymentId: string; status: string; lastSeenAt: string; appVersion: string | null; address: string | null })[] }>().items
+  return res.json<{
+    items: (Obj & {
+      deploymentId: string
+      status: string
+      lastSeenAt: string
+      appVersion: string | null
+      address: string | null
+    })[]
+  }>().items
 }
 
 describe('activation and seats', () => {
@@ -45,7 +75,12 @@ describe('activation and seats', () => {
       expect(body).toMatchObject({ status: 'active', code: 'VALID', license: { id: license.id } })
       const lease = verifyLease(body.lease, keys)
       const nowS = Math.floor(t.clock.now().getTime() / 1000)
-      expect(lease).toMatchObject({ lid: license.id, deployment: id, status: 'active', serverTime: nowS })
+      expect(lease).toMatchObject({
+        lid: license.id,
+        deployment: id,
+        status: 'active',
+        serverTime: nowS,
+      })
       expect(lease.validUntil).toBe(nowS + 30 * 86_400)
     }
     expectError(await activate(token, 'inst-d'), 409, 'TOO_MANY_DEPLOYMENTS')
@@ -53,11 +88,12 @@ describe('activation and seats', () => {
     const again = await activate(token, 'inst-b', { appVersion: '1.0.1' })
     expect(again.statusCode, again.body).toBe(200)
     const list = await deploymentsOf(license.id)
-    expect(list.filter((d) => d.status === 'active').map((d) => d.deploymentId).sort()).toEqual([
-      'inst-a',
-      'inst-b',
-      'inst-c',
-    ])
+    expect(
+      list
+        .filter((d) => d.status === 'active')
+        .map((d) => d.deploymentId)
+        .sort(),
+    ).toEqual(['inst-a', 'inst-b', 'inst-c'])
     expect(list.find((d) => d.deploymentId === 'inst-d')?.status).toBe('refused')
     expect(list.find((d) => d.deploymentId === 'inst-b')?.appVersion).toBe('1.0.1')
     expect(list.find((d) => d.deploymentId === 'inst-a')).toMatchObject({
@@ -82,11 +118,20 @@ describe('activation and seats', () => {
     for (const id of ['d1', 'd2', 'd3']) expect((await activate(token, id)).statusCode).toBe(200)
     expectError(await activate(token, 'd4'), 409, 'TOO_MANY_DEPLOYMENTS')
 
-    const off = await publicPost(t.app, '/v1/deployments/deactivate', { key: token, deploymentId: 'd1' })
+    const off = await publicPost(t.app, '/v1/deployments/deactivate', {
+      key: token,
+      deploymentId: 'd1',
+    })
     expect(off.statusCode, off.body).toBe(200)
-    expect(off.json()).toMatchObject({ deactivated: true, deployment: { deploymentId: 'd1', status: 'inactive', deactivatedReason: 'client' } })
+    expect(off.json()).toMatchObject({
+      deactivated: true,
+      deployment: { deploymentId: 'd1', status: 'inactive', deactivatedReason: 'client' },
+    })
     // Idempotent.
-    const again = await publicPost(t.app, '/v1/deployments/deactivate', { key: token, deploymentId: 'd1' })
+    const again = await publicPost(t.app, '/v1/deployments/deactivate', {
+      key: token,
+      deploymentId: 'd1',
+    })
     expect(again.json()).toMatchObject({ deactivated: false })
     expect((await activate(token, 'd4')).statusCode).toBe(200)
     expectError(await activate(token, 'd5'), 409, 'TOO_MANY_DEPLOYMENTS')
@@ -94,8 +139,14 @@ describe('activation and seats', () => {
     const d2 = (await deploymentsOf(license.id)).find((d) => d.deploymentId === 'd2')!
     const adminOff = await t.request('POST', `/v1/admin/deployments/${d2.id}/deactivate`)
     expect(adminOff.statusCode, adminOff.body).toBe(200)
-    expect(adminOff.json()).toMatchObject({ deactivated: true, deployment: { status: 'inactive', deactivatedReason: 'admin' } })
-    const audit = await t.request('GET', `/v1/admin/audit?action=deployment.deactivate&targetId=${d2.id}`)
+    expect(adminOff.json()).toMatchObject({
+      deactivated: true,
+      deployment: { status: 'inactive', deactivatedReason: 'admin' },
+    })
+    const audit = await t.request(
+      'GET',
+      `/v1/admin/audit?action=deployment.deactivate&targetId=${d2.id}`,
+    )
     expect(audit.json<{ items: Obj[] }>().items).toHaveLength(1)
     expect(audit.json<{ items: Obj[] }>().items[0]).toMatchObject({
       before: { status: 'active' },
@@ -109,11 +160,36 @@ describe('activation and seats', () => {
     expect((await activate(token, 'iso-1')).statusCode).toBe(200)
     const dep = (await deploymentsOf(license.id))[0]!
     const other = await t.addTenant('Globex')
-    expectError(await t.request('GET', `/v1/admin/licenses/${license.id}/deployments`, undefined, other.adminKey), 404, 'NOT_FOUND')
-    expectError(await t.request('POST', `/v1/admin/deployments/${dep.id}/deactivate`, undefined, other.adminKey), 404, 'NOT_FOUND')
-    const ro = await t.request('POST', '/v1/admin/api-keys', { name: 'ro', scopes: ['licenses:read'] })
+    expectError(
+      await t.request(
+        'GET',
+        `/v1/admin/licenses/${license.id}/deployments`,
+        undefined,
+        other.adminKey,
+      ),
+      404,
+      'NOT_FOUND',
+    )
+    expectError(
+      await t.request(
+        'POST',
+        `/v1/admin/deployments/${dep.id}/deactivate`,
+        undefined,
+        other.adminKey,
+      ),
+      404,
+      'NOT_FOUND',
+    )
+    const ro = await t.request('POST', '/v1/admin/api-keys', {
+      name: 'ro',
+      scopes: ['licenses:read'],
+    })
     const roKey = ro.json<{ secret: string }>().secret
-    expectError(await t.request('GET', `/v1/admin/licenses/${license.id}/deployments`, undefined, roKey), 403, 'INSUFFICIENT_SCOPE')
+    expectError(
+      await t.request('GET', `/v1/admin/licenses/${license.id}/deployments`, undefined, roKey),
+      403,
+      'INSUFFICIENT_SCOPE',
+    )
   })
 
   it('enforces the node lock', async () => {
@@ -127,11 +203,16 @@ describe('activation and seats', () => {
     const { token } = await seedLicense(t)
     expectError(await activate('TG1-garbage-00000000', 'x'), 401, 'INVALID_LICENSE_KEY')
     const dot = token.lastIndexOf('.')
-    const forged = token.slice(0, dot + 5) + (token[dot + 5] === 'A' ? 'B' : 'A') + token.slice(dot + 6)
+    const forged =
+      token.slice(0, dot + 5) + (token[dot + 5] === 'A' ? 'B' : 'A') + token.slice(dot + 6)
     expectError(await heartbeat(forged, 'x'), 401, 'INVALID_LICENSE_KEY')
     expectError(await activate(token, ''), 400, 'VALIDATION_FAILED')
     expectError(await activate(token, 'x', { surprise: 1 }), 400, 'VALIDATION_FAILED')
-    expectError(await activate(token, 'x', { fingerprint: { cpu: 'z80' } }), 400, 'VALIDATION_FAILED')
+    expectError(
+      await activate(token, 'x', { fingerprint: { cpu: 'z80' } }),
+      400,
+      'VALIDATION_FAILED',
+    )
   })
 })
 
@@ -143,12 +224,21 @@ describe('heartbeats', () => {
     expect(ok.statusCode, ok.body).toBe(200)
     expect(verifyLease(ok.json<{ lease: string }>().lease, keys).status).toBe('active')
 
-    expect((await t.request('POST', `/v1/admin/licenses/${license.id}/suspend`, { reason: 'late payment' })).statusCode).toBe(200)
+    expect(
+      (
+        await t.request('POST', `/v1/admin/licenses/${license.id}/suspend`, {
+          reason: 'late payment',
+        })
+      ).statusCode,
+    ).toBe(200)
     const suspended = await heartbeat(token, 'hb-1')
     expect(suspended.json()).toMatchObject({ status: 'suspended', code: 'SUSPENDED' })
     expect(verifyLease(suspended.json<{ lease: string }>().lease, keys).status).toBe('suspended')
 
-    expect((await t.request('POST', `/v1/admin/licenses/${license.id}/revoke`, { reason: 'fraud' })).statusCode).toBe(200)
+    expect(
+      (await t.request('POST', `/v1/admin/licenses/${license.id}/revoke`, { reason: 'fraud' }))
+        .statusCode,
+    ).toBe(200)
     const revoked = await heartbeat(token, 'hb-1')
     expect(revoked.statusCode).toBe(200)
     expect(revoked.json()).toMatchObject({ status: 'revoked', code: 'REVOKED' })
@@ -167,12 +257,20 @@ describe('heartbeats', () => {
     const before = { ...manual.fleet.coalescer.stats }
     for (let round = 0; round < 5; round++) {
       t.clock.advance(1000)
-      const res = await Promise.all(ids.map((id) => heartbeat(token, id, { appVersion: `3.${round}` }, `10.0.0.${round}`, manual)))
+      const res = await Promise.all(
+        ids.map((id) =>
+          heartbeat(token, id, { appVersion: `3.${round}` }, `10.0.0.${round}`, manual),
+        ),
+      )
       expect(res.every((r) => r.statusCode === 200)).toBe(true)
     }
     const last = t.clock.now()
     // Nothing written yet; the admin view of that instance already shows the pending last-seen.
-    const stale = await t.db.selectFrom('deployments').select('last_seen_at').where('license_id', '=', license.id).execute()
+    const stale = await t.db
+      .selectFrom('deployments')
+      .select('last_seen_at')
+      .where('license_id', '=', license.id)
+      .execute()
     expect(stale.every((r) => r.last_seen_at.getTime() < last.getTime())).toBe(true)
     const view = await manual.inject({
       method: 'GET',
@@ -203,30 +301,45 @@ describe('heartbeats', () => {
 
   it('culls dead deployments under fake time, freeing seats, but not those with a pending heartbeat', async () => {
     const { token, license } = await seedLicense(t) // heartbeatIntervalS 3600, 3 seats
-    for (const id of ['dead-1', 'dead-2', 'alive']) expect((await activate(token, id)).statusCode).toBe(200)
+    for (const id of ['dead-1', 'dead-2', 'alive'])
+      expect((await activate(token, id)).statusCode).toBe(200)
     expectError(await activate(token, 'newcomer'), 409, 'TOO_MANY_DEPLOYMENTS')
 
     t.clock.advance(2 * 3600_000)
     expect((await heartbeat(token, 'alive', {}, undefined, manual)).statusCode).toBe(200)
-    expect((await cullDeadDeployments(manual.fleet)).culled.filter((c) => c.licenseId === license.id)).toHaveLength(0)
+    expect(
+      (await cullDeadDeployments(manual.fleet)).culled.filter((c) => c.licenseId === license.id),
+    ).toHaveLength(0)
 
     // 3 missed intervals after the activation; 'alive' pinged an hour in and again now, and its
     // newest ping is still only in memory when the culler runs.
     t.clock.advance(1.5 * 3600_000)
     expect((await heartbeat(token, 'alive', {}, undefined, manual)).statusCode).toBe(200)
-    expect(manual.fleet.coalescer.pendingSeenAt(
-      (await deploymentsOf(license.id)).find((d) => d.deploymentId === 'alive')!.id,
-    )).toBeDefined()
+    expect(
+      manual.fleet.coalescer.pendingSeenAt(
+        (await deploymentsOf(license.id)).find((d) => d.deploymentId === 'alive')!.id,
+      ),
+    ).toBeDefined()
     const { culled } = await cullDeadDeployments(manual.fleet)
-    expect(culled.filter((c) => c.licenseId === license.id).map((c) => c.deploymentId).sort()).toEqual(['dead-1', 'dead-2'])
+    expect(
+      culled
+        .filter((c) => c.licenseId === license.id)
+        .map((c) => c.deploymentId)
+        .sort(),
+    ).toEqual(['dead-1', 'dead-2'])
     const list = await deploymentsOf(license.id)
     expect(list.find((d) => d.deploymentId === 'alive')?.status).toBe('active')
-    expect(list.find((d) => d.deploymentId === 'dead-1')).toMatchObject({ status: 'dead', deactivatedReason: 'dead' })
+    expect(list.find((d) => d.deploymentId === 'dead-1')).toMatchObject({
+      status: 'dead',
+      deactivatedReason: 'dead',
+    })
     // Seats are free again; a dead deployment that comes back takes a seat if there is one.
     expect((await activate(token, 'newcomer')).statusCode).toBe(200)
     const back = await heartbeat(token, 'dead-1')
     expect(back.statusCode, back.body).toBe(200)
-    expect((await deploymentsOf(license.id)).find((d) => d.deploymentId === 'dead-1')?.status).toBe('active')
+    expect((await deploymentsOf(license.id)).find((d) => d.deploymentId === 'dead-1')?.status).toBe(
+      'active',
+    )
     expectError(await heartbeat(token, 'dead-2'), 409, 'TOO_MANY_DEPLOYMENTS')
   })
 
@@ -234,11 +347,15 @@ describe('heartbeats', () => {
     const { token, license } = await seedLicense(t)
     const res = await heartbeat(token, 'never-activated')
     expect(res.statusCode, res.body).toBe(200)
-    expect((await deploymentsOf(license.id)).map((d) => d.deploymentId)).toEqual(['never-activated'])
+    expect((await deploymentsOf(license.id)).map((d) => d.deploymentId)).toEqual([
+      'never-activated',
+    ])
   })
 
   it('expired beyond grace: lease says expired', async () => {
-    const { token } = await seedLicense(t, { license: { expiresAt: new Date(t.clock.now().getTime() + DAY).toISOString() } })
+    const { token } = await seedLicense(t, {
+      license: { expiresAt: new Date(t.clock.now().getTime() + DAY).toISOString() },
+    })
     expect((await activate(token, 'exp-1')).statusCode).toBe(200)
     t.clock.advance(9 * DAY) // expiry + 7 days grace passed
     const res = await heartbeat(token, 'exp-1')
@@ -267,23 +384,74 @@ describe('jobs and shutdown', () => {
     }
   })
 
-  it('flushes acknowledged heartbeats on close', async () => {
-    const app = await buildFleetApp({ db: t.db, clock: t.clock })
-    const { token, license } = await seedLicense(t)
-    expect((await activate(token, 'bye-1', {}, undefined, app)).statusCode).toBe(200)
-    t.clock.advance(60_000)
-    const seen = t.clock.now()
-    expect((await heartbeat(token, 'bye-1', { appVersion: '9.9.9' }, undefined, app)).statusCode).toBe(200)
-    expect(app.fleet.coalescer.size).toBe(1)
-    await app.close()
-    const row = await t.db
-      .selectFrom('deployments')
-      .select(['last_seen_at', 'app_version'])
-      .where('license_id', '=', license.id)
-      .executeTakeFirstOrThrow()
-    expect(row.last_seen_at.getTime()).toBe(seen.getTime())
-    expect(row.app_version).toBe('9.9.9')
+  it('flushes acknowledged heartbeats on close, before the app closes its own database', async () => {
+    // An app that owns its database (its own pool, or its own PGlite directory), like a server.
+    const dir = mkdtempSync(join(tmpdir(), 'tg-fleet-close-'))
+    const pgdb = TEST_DB_KIND === 'postgres' ? await createPostgresDatabase() : undefined
+    let seen = new Date(0)
+    const app = await buildApp({
+      env: {},
+      config: { ...FLEET_TEST_CONFIG, dataDir: dir, ...(pgdb ? { databaseUrl: pgdb.url } : {}) },
+      now: t.clock.now,
+      logger: false,
+      fleet: { heartbeatFlushMs: 0, cullIntervalMs: 0 },
+    })
+    try {
+      const owner = app.tollgate.bootstrap.ownerKey!
+      const adminPost = async (url: string, payload: object) => {
+        const res = await app.inject({
+          method: 'POST',
+          url,
+          payload,
+          headers: { authorization: `Bearer ${owner}` },
+        })
+        expect(res.statusCode, res.body).toBe(201)
+        return res.json<Obj & { token?: string; license?: Obj }>()
+      }
+      const cus = await adminPost('/v1/admin/customers', { name: 'Own DB' })
+      const plan = await adminPost('/v1/admin/plans', {
+        name: 'P',
+        product: 'p',
+        tier: 'pro',
+        entitlements: [],
+        limits: {},
+        policy: POLICY_BIG,
+        durationDays: 30,
+      })
+      const { token } = await adminPost('/v1/admin/licenses', {
+        customerId: cus.id,
+        planId: plan.id,
+      })
+      expect((await activate(token!, 'bye-1', {}, undefined, app)).statusCode).toBe(200)
+      t.clock.advance(60_000)
+      seen = t.clock.now()
+      expect(
+        (await heartbeat(token!, 'bye-1', { appVersion: '9.9.9' }, undefined, app)).statusCode,
+      ).toBe(200)
+      expect(app.fleet.coalescer.size).toBe(1)
+    } finally {
+      await app.close()
+    }
+    const db = createDatabase(pgdb ? { databaseUrl: pgdb.url } : { dataDir: dir })
+    try {
+      const row = await db
+        .selectFrom('deployments')
+        .select(['last_seen_at', 'app_version'])
+        .where('install_id', '=', 'bye-1')
+        .executeTakeFirstOrThrow()
+      expect(row.last_seen_at.getTime()).toBe(seen.getTime())
+      expect(row.app_version).toBe('9.9.9')
+    } finally {
+      await db.destroy()
+      await pgdb?.drop()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
-const POLICY_BIG = { expiryGraceDays: 7, offlineGraceDays: 30, heartbeatIntervalS: 3600, maxDeployments: 100 }
+const POLICY_BIG = {
+  expiryGraceDays: 7,
+  offlineGraceDays: 30,
+  heartbeatIntervalS: 3600,
+  maxDeployments: 100,
+}

@@ -46,7 +46,10 @@ function expectAllRejected(jws: string, verify: (s: string) => unknown): void {
 describe('signed formats', () => {
   it('a lease with any byte edited fails verification in the client codec', async () => {
     const { token, license } = await seedLicense(t)
-    const res = await publicPost(t.app, '/v1/deployments/activate', { key: token, deploymentId: 'inst-1' })
+    const res = await publicPost(t.app, '/v1/deployments/activate', {
+      key: token,
+      deploymentId: 'inst-1',
+    })
     const { lease } = res.json<{ lease: string }>()
     expect(verifyLease(lease, keys)).toMatchObject({ lid: license.id, deployment: 'inst-1' })
     expectAllRejected(lease, (s) => verifyLease(s, keys))
@@ -58,8 +61,20 @@ describe('signed formats', () => {
     const revoked = await seedLicense(t)
     const suspended = await seedLicense(t)
     const fine = await seedLicense(t)
-    expect((await t.request('POST', `/v1/admin/licenses/${revoked.license.id}/revoke`, { reason: 'chargeback' })).statusCode).toBe(200)
-    expect((await t.request('POST', `/v1/admin/licenses/${suspended.license.id}/suspend`, { reason: 'audit' })).statusCode).toBe(200)
+    expect(
+      (
+        await t.request('POST', `/v1/admin/licenses/${revoked.license.id}/revoke`, {
+          reason: 'chargeback',
+        })
+      ).statusCode,
+    ).toBe(200)
+    expect(
+      (
+        await t.request('POST', `/v1/admin/licenses/${suspended.license.id}/suspend`, {
+          reason: 'audit',
+        })
+      ).statusCode,
+    ).toBe(200)
 
     const res = await t.app.inject({ method: 'GET', url: '/v1/revocations' })
     expect(res.statusCode, res.body).toBe(200)
@@ -81,9 +96,17 @@ describe('signed formats', () => {
     expect(verifyRevocationList(raw.body, keys).revoked).toContain(revoked.license.id)
 
     // Reinstating lifts the suspension in the next list; a fresh revocation shows at once.
-    expect((await t.request('POST', `/v1/admin/licenses/${suspended.license.id}/reinstate`)).statusCode).toBe(200)
-    expect((await t.request('POST', `/v1/admin/licenses/${fine.license.id}/revoke`, { reason: 'x' })).statusCode).toBe(200)
-    const next = verifyRevocationList((await t.app.inject({ method: 'GET', url: '/v1/revocations' })).json<{ list: string }>().list, keys)
+    expect(
+      (await t.request('POST', `/v1/admin/licenses/${suspended.license.id}/reinstate`)).statusCode,
+    ).toBe(200)
+    expect(
+      (await t.request('POST', `/v1/admin/licenses/${fine.license.id}/revoke`, { reason: 'x' }))
+        .statusCode,
+    ).toBe(200)
+    const next = verifyRevocationList(
+      (await t.app.inject({ method: 'GET', url: '/v1/revocations' })).json<{ list: string }>().list,
+      keys,
+    )
     expect(next.suspended).not.toContain(suspended.license.id)
     expect(next.revoked).toEqual(expect.arrayContaining([revoked.license.id, fine.license.id]))
   })
@@ -95,11 +118,17 @@ describe('signed formats', () => {
 
   it("serves another tenant's list on ?tenant= and 404 for an unknown tenant", async () => {
     const other = await t.addTenant('Globex')
-    const res = await t.app.inject({ method: 'GET', url: `/v1/revocations?tenant=${other.tenantId}` })
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/revocations?tenant=${other.tenantId}`,
+    })
     expect(res.statusCode).toBe(200)
     const jwks = await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })
     expect(jwks.statusCode).toBe(200)
-    const unknown = await t.app.inject({ method: 'GET', url: '/v1/revocations?tenant=ten_000000000000000000000000' })
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/v1/revocations?tenant=ten_000000000000000000000000',
+    })
     expect(unknown.statusCode).toBe(404)
     expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND' })
   })

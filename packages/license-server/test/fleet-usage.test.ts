@@ -72,13 +72,19 @@ async function seed(): Promise<{ licenseId: string; token: string }> {
 }
 
 type Counter = { metric: string; amount: number; period: string }
-const send = (app: FastifyInstance, key: string, batchId: string, counters: Counter[], deploymentId = 'inst-1') =>
-  publicPost(app, '/v1/usage', { key, deploymentId, batchId, counters })
+const send = (
+  app: FastifyInstance,
+  key: string,
+  batchId: string,
+  counters: Counter[],
+  deploymentId = 'inst-1',
+) => publicPost(app, '/v1/usage', { key, deploymentId, batchId, counters })
 
 async function usage(licenseId: string, query = '') {
   const res = await admin(b, 'GET', `/v1/admin/licenses/${licenseId}/usage${query}`)
   expect(res.statusCode, res.body).toBe(200)
-  return res.json<{ licenseId: string; items: { metric: string; day: string; amount: number }[] }>().items
+  return res.json<{ licenseId: string; items: { metric: string; day: string; amount: number }[] }>()
+    .items
 }
 
 describe('usage', () => {
@@ -149,7 +155,9 @@ describe('usage', () => {
     expect([...counted.values()].every((n) => n === 1)).toBe(true)
     // Later, every batch is replayed once more to both instances: all duplicates.
     const replays = await Promise.all(
-      all.flatMap(({ id, counters, d }) => [a, b].map((app) => send(app, token, id, counters, `inst-${d}`))),
+      all.flatMap(({ id, counters, d }) =>
+        [a, b].map((app) => send(app, token, id, counters, `inst-${d}`)),
+      ),
     )
     expect(replays.every((r) => r.json<{ duplicate: boolean }>().duplicate)).toBe(true)
 
@@ -162,12 +170,32 @@ describe('usage', () => {
 
   it('rejects bad batches with a code, and hides other tenants', async () => {
     const { licenseId, token } = await seed()
-    expectError(await send(a, token, 'bad-day', [{ metric: 'x', amount: 1, period: '2026-02-30' }]), 400, 'VALIDATION_FAILED')
-    expectError(await send(a, token, 'neg', [{ metric: 'x', amount: -1, period: '2026-12-01' }]), 400, 'VALIDATION_FAILED')
+    expectError(
+      await send(a, token, 'bad-day', [{ metric: 'x', amount: 1, period: '2026-02-30' }]),
+      400,
+      'VALIDATION_FAILED',
+    )
+    expectError(
+      await send(a, token, 'neg', [{ metric: 'x', amount: -1, period: '2026-12-01' }]),
+      400,
+      'VALIDATION_FAILED',
+    )
     expectError(await send(a, token, 'empty', []), 400, 'VALIDATION_FAILED')
-    expectError(await send(a, 'TG1-nope-00000000', 'k', [{ metric: 'x', amount: 1, period: '2026-12-01' }]), 401, 'INVALID_LICENSE_KEY')
-    expectError(await admin(a, 'GET', `/v1/admin/licenses/${licenseId}/usage?from=2026-13-01`), 400, 'VALIDATION_FAILED')
+    expectError(
+      await send(a, 'TG1-nope-00000000', 'k', [{ metric: 'x', amount: 1, period: '2026-12-01' }]),
+      401,
+      'INVALID_LICENSE_KEY',
+    )
+    expectError(
+      await admin(a, 'GET', `/v1/admin/licenses/${licenseId}/usage?from=2026-13-01`),
+      400,
+      'VALIDATION_FAILED',
+    )
     expect(await usage(licenseId)).toEqual([])
-    expectError(await admin(a, 'GET', '/v1/admin/licenses/lic_000000000000000000000000/usage'), 404, 'NOT_FOUND')
+    expectError(
+      await admin(a, 'GET', '/v1/admin/licenses/lic_000000000000000000000000/usage'),
+      404,
+      'NOT_FOUND',
+    )
   })
 })

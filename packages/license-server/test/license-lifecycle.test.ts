@@ -30,11 +30,24 @@ describe('license lifecycle over HTTP', () => {
   it('issue -> VALID -> suspend -> SUSPENDED -> reinstate -> revoke -> REVOKED, each audited', async () => {
     const { license, token } = await seedLicense(t)
     expect(license.status).toBe('active')
-    expect(await validate(t, token)).toMatchObject({ valid: true, code: 'VALID', entitlements: ['sso', 'audit'] })
+    expect(await validate(t, token)).toMatchObject({
+      valid: true,
+      code: 'VALID',
+      entitlements: ['sso', 'audit'],
+    })
 
-    const suspended = await post(t, `/v1/admin/licenses/${license.id}/suspend`, { reason: 'payment overdue' }, 200)
+    const suspended = await post(
+      t,
+      `/v1/admin/licenses/${license.id}/suspend`,
+      { reason: 'payment overdue' },
+      200,
+    )
     expect(suspended).toMatchObject({ status: 'suspended', statusReason: 'payment overdue' })
-    expect(await validate(t, token)).toMatchObject({ valid: false, code: 'SUSPENDED', entitlements: [] })
+    expect(await validate(t, token)).toMatchObject({
+      valid: false,
+      code: 'SUSPENDED',
+      entitlements: [],
+    })
 
     const reinstated = await t.request('POST', `/v1/admin/licenses/${license.id}/reinstate`)
     expect(reinstated.statusCode).toBe(200)
@@ -44,7 +57,11 @@ describe('license lifecycle over HTTP', () => {
     await post(t, `/v1/admin/licenses/${license.id}/revoke`, { reason: 'fraud' }, 200)
     const revoked = await validate(t, token)
     expect(revoked).toMatchObject({ valid: false, code: 'REVOKED' })
-    expect(revoked.license).toMatchObject({ id: license.id, status: 'revoked', statusReason: 'fraud' })
+    expect(revoked.license).toMatchObject({
+      id: license.id,
+      status: 'revoked',
+      statusReason: 'fraud',
+    })
 
     const entries = await auditFor(license.id)
     expect(entries.map((e) => e.action)).toEqual([
@@ -53,7 +70,8 @@ describe('license lifecycle over HTTP', () => {
       'license.reinstate',
       'license.revoke',
     ])
-    const ownerKeyId = (await t.request('GET', '/v1/admin/api-keys')).json<{ items: Obj[] }>().items[0]!.id
+    const ownerKeyId = (await t.request('GET', '/v1/admin/api-keys')).json<{ items: Obj[] }>()
+      .items[0]!.id
     for (const e of entries) {
       expect(e.actor).toBe(`key:${ownerKeyId}`)
       expect(e.targetType).toBe('license')
@@ -92,7 +110,7 @@ describe('license lifecycle over HTTP', () => {
     ] as const) {
       const res = await t.request('POST', `/v1/admin/licenses/${license.id}/${action}`, body)
       expect(res.statusCode, action).toBe(409)
-      expect(res.json().code).toBe('INVALID_STATE_TRANSITION')
+      expect(res.json<{ code: string }>().code).toBe('INVALID_STATE_TRANSITION')
     }
   })
 
@@ -130,7 +148,12 @@ describe('license lifecycle over HTTP', () => {
     const { license, token } = await seedLicense(t)
     // Ed25519 is deterministic: a new token differs through its new issue time.
     t.clock.advance(1000)
-    const again = await post<{ license: Obj; token: string }>(t, `/v1/admin/licenses/${license.id}/reissue`, undefined, 200)
+    const again = await post<{ license: Obj; token: string }>(
+      t,
+      `/v1/admin/licenses/${license.id}/reissue`,
+      undefined,
+      200,
+    )
     expect(again.token).not.toBe(token)
     expect(again.license.id).toBe(license.id)
     expect((await validate(t, again.token)).code).toBe('VALID')
@@ -140,7 +163,13 @@ describe('license lifecycle over HTTP', () => {
 
   it('applies license overrides over the plan and node-locks to a deployment', async () => {
     const { license, token } = await seedLicense(t, {
-      license: { entitlements: ['sso'], limits: { projects: 3 }, policy: { maxDeployments: 1 }, deploymentId: 'dep_abc', expiresAt: null },
+      license: {
+        entitlements: ['sso'],
+        limits: { projects: 3 },
+        policy: { maxDeployments: 1 },
+        deploymentId: 'dep_abc',
+        expiresAt: null,
+      },
     })
     expect(license).toMatchObject({
       entitlements: ['sso'],
@@ -166,7 +195,8 @@ describe('license lifecycle over HTTP', () => {
 
   it('lists licenses with filters and cursor pagination', async () => {
     const { customer, plan } = await seedLicense(t)
-    for (let i = 0; i < 4; i++) await post(t, '/v1/admin/licenses', { customerId: customer.id, planId: plan.id })
+    for (let i = 0; i < 4; i++)
+      await post(t, '/v1/admin/licenses', { customerId: customer.id, planId: plan.id })
     const seen: string[] = []
     let cursor: string | null = null
     do {
@@ -182,7 +212,9 @@ describe('license lifecycle over HTTP', () => {
     expect(seen).toHaveLength(5)
     expect(new Set(seen).size).toBe(5)
     expect([...seen].sort().reverse()).toEqual(seen)
-    const suspendedOnly = (await t.request('GET', `/v1/admin/licenses?status=suspended&planId=${plan.id}`)).json<{ items: Obj[] }>()
+    const suspendedOnly = (
+      await t.request('GET', `/v1/admin/licenses?status=suspended&planId=${plan.id}`)
+    ).json<{ items: Obj[] }>()
     expect(suspendedOnly.items).toEqual([])
     const bad = await t.request('GET', '/v1/admin/licenses?cursor=bm9wZQ')
     expect(bad.json()).toMatchObject({ code: 'INVALID_CURSOR', status: 400 })
@@ -190,16 +222,32 @@ describe('license lifecycle over HTTP', () => {
 
   it('customers and plans: CRUD with conflicts and in-use protection', async () => {
     const { customer, plan } = await seedLicense(t)
-    const patched = await t.request('PATCH', `/v1/admin/customers/${customer.id}`, { name: 'Acme 2', metadata: { crm: 42 } })
-    expect(patched.json()).toMatchObject({ name: 'Acme 2', metadata: { crm: 42 }, email: 'it@acme.test' })
-    expect((await t.request('DELETE', `/v1/admin/customers/${customer.id}`)).json().code).toBe('CUSTOMER_HAS_LICENSES')
-    expect((await t.request('DELETE', `/v1/admin/plans/${plan.id}`)).json().code).toBe('PLAN_IN_USE')
+    const patched = await t.request('PATCH', `/v1/admin/customers/${customer.id}`, {
+      name: 'Acme 2',
+      metadata: { crm: 42 },
+    })
+    expect(patched.json()).toMatchObject({
+      name: 'Acme 2',
+      metadata: { crm: 42 },
+      email: 'it@acme.test',
+    })
+    expect(
+      (await t.request('DELETE', `/v1/admin/customers/${customer.id}`)).json<{ code: string }>()
+        .code,
+    ).toBe('CUSTOMER_HAS_LICENSES')
+    expect(
+      (await t.request('DELETE', `/v1/admin/plans/${plan.id}`)).json<{ code: string }>().code,
+    ).toBe('PLAN_IN_USE')
     const lone = await post(t, '/v1/admin/customers', { name: 'Lone', externalId: 'ext-1' })
     const dup = await t.request('POST', '/v1/admin/customers', { name: 'Dup', externalId: 'ext-1' })
     expect(dup.json()).toMatchObject({ code: 'CONFLICT', status: 409 })
     expect((await t.request('DELETE', `/v1/admin/customers/${lone.id}`)).statusCode).toBe(204)
-    expect((await t.request('GET', `/v1/admin/customers/${lone.id}`)).json().code).toBe('NOT_FOUND')
-    const actions = (await t.request('GET', `/v1/admin/audit?targetId=${lone.id}`)).json<{ items: AuditEntry[] }>()
+    expect(
+      (await t.request('GET', `/v1/admin/customers/${lone.id}`)).json<{ code: string }>().code,
+    ).toBe('NOT_FOUND')
+    const actions = (await t.request('GET', `/v1/admin/audit?targetId=${lone.id}`)).json<{
+      items: AuditEntry[]
+    }>()
     expect(actions.items.map((e) => e.action)).toEqual(['customer.delete', 'customer.create'])
   })
 })

@@ -8,7 +8,9 @@ import { TEST_MASTER_KEY, createTestApp, type TestApp } from './helpers/test-app
 
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined
 if (!TEST_REDIS_URL) {
-  console.log('rate-limits.test.ts: shared Redis store test skipped: set TEST_REDIS_URL=redis://127.0.0.1:6379')
+  console.log(
+    'rate-limits.test.ts: shared Redis store test skipped: set TEST_REDIS_URL=redis://127.0.0.1:6379',
+  )
 }
 
 let t: TestApp
@@ -25,7 +27,9 @@ beforeAll(async () => {
     (
       await t.db
         .transaction()
-        .execute((trx) => insertApiKey(trx, t.tenantId, { name, scopes: ['*'], createdBy: 'test' }, new Date()))
+        .execute((trx) =>
+          insertApiKey(trx, t.tenantId, { name, scopes: ['*'], createdBy: 'test' }, new Date()),
+        )
     ).secret
   pro = await seedLicense(t, { key: await seedKey('seed-pro') })
   free = await seedLicense(t, { key: await seedKey('seed-free'), plan: { tier: 'free' } })
@@ -46,7 +50,9 @@ describe('rate limits', () => {
   it('limits admin calls per API key, independently for each key', async () => {
     const [a, b] = await Promise.all(
       ['a', 'b'].map((name) =>
-        t.request('POST', '/v1/admin/api-keys', { name, scopes: ['plans:read'] }).then((r) => r.json<{ secret: string }>().secret),
+        t
+          .request('POST', '/v1/admin/api-keys', { name, scopes: ['plans:read'] })
+          .then((r) => r.json<{ secret: string }>().secret),
       ),
     )
     for (let i = 0; i < 4; i++) {
@@ -65,7 +71,13 @@ describe('rate limits', () => {
       expect(res.statusCode, `request ${i}`).toBe(200)
     }
     expectLimited(await validateFrom(t.app, '10.0.0.1', free.token))
-    expectLimited(await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json', remoteAddress: '10.0.0.1' }))
+    expectLimited(
+      await t.app.inject({
+        method: 'GET',
+        url: '/.well-known/jwks.json',
+        remoteAddress: '10.0.0.1',
+      }),
+    )
     expect((await validateFrom(t.app, '10.0.0.2', free.token)).statusCode).toBe(200)
   })
 
@@ -82,7 +94,10 @@ describe('rate limits', () => {
 
   it('does not limit health and metrics', async () => {
     for (let i = 0; i < 12; i++) {
-      expect((await t.app.inject({ method: 'GET', url: '/health', remoteAddress: '10.0.0.1' })).statusCode).toBe(200)
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/health', remoteAddress: '10.0.0.1' }))
+          .statusCode,
+      ).toBe(200)
     }
   })
 })

@@ -25,10 +25,22 @@ async function storage(): Promise<Record<string, string>> {
   return { DATA_DIR: dir }
 }
 
-const start = (env: Record<string, string>) => buildApp({ env: { ...env, LOG_LEVEL: 'silent' }, logger: false })
+const start = (env: Record<string, string>) =>
+  buildApp({ env: { ...env, LOG_LEVEL: 'silent' }, logger: false })
 
-async function call(app: FastifyInstance, key: string, method: 'GET' | 'POST', url: string, payload?: unknown) {
-  return app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) })
+async function call(
+  app: FastifyInstance,
+  key: string,
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: unknown,
+) {
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${key}` },
+    ...(payload ? { payload } : {}),
+  })
 }
 
 describe(`data and keys survive restarts (${TEST_DB_KIND})`, () => {
@@ -43,22 +55,40 @@ describe(`data and keys survive restarts (${TEST_DB_KIND})`, () => {
       // The generated master key is private to the owner.
       expect(statSync(join(env.DATA_DIR, 'master.key')).mode & 0o777).toBe(0o600)
     }
-    const cus = (await call(first, adminKey, 'POST', '/v1/admin/customers', { name: 'Acme' })).json<{ id: string }>()
+    const cus = (
+      await call(first, adminKey, 'POST', '/v1/admin/customers', { name: 'Acme' })
+    ).json<{ id: string }>()
     const plan = (
       await call(first, adminKey, 'POST', '/v1/admin/plans', {
         name: 'Pro',
         product: 'app',
         tier: 'pro',
         entitlements: ['sso'],
-        policy: { expiryGraceDays: 1, offlineGraceDays: 1, heartbeatIntervalS: 60, maxDeployments: 1 },
+        policy: {
+          expiryGraceDays: 1,
+          offlineGraceDays: 1,
+          heartbeatIntervalS: 60,
+          maxDeployments: 1,
+        },
       })
     ).json<{ id: string }>()
-    const issued = await call(first, adminKey, 'POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
-    const { token, license } = issued.json<{ token: string; license: { id: string; kid: string } }>()
+    const issued = await call(first, adminKey, 'POST', '/v1/admin/licenses', {
+      customerId: cus.id,
+      planId: plan.id,
+    })
+    const { token, license } = issued.json<{
+      token: string
+      license: { id: string; kid: string }
+    }>()
     // Rotate, so one token is signed by the older key when we come back.
-    expect((await call(first, adminKey, 'POST', '/v1/admin/signing-keys/rotate')).statusCode).toBe(201)
+    expect((await call(first, adminKey, 'POST', '/v1/admin/signing-keys/rotate')).statusCode).toBe(
+      201,
+    )
     const second = (
-      await call(first, adminKey, 'POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+      await call(first, adminKey, 'POST', '/v1/admin/licenses', {
+        customerId: cus.id,
+        planId: plan.id,
+      })
     ).json<{ token: string; license: { kid: string } }>()
     expect(second.license.kid).not.toBe(license.kid)
     await first.close()
@@ -68,17 +98,28 @@ describe(`data and keys survive restarts (${TEST_DB_KIND})`, () => {
       expect(again.tollgate.bootstrap).toEqual({ tenantId: boot.tenantId, created: false })
       const got = await call(again, adminKey, 'GET', `/v1/admin/licenses/${license.id}`)
       expect(got.statusCode).toBe(200)
-      const jwks = (await again.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<Jwks>()
+      const jwks = (
+        await again.inject({ method: 'GET', url: '/.well-known/jwks.json' })
+      ).json<Jwks>()
       expect(verifyLicense(token, jwks).id).toBe(license.id)
       expect(verifyLicense(second.token, jwks).kid).toBe(second.license.kid)
       for (const key of [token, second.token]) {
-        const v = await again.inject({ method: 'POST', url: '/v1/licenses/validate', payload: { key } })
-        expect(v.json().code).toBe('VALID')
+        const v = await again.inject({
+          method: 'POST',
+          url: '/v1/licenses/validate',
+          payload: { key },
+        })
+        expect(v.json<{ code: string }>().code).toBe('VALID')
       }
       // The decrypted signing key still signs after the restart.
-      const third = await call(again, adminKey, 'POST', '/v1/admin/licenses', { customerId: cus.id, planId: plan.id })
+      const third = await call(again, adminKey, 'POST', '/v1/admin/licenses', {
+        customerId: cus.id,
+        planId: plan.id,
+      })
       expect(third.json<{ license: { kid: string } }>().license.kid).toBe(second.license.kid)
-      const audit = (await call(again, adminKey, 'GET', '/v1/admin/audit?action=tenant.create')).json<{ items: unknown[] }>()
+      const audit = (
+        await call(again, adminKey, 'GET', '/v1/admin/audit?action=tenant.create')
+      ).json<{ items: unknown[] }>()
       expect(audit.items).toHaveLength(1)
     } finally {
       await again.close()

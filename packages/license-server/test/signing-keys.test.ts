@@ -40,7 +40,12 @@ describe('signing keys: rotate, retire, remove', () => {
     expect((await validate(t, before.token)).code).toBe('VALID')
 
     // Retire: no longer signs, still verifies and stays in JWKS.
-    const retired = await post<KeyView>(t, `/v1/admin/signing-keys/${oldKid}/retire`, undefined, 200)
+    const retired = await post<KeyView>(
+      t,
+      `/v1/admin/signing-keys/${oldKid}/retire`,
+      undefined,
+      200,
+    )
     expect(retired).toMatchObject({ state: 'retired', signing: false })
     expect((await jwks()).keys.map((k) => k.kid)).toContain(oldKid)
     expect((await validate(t, before.token)).code).toBe('VALID')
@@ -56,7 +61,9 @@ describe('signing keys: rotate, retire, remove', () => {
     expect((await t.request('DELETE', `/v1/admin/signing-keys/${oldKid}`)).statusCode).toBe(204)
     const now = await jwks()
     expect(now.keys.map((k) => k.kid)).not.toContain(oldKid)
-    expect(() => verifyLicense(before.token, now)).toThrow(expect.objectContaining({ code: 'UNKNOWN_KEY' }))
+    expect(() => verifyLicense(before.token, now)).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_KEY' }),
+    )
     const online = await validate(t, before.token)
     expect(online).toMatchObject({ valid: false, code: 'INVALID' })
     expect(online.warnings[0]).toMatch(/^UNKNOWN_KEY/)
@@ -77,17 +84,30 @@ describe('signing keys: rotate, retire, remove', () => {
     const active = (await keys()).filter((k) => k.state === 'active')
     expect(active).toHaveLength(1)
     const kid = active[0]!.kid
-    expect((await t.request('POST', `/v1/admin/signing-keys/${kid}/retire`)).json().code).toBe('LAST_SIGNING_KEY')
-    expect((await t.request('DELETE', `/v1/admin/signing-keys/${kid}`)).json().code).toBe('SIGNING_KEY_IN_USE')
-    expect((await t.request('DELETE', '/v1/admin/signing-keys/nope')).json().code).toBe('NOT_FOUND')
+    expect(
+      (await t.request('POST', `/v1/admin/signing-keys/${kid}/retire`)).json<{ code: string }>()
+        .code,
+    ).toBe('LAST_SIGNING_KEY')
+    expect(
+      (await t.request('DELETE', `/v1/admin/signing-keys/${kid}`)).json<{ code: string }>().code,
+    ).toBe('SIGNING_KEY_IN_USE')
+    expect(
+      (await t.request('DELETE', '/v1/admin/signing-keys/nope')).json<{ code: string }>().code,
+    ).toBe('NOT_FOUND')
   })
 
   it('serves a JWKS any JOSE library verifies the inner JWS against', async () => {
     const { token, license } = await seedLicense(t)
     const jws = token.slice(token.indexOf('-') + 1, token.lastIndexOf('-'))
-    const { payload, protectedHeader } = await jose.compactVerify(jws, jose.createLocalJWKSet(await jwks()))
+    const { payload, protectedHeader } = await jose.compactVerify(
+      jws,
+      jose.createLocalJWKSet(await jwks()),
+    )
     expect(protectedHeader.alg).toBe('EdDSA')
-    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ lid: license.id, iss: t.tenantId })
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({
+      lid: license.id,
+      iss: t.tenantId,
+    })
   })
 
   it('stores private keys encrypted: no PEM or JWK private member in the table', async () => {

@@ -96,7 +96,12 @@ describe('operations and security surface', () => {
           headers: { authorization: `Bearer ${logged.adminKey}` },
         })
         await app.inject({ method: 'POST', url: '/v1/licenses/validate', payload: { key: token } })
-        await app.inject({ method: 'POST', url: '/v1/admin/customers', headers: { authorization: 'Bearer tg_admin_wrongwrongwrongwrongwrong' }, payload: { name: 'x' } })
+        await app.inject({
+          method: 'POST',
+          url: '/v1/admin/customers',
+          headers: { authorization: 'Bearer tg_admin_wrongwrongwrongwrongwrong' },
+          payload: { name: 'x' },
+        })
         const all = lines.join('')
         expect(all.length).toBeGreaterThan(0)
         expect(all).not.toContain(logged.adminKey)

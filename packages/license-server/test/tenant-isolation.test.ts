@@ -13,12 +13,17 @@ beforeAll(async () => {
   t = await createTestApp()
   other = await t.addTenant('Globex')
   a = await seedLicense(t)
-  const created = await t.request('POST', '/v1/admin/api-keys', { name: 'ci', scopes: ['licenses:read'] })
+  const created = await t.request('POST', '/v1/admin/api-keys', {
+    name: 'ci',
+    scopes: ['licenses:read'],
+  })
   aKeyId = created.json<{ apiKey: Obj }>().apiKey.id
   // A retired key of tenant A, so retire/delete have a real target.
   const rotated = await t.request('POST', '/v1/admin/signing-keys/rotate')
   expect(rotated.statusCode).toBe(201)
-  const keys = (await t.request('GET', '/v1/admin/signing-keys')).json<{ items: { kid: string }[] }>()
+  const keys = (await t.request('GET', '/v1/admin/signing-keys')).json<{
+    items: { kid: string }[]
+  }>()
   aKid = keys.items[1]!.kid
   expect((await t.request('POST', `/v1/admin/signing-keys/${aKid}/retire`)).statusCode).toBe(200)
 })
@@ -47,7 +52,7 @@ describe('tenant isolation', () => {
       ['DELETE', `/v1/admin/signing-keys/${aKid}`],
     ]
     for (const [method, url, body] of calls) {
-      const res = await t.request(method as 'GET', url, body, other.adminKey)
+      const res = await t.request(method, url, body, other.adminKey)
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(404)
       expect(res.json()).toMatchObject({ code: 'NOT_FOUND', status: 404 })
     }
@@ -67,29 +72,50 @@ describe('tenant isolation', () => {
       '/v1/admin/audit',
     ]) {
       const mine = (await t.request('GET', url)).json<{ items: Record<string, unknown>[] }>().items
-      const theirs = (await t.request('GET', url, undefined, other.adminKey)).json<{ items: Record<string, unknown>[] }>().items
-      const ids = (items: Record<string, unknown>[]) => new Set(items.map((i) => String(i.id ?? i.kid)))
+      const theirs = (await t.request('GET', url, undefined, other.adminKey)).json<{
+        items: Record<string, unknown>[]
+      }>().items
+      const ids = (items: Record<string, unknown>[]) =>
+        new Set(items.map((i) => String(i.id ?? i.kid)))
       const overlap = [...ids(theirs)].filter((id) => ids(mine).has(id))
       expect(overlap, url).toEqual([])
       expect(mine.length, url).toBeGreaterThan(0)
     }
-    const filtered = (await t.request('GET', `/v1/admin/licenses?customerId=${a.customer.id}`, undefined, other.adminKey)).json<{ items: unknown[] }>()
+    const filtered = (
+      await t.request(
+        'GET',
+        `/v1/admin/licenses?customerId=${a.customer.id}`,
+        undefined,
+        other.adminKey,
+      )
+    ).json<{ items: unknown[] }>()
     expect(filtered.items).toEqual([])
-    const audit = (await t.request('GET', `/v1/admin/audit?targetId=${a.license.id}`, undefined, other.adminKey)).json<{ items: unknown[] }>()
+    const audit = (
+      await t.request('GET', `/v1/admin/audit?targetId=${a.license.id}`, undefined, other.adminKey)
+    ).json<{ items: unknown[] }>()
     expect(audit.items).toEqual([])
   })
 
   it("serves each tenant its own JWKS; one tenant's keys never verify another's tokens", async () => {
     const b = await seedLicense(t, { key: other.adminKey })
-    const jwksA = (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{ keys: { kid: string }[] }>()
-    const jwksB = (await t.app.inject({ method: 'GET', url: `/.well-known/jwks.json?tenant=${other.tenantId}` })).json<{ keys: { kid: string }[] }>()
-    expect(jwksA.keys.map((k) => k.kid)).not.toEqual(expect.arrayContaining(jwksB.keys.map((k) => k.kid)))
+    const jwksA = (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{
+      keys: { kid: string }[]
+    }>()
+    const jwksB = (
+      await t.app.inject({ method: 'GET', url: `/.well-known/jwks.json?tenant=${other.tenantId}` })
+    ).json<{ keys: { kid: string }[] }>()
+    expect(jwksA.keys.map((k) => k.kid)).not.toEqual(
+      expect.arrayContaining(jwksB.keys.map((k) => k.kid)),
+    )
     expect(verifyLicense(b.token, jwksB as never).claims.iss).toBe(other.tenantId)
     expect(() => verifyLicense(b.token, jwksA as never)).toThrow(/kid/)
     // Both validate online, each against its own tenant.
     expect((await validate(t, b.token)).code).toBe('VALID')
     expect((await validate(t, a.token)).code).toBe('VALID')
-    const unknown = await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json?tenant=ten_doesnotexist' })
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/.well-known/jwks.json?tenant=ten_doesnotexist',
+    })
     expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND' })
   })
 
@@ -105,7 +131,9 @@ describe('tenant isolation', () => {
   })
 
   it('keeps generic sweeps of id routes (including other features) from leaking tenant A objects', async () => {
-    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{ paths: Record<string, Record<string, unknown>> }>()
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json<{
+      paths: Record<string, Record<string, unknown>>
+    }>()
     const ids: Record<string, string> = {
       customers: a.customer.id,
       plans: a.plan.id,
@@ -118,10 +146,17 @@ describe('tenant isolation', () => {
       const id = m ? ids[m[1]!] : undefined
       if (!id) continue
       for (const method of Object.keys(methods)) {
-        const res = await t.request(method.toUpperCase() as 'GET', path.replace('{id}', id), method === 'get' || method === 'delete' ? undefined : {}, other.adminKey)
+        const res = await t.request(
+          method.toUpperCase(),
+          path.replace('{id}', id),
+          method === 'get' || method === 'delete' ? undefined : {},
+          other.adminKey,
+        )
         expect(res.statusCode, `${method} ${path}: ${res.body}`).toBeGreaterThanOrEqual(400)
         expect(res.statusCode, `${method} ${path}`).toBeLessThan(500)
-        expect(['NOT_FOUND', 'VALIDATION_FAILED'], `${method} ${path}: ${res.body}`).toContain(res.json().code)
+        expect(['NOT_FOUND', 'VALIDATION_FAILED'], `${method} ${path}: ${res.body}`).toContain(
+          res.json<{ code: string }>().code,
+        )
         checked++
       }
     }

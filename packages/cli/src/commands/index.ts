@@ -1,3 +1,4 @@
+import { analyzeCommand } from './analyze.js'
 import { apikeyCreateCommand } from './apikey/create.js'
 import { apikeyListCommand } from './apikey/list.js'
 import { apikeyRevokeCommand } from './apikey/revoke.js'
@@ -105,4 +106,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   keysGenerateCommand,
   revocationsExportCommand,
   auditCommand,
+  analyzeCommand,
 ]

@@ -31,6 +31,18 @@ export function hintFor(
       return 'Rotate first (`tollgate keys rotate`), then retire the old key'
     case 'SIGNING_KEY_IN_USE':
       return 'Retire the key first (`tollgate keys retire <kid>`); licenses it signed stop verifying once removed'
+    case 'INVALID_LICENSE_KEY':
+      return 'Check the license key (--key or TOLLGATE_LICENSE): it does not verify on this server'
+    case 'NOT_ENTITLED':
+      return 'The license lacks analysis:<type>; add it to the license (or plan) and re-issue the key'
+    case 'LICENSE_REVOKED':
+    case 'LICENSE_SUSPENDED':
+    case 'LICENSE_EXPIRED':
+      return 'Check the license with `tollgate license show <id>`'
+    case 'ANALYSIS_BUSY':
+      return retryAfter
+        ? `The server is busy: retry in ${retryAfter} s`
+        : 'The server is busy: retry shortly'
     case 'INVALID_CURSOR':
       return 'Pass the nextCursor of a previous page as --cursor, unchanged'
     default:

@@ -62,7 +62,10 @@ export function listApiKeys(
 ): Promise<ApiKeyRow[]> {
   let q = db.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId)
   if (page.after) q = q.where('id', '<', page.after)
-  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 /** Marks a key revoked. */

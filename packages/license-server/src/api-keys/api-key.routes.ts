@@ -1,11 +1,20 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
 import { AppError } from '../errors/app-error.js'
 import { iso } from '../lib/json.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
-import { DateTime, EmptyQuery, IdParams, Name, NullableDateTime, PageOf, PageQuery, errorResponses } from '../lib/schemas.js'
+import {
+  DateTime,
+  EmptyQuery,
+  IdParams,
+  Name,
+  NullableDateTime,
+  PageOf,
+  PageQuery,
+  errorResponses,
+} from '../lib/schemas.js'
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey } from './api-key.repository.js'
 import type { ApiKeyRow } from './api-key.table.js'
 import { SCOPE_PATTERN, hasScope } from './scopes.js'
@@ -62,7 +71,7 @@ const CreateBody = Type.Object(
  * admin.register(apiKeyRoutes)
  * ```
  */
-export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const apiKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, now } = app.tollgate
   const keysAdmin = requireScope('keys:admin')
 
@@ -73,14 +82,19 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         querystring: EmptyQuery,
         body: CreateBody,
-        response: { 201: Type.Object({ apiKey: ApiKey, secret: Type.String() }), ...errorResponses },
+        response: {
+          201: Type.Object({ apiKey: ApiKey, secret: Type.String() }),
+          ...errorResponses,
+        },
       },
       preHandler: keysAdmin,
     },
     async (req, reply) => {
       for (const scope of req.body.scopes) {
-        const allowed = scope === '*' ? req.auth.scopes.includes('*') : hasScope(req.auth.scopes, scope)
-        if (!allowed) throw new AppError('INSUFFICIENT_SCOPE', `Cannot grant ${scope}: this key lacks it`)
+        const allowed =
+          scope === '*' ? req.auth.scopes.includes('*') : hasScope(req.auth.scopes, scope)
+        if (!allowed)
+          throw new AppError('INSUFFICIENT_SCOPE', `Cannot grant ${scope}: this key lacks it`)
       }
       const at = now()
       const { row, secret } = await db.transaction().execute(async (trx) => {
@@ -160,4 +174,5 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
     },
   )
+  done()
 }

@@ -26,5 +26,8 @@ export function listAudit(db: Db, tenantId: string, f: AuditFilter): Promise<Aud
   if (f.targetId) q = q.where('target_id', '=', f.targetId)
   if (f.actor) q = q.where('actor', '=', f.actor)
   if (f.after) q = q.where('id', '<', f.after)
-  return q.orderBy('id', 'desc').limit(f.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute()
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requireScope } from '../auth/admin-auth.js'
 import { iso } from '../lib/json.js'
@@ -48,7 +48,7 @@ function toView(row: AuditRow) {
  * admin.register(auditRoutes)
  * ```
  */
-export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const auditRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db } = app.tollgate
   app.get(
     '/audit',
@@ -83,4 +83,5 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return toPage(rows, limit, toView)
     },
   )
+  done()
 }

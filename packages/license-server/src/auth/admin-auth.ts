@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { findApiKeyByHash, touchApiKey } from '../api-keys/api-key.repository.js'
 import { API_KEY_PREFIX, hashApiKeySecret } from '../api-keys/api-key-secret.js'
 import { hasScope } from '../api-keys/scopes.js'
@@ -69,11 +69,10 @@ export async function authenticateAdmin(request: FastifyRequest): Promise<void> 
  */
 export function requireScope(
   scope: string,
-): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  return async (request) => {
-    if (!hasScope(request.auth.scopes, scope)) {
-      throw new AppError('INSUFFICIENT_SCOPE', `This route needs the scope ${scope}`)
-    }
+): (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void {
+  return (request, _reply, done) => {
+    if (hasScope(request.auth.scopes, scope)) done()
+    else done(new AppError('INSUFFICIENT_SCOPE', `This route needs the scope ${scope}`))
   }
 }
 

@@ -23,13 +23,17 @@ const BillingEvent = Type.Ref('BillingEvent')
  * await admin.register(billingAdminRoutes)
  * ```
  */
-export const billingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const billingAdminRoutes: FastifyPluginAsyncTypebox = (app) => {
   const { db } = app.tollgate
 
   app.get(
     '/billing/events',
     {
-      schema: { tags, querystring: ListBillingEventsQuery, response: { 200: PageOf(BillingEvent), ...errorResponses } },
+      schema: {
+        tags,
+        querystring: ListBillingEventsQuery,
+        response: { 200: PageOf(BillingEvent), ...errorResponses },
+      },
       preHandler: requireScope('billing:read'),
     },
     async (req) => {
@@ -47,7 +51,11 @@ export const billingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/billing/events/:id',
     {
-      schema: { tags, params: BillingEventParams, response: { 200: BillingEvent, ...errorResponses } },
+      schema: {
+        tags,
+        params: BillingEventParams,
+        response: { 200: BillingEvent, ...errorResponses },
+      },
       preHandler: requireScope('billing:read'),
     },
     async (req) => {
@@ -60,7 +68,11 @@ export const billingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/billing/events/:id/retry',
     {
-      schema: { tags, params: BillingEventParams, response: { 200: BillingEvent, ...errorResponses } },
+      schema: {
+        tags,
+        params: BillingEventParams,
+        response: { 200: BillingEvent, ...errorResponses },
+      },
       preHandler: requireScope('billing:write'),
     },
     async (req) => {
@@ -86,4 +98,5 @@ export const billingAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return toBillingEventView(after)
     },
   )
+  return Promise.resolve()
 }

@@ -100,11 +100,19 @@ export function findEvent(
 export function listEvents(
   db: Db,
   tenantId: string,
-  f: { status?: BillingEventStatus | undefined; type?: string | undefined; limit: number; after?: string | undefined },
+  f: {
+    status?: BillingEventStatus | undefined
+    type?: string | undefined
+    limit: number
+    after?: string | undefined
+  },
 ): Promise<BillingEventRow[]> {
   let q = db.selectFrom('billing_events').selectAll().where('tenant_id', '=', tenantId)
   if (f.status) q = q.where('status', '=', f.status)
   if (f.type) q = q.where('type', '=', f.type)
   if (f.after) q = q.where('id', '<', f.after)
-  return q.orderBy('id', 'desc').limit(f.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute()
 }

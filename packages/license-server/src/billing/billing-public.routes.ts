@@ -39,12 +39,14 @@ function url(value: string | undefined, name: string): string {
  * await pub.register(billingPublicRoutes)
  * ```
  */
-export const billingPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const billingPublicRoutes: FastifyPluginAsyncTypebox = (app) => {
   const tags = ['billing']
 
   app.post(
     '/billing/checkout',
-    { schema: { tags, body: CheckoutBody, response: { 200: CheckoutResponse, ...errorResponses } } },
+    {
+      schema: { tags, body: CheckoutBody, response: { 200: CheckoutResponse, ...errorResponses } },
+    },
     async (req) => {
       const { db, config } = app.tollgate
       const stripe = stripeOr503(app.billing.stripe)
@@ -91,4 +93,5 @@ export const billingPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { url: session.url }
     },
   )
+  return Promise.resolve()
 }

@@ -82,15 +82,19 @@ export function updateSubscription(
 
 /** Subscriptions in arrears that drive a license (candidates of the past-due sweep). */
 export function listPastDue(db: Db, before: Date): Promise<BillingSubscriptionRow[]> {
-  return db
-    .selectFrom('billing_subscriptions')
-    .selectAll()
-    .where('past_due_since', 'is not', null)
-    .where('past_due_since', '<=', before)
-    .where('license_id', 'is not', null)
-    .orderBy('past_due_since', 'asc')
-    .limit(500)
-    .execute()
+  return (
+    db
+      .selectFrom('billing_subscriptions as s')
+      // Only licenses still active: one already suspended has nothing left to do.
+      .innerJoin('licenses as l', 'l.id', 's.license_id')
+      .selectAll('s')
+      .where('s.past_due_since', 'is not', null)
+      .where('s.past_due_since', '<=', before)
+      .where('l.status', '=', 'active')
+      .orderBy('s.past_due_since', 'asc')
+      .limit(500)
+      .execute()
+  )
 }
 
 /** The subscription driving a license, if any. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { Counter } from 'prom-client'
 import type Stripe from 'stripe'
 import { deliverOutbox, type DeliveryReport } from '../outbox/deliver-outbox.js'
 import { createLogSender } from '../outbox/log-sender.js'
@@ -22,6 +23,8 @@ export interface BillingServices {
   sweep(): Promise<string[]>
   /** One outbox delivery pass now (the timer calls this). */
   deliver(sender?: MessageSender): Promise<DeliveryReport>
+  /** `tollgate_billing_events_total{type, outcome}`. */
+  events: Counter<'type' | 'outcome'>
 }
 
 declare module 'fastify' {
@@ -64,33 +67,55 @@ function every(
  * ```
  */
 export const billingPlugin = fp(
-  async (app: FastifyInstance) => {
+  (app: FastifyInstance) => {
     const ctx = app.tollgate
     const cfg = ctx.config.billing
     const stripe = createStripeClient(cfg, ctx.version)
     const sender = cfg.smtp ? createSmtpSender(cfg.smtp) : createLogSender(app.log)
     const deps: BillingDeps = { ...ctx, stripe }
+    const registers = [ctx.metrics.registry]
+    const events = new Counter({
+      name: 'tollgate_billing_events_total',
+      help: 'Stripe webhook deliveries by event type and outcome',
+      labelNames: ['type', 'outcome'] as const,
+      registers,
+    })
+    const outbox = new Counter({
+      name: 'tollgate_outbox_deliveries_total',
+      help: 'Outbox delivery attempts by result (sent, retried, failed)',
+      labelNames: ['result'] as const,
+      registers,
+    })
     const services: BillingServices = {
       stripe,
       sender,
       tenantId: cfg.tenantId ?? ctx.bootstrap.tenantId,
       deps,
       sweep: () => sweepPastDue(ctx.db, ctx),
-      deliver: (override) =>
-        deliverOutbox(ctx.db, override ?? sender, {
+      deliver: async (override) => {
+        const report = await deliverOutbox(ctx.db, override ?? sender, {
           now: ctx.now,
           policy: { maxAttempts: cfg.outboxMaxAttempts },
-        }),
+        })
+        for (const result of ['sent', 'retried', 'failed'] as const) {
+          if (report[result] > 0) outbox.inc({ result }, report[result])
+        }
+        return report
+      },
+      events,
     }
     app.decorate('billing', services)
     const timers: NodeJS.Timeout[] = []
-    app.addHook('onReady', async () => {
-      every(app, timers, cfg.sweepIntervalS, 'past-due sweep', services.sweep)
+    app.addHook('onReady', () => {
+      every(app, timers, cfg.sweepIntervalS, 'past-due sweep', () => services.sweep())
       every(app, timers, cfg.outboxIntervalS, 'outbox delivery', () => services.deliver())
+      return Promise.resolve()
     })
-    app.addHook('onClose', async () => {
+    app.addHook('onClose', () => {
       for (const t of timers) clearInterval(t)
+      return Promise.resolve()
     })
+    return Promise.resolve()
   },
   { name: 'tollgate-billing' },
 )

@@ -22,10 +22,15 @@ export async function sweepPastDue(db: Kysely<Database>, deps: LicensingDeps): P
   const suspended: string[] = []
   for (const candidate of await listPastDue(db, now)) {
     await db.transaction().execute(async (trx) => {
-      const sub = await lockSubscription(trx, candidate.tenant_id, candidate.stripe_subscription_id, {
-        now,
-        stripeCustomerId: candidate.stripe_customer_id,
-      })
+      const sub = await lockSubscription(
+        trx,
+        candidate.tenant_id,
+        candidate.stripe_subscription_id,
+        {
+          now,
+          stripeCustomerId: candidate.stripe_customer_id,
+        },
+      )
       const result = await reconcileLicense(trx, sub, SYSTEM_ACTOR, deps, {
         dedupe: `sweep:${now.toISOString()}`,
       })

@@ -78,7 +78,11 @@ export async function processEvent(
       return { outcome: open ? 'in_progress' : 'duplicate' }
     }
     const handler = HANDLERS[row.type]
-    let outcome: { status: 'processed' | 'ignored' | 'failed'; note: string | null; error: string | null }
+    let outcome: {
+      status: 'processed' | 'ignored' | 'failed'
+      note: string | null
+      error: string | null
+    }
     if (!handler) {
       outcome = { status: 'ignored', note: 'event type not handled', error: null }
     } else {
@@ -96,7 +100,10 @@ export async function processEvent(
     await trx.commit().execute()
     return { outcome: outcome.status, event: event! }
   } catch (err) {
-    await trx.rollback().execute().catch(() => undefined)
+    await trx
+      .rollback()
+      .execute()
+      .catch(() => undefined)
     throw err
   }
 }

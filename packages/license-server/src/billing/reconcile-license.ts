@@ -29,7 +29,11 @@ function sameTime(a: Date | null, b: Date | null): boolean {
 }
 
 /** Plan the subscription's price maps to; the license's own plan when unmapped. */
-async function targetPlan(trx: Db, sub: BillingSubscriptionRow, license: LicenseRow): Promise<PlanRow> {
+async function targetPlan(
+  trx: Db,
+  sub: BillingSubscriptionRow,
+  license: LicenseRow,
+): Promise<PlanRow> {
   const mapped = sub.stripe_price_id
     ? await findPlanByStripePrice(trx, sub.tenant_id, sub.stripe_price_id)
     : undefined
@@ -95,7 +99,8 @@ export async function reconcileLicense(
     }
     const inArrears = ARREARS.has(sub.status) && sub.past_due_since !== null
     const graceOver =
-      inArrears && now.getTime() >= sub.past_due_since!.getTime() + plan.past_due_grace_days * DAY_MS
+      inArrears &&
+      now.getTime() >= sub.past_due_since!.getTime() + plan.past_due_grace_days * DAY_MS
     if (graceOver && license.status === 'active') {
       license = await status('suspend', REASONS.pastDue)
       changes.push('suspend')

@@ -28,7 +28,11 @@ const MAX_ARREARS = 64
  * the first failure after the last good-standing event. Both are order-free (a max and a set),
  * so `past_due_since` ends up the same as if the events had arrived in order.
  */
-function statusPart(row: BillingSubscriptionRow, status: string, at: Date): SubscriptionPatch | null {
+function statusPart(
+  row: BillingSubscriptionRow,
+  status: string,
+  at: Date,
+): SubscriptionPatch | null {
   // An ended subscription stays ended (Stripe never reactivates a canceled one); this also
   // settles same-second ties between `updated` and `deleted`.
   if (ENDED.has(row.status)) return null
@@ -38,7 +42,10 @@ function statusPart(row: BillingSubscriptionRow, status: string, at: Date): Subs
   const goodAt = !arrears && !ending && at > row.good_at ? at : row.good_at
   const times = new Set(row.arrears_at)
   if (arrears) times.add(at.toISOString())
-  const kept = [...times].filter((t) => new Date(t) > goodAt).sort().slice(-MAX_ARREARS)
+  const kept = [...times]
+    .filter((t) => new Date(t) >= goodAt)
+    .sort()
+    .slice(-MAX_ARREARS)
   const nextStatus = newer ? status : row.status
   const first = kept[0]
   const since = ARREARS.has(nextStatus) && first ? new Date(first) : null

@@ -24,7 +24,14 @@ export function verifyStripeWebhook(
     throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Missing Stripe-Signature header')
   }
   try {
-    return Stripe.webhooks.constructEvent(rawBody, signatureHeader, secret, toleranceS, undefined, now.getTime())
+    return Stripe.webhooks.constructEvent(
+      rawBody,
+      signatureHeader,
+      secret,
+      toleranceS,
+      undefined,
+      now.getTime(),
+    )
   } catch (err) {
     if (!(err instanceof Stripe.errors.StripeSignatureVerificationError)) {
       // Signed, but not a JSON snapshot event.
@@ -43,7 +50,10 @@ export function verifyStripeWebhook(
       }
     }
     if (signatureOk) {
-      throw new AppError('WEBHOOK_TIMESTAMP_OUT_OF_TOLERANCE', `The Stripe-Signature timestamp is older than ${toleranceS} s`)
+      throw new AppError(
+        'WEBHOOK_TIMESTAMP_OUT_OF_TOLERANCE',
+        `The Stripe-Signature timestamp is older than ${toleranceS} s`,
+      )
     }
     throw new AppError('WEBHOOK_SIGNATURE_INVALID')
   }

@@ -20,7 +20,7 @@ const WEBHOOK_BODY_LIMIT = 1_048_576
  * await app.register(stripeWebhookRoutes, { prefix: '/v1' })
  * ```
  */
-export const stripeWebhookRoutes: FastifyPluginAsync = async (app) => {
+export const stripeWebhookRoutes: FastifyPluginAsync = (app) => {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
     done(null, body)
@@ -58,6 +58,7 @@ export const stripeWebhookRoutes: FastifyPluginAsync = async (app) => {
         receivedAt: now(),
       })
       const result = await processEvent(db, event.id, app.billing.deps)
+      app.billing.events.inc({ type: event.type, outcome: result.outcome })
       req.log.info(
         { stripeEventId: event.id, type: event.type, stored, outcome: result.outcome },
         'stripe event',
@@ -77,4 +78,5 @@ export const stripeWebhookRoutes: FastifyPluginAsync = async (app) => {
       }
     },
   )
+  return Promise.resolve()
 }

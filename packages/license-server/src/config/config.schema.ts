@@ -36,7 +36,8 @@ export const EnvSchema = Type.Object({
   SIGNING_KEY_FILE: Type.Optional(
     Type.String({
       minLength: 1,
-      description: 'PKCS#8 PEM Ed25519 key to use as the first signing key instead of generating one',
+      description:
+        'PKCS#8 PEM Ed25519 key to use as the first signing key instead of generating one',
     }),
   ),
   BOOTSTRAP_ADMIN_KEY: Type.Optional(
@@ -74,14 +75,23 @@ export const EnvSchema = Type.Object({
   }),
   // ---- billing (issue 7). Secret values get no pattern, so a config error never echoes them.
   STRIPE_SECRET_KEY: Type.Optional(
-    Type.String({ minLength: 1, description: 'Stripe API key (sk_...); needed by checkout and portal' }),
+    Type.String({
+      minLength: 1,
+      description: 'Stripe API key (sk_...); needed by checkout and portal',
+    }),
   ),
   STRIPE_WEBHOOK_SECRET: Type.Optional(
-    Type.String({ minLength: 1, description: 'Signing secret of the webhook endpoint (whsec_...)' }),
+    Type.String({
+      minLength: 1,
+      description: 'Signing secret of the webhook endpoint (whsec_...)',
+    }),
   ),
   STRIPE_WEBHOOK_TOLERANCE_S: Int(1, 300, 'Oldest accepted Stripe-Signature timestamp, in seconds'),
   STRIPE_API_HOST: Type.Optional(
-    Type.String({ minLength: 1, description: 'Stripe API host override (stripe-mock, a local fake)' }),
+    Type.String({
+      minLength: 1,
+      description: 'Stripe API host override (stripe-mock, a local fake)',
+    }),
   ),
   STRIPE_API_PORT: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 65535, description: 'Stripe API port override' }),
@@ -92,10 +102,16 @@ export const EnvSchema = Type.Object({
     }),
   ),
   STRIPE_TENANT_ID: Type.Optional(
-    Type.String({ minLength: 1, description: 'Tenant the Stripe account bills for; default: the bootstrap tenant' }),
+    Type.String({
+      minLength: 1,
+      description: 'Tenant the Stripe account bills for; default: the bootstrap tenant',
+    }),
   ),
   BILLING_CHECKOUT_SUCCESS_URL: Type.Optional(
-    Type.String({ pattern: '^https?://', description: 'Where Checkout sends the buyer after paying' }),
+    Type.String({
+      pattern: '^https?://',
+      description: 'Where Checkout sends the buyer after paying',
+    }),
   ),
   BILLING_CHECKOUT_CANCEL_URL: Type.Optional(
     Type.String({ pattern: '^https?://', description: 'Where Checkout sends a buyer who cancels' }),
@@ -109,8 +125,17 @@ export const EnvSchema = Type.Object({
   SMTP_HOST: Type.Optional(
     Type.String({ minLength: 1, description: 'SMTP relay; unset: messages go to the log sender' }),
   ),
-  SMTP_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'SMTP port (587; 465 with SMTP_SECURE)' })),
-  SMTP_SECURE: Type.Boolean({ default: false, description: 'Implicit TLS (port 465); else STARTTLS when offered' }),
+  SMTP_PORT: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      description: 'SMTP port (587; 465 with SMTP_SECURE)',
+    }),
+  ),
+  SMTP_SECURE: Type.Boolean({
+    default: false,
+    description: 'Implicit TLS (port 465); else STARTTLS when offered',
+  }),
   SMTP_USER: Type.Optional(Type.String({ minLength: 1, description: 'SMTP user' })),
   SMTP_PASSWORD: Type.Optional(Type.String({ minLength: 1, description: 'SMTP password' })),
   SMTP_FROM: Type.String({

@@ -88,7 +88,10 @@ export function loadConfig(
   const first = Value.Errors(EnvSchema, converted)[0]
   if (first !== undefined) {
     const variable = first.instancePath.replace(/^\//, '') || 'environment'
-    const shown = typeof raw[variable] === 'string' && !/KEY/.test(variable) ? ` (got "${String(raw[variable])}")` : ''
+    const shown =
+      typeof raw[variable] === 'string' && !/KEY/.test(variable)
+        ? ` (got "${String(raw[variable])}")`
+        : ''
     throw new ConfigError(variable, `${first.message}${shown}`)
   }
   const e = converted as Env

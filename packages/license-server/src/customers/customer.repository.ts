@@ -56,7 +56,10 @@ export function listCustomers(
   let q = db.selectFrom('customers').selectAll().where('tenant_id', '=', tenantId)
   if (page.email) q = q.where('email', '=', page.email)
   if (page.after) q = q.where('id', '<', page.after)
-  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 /** Updates the given fields; returns the new row. */

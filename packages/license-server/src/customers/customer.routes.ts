@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
@@ -14,11 +14,7 @@ import {
   listCustomers,
   updateCustomer,
 } from './customer.repository.js'
-import {
-  CreateCustomerBody,
-  ListCustomersQuery,
-  UpdateCustomerBody,
-} from './customer.schemas.js'
+import { CreateCustomerBody, ListCustomersQuery, UpdateCustomerBody } from './customer.schemas.js'
 import type { CustomerRow } from './customer.table.js'
 import { toCustomerView } from './customer.view.js'
 
@@ -33,7 +29,7 @@ const Customer = Type.Ref('Customer')
  * admin.register(customerRoutes)
  * ```
  */
-export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const customerRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, now } = app.tollgate
 
   app.get(
@@ -60,7 +56,12 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/customers',
     {
-      schema: { tags, querystring: EmptyQuery, body: CreateCustomerBody, response: { 201: Customer, ...errorResponses } },
+      schema: {
+        tags,
+        querystring: EmptyQuery,
+        body: CreateCustomerBody,
+        response: { 201: Customer, ...errorResponses },
+      },
       preHandler: requireScope('customers:write'),
     },
     async (req, reply) => {
@@ -95,7 +96,12 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/customers/:id',
     {
-      schema: { tags, params: IdParams, querystring: EmptyQuery, response: { 200: Customer, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        response: { 200: Customer, ...errorResponses },
+      },
       preHandler: requireScope('customers:read'),
     },
     async (req) => {
@@ -142,7 +148,12 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/customers/:id',
     {
-      schema: { tags, params: IdParams, querystring: EmptyQuery, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
       preHandler: requireScope('customers:write'),
     },
     async (req, reply) => {
@@ -167,4 +178,5 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null)
     },
   )
+  done()
 }

@@ -24,6 +24,12 @@ export type DatabaseKind = 'postgres' | 'pglite'
 /** The kind of a database handle created by {@link createDatabase}. */
 export const databaseKinds = new WeakMap<Kysely<Database>, DatabaseKind>()
 
+/** Runs a named prepared statement straight on the pg pool (hot paths only). */
+export type PreparedQuery = <R>(name: string, text: string, values: unknown[]) => Promise<R[]>
+
+/** Prepared-statement runners of pg handles made by {@link createDatabase}. */
+export const preparedQueries = new WeakMap<object, PreparedQuery>()
+
 /**
  * Creates the Kysely handle: Postgres through `pg` when `databaseUrl` is set, otherwise PGlite
  * persisted under `dataDir` (default `./.tollgate`). Same schema, same queries for both.
@@ -56,6 +62,11 @@ export function createDatabase(options: DatabaseOptions = {}): Kysely<Database> 
     })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     databaseKinds.set(db, 'postgres')
+    // Named statements are parsed and planned once per connection instead of per query.
+    preparedQueries.set(db, async <R>(name: string, text: string, values: unknown[]) => {
+      const result = await pool.query({ name, text, values })
+      return result.rows as R[]
+    })
     return db
   }
   const dataDir = options.dataDir ?? './.tollgate'

@@ -38,8 +38,8 @@ class PGliteConnection implements DatabaseConnection {
     }
   }
 
-  // eslint-disable-next-line require-yield -- streaming is not offered by PGlite's query API
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  // Streaming is not offered by PGlite's query API.
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new TypeError('PGliteDialect does not support streaming queries')
   }
 }
@@ -96,10 +96,11 @@ class PGliteDriver implements Driver {
     await conn.executeQuery(CompiledQuery.raw(`release savepoint "${name}"`))
   }
 
-  async releaseConnection(): Promise<void> {
+  releaseConnection(): Promise<void> {
     const release = this.#release
     this.#release = undefined
     release?.()
+    return Promise.resolve()
   }
 
   async destroy(): Promise<void> {

@@ -80,12 +80,23 @@ export async function activateDeployment(
     }
     if (input.address !== null) {
       await upsertLicenseAddresses(trx, [
-        { licenseId: license.id, tenantId: license.tenant_id, address: input.address, seenAt: input.now },
+        {
+          licenseId: license.id,
+          tenantId: license.tenant_id,
+          address: input.address,
+          seenAt: input.now,
+        },
       ])
     }
     if (!effective.seatable) {
       const used = await countActiveDeployments(trx, license.id)
-      return { license, effective, deployment: existing ?? null, outcome: 'not_seated', seats: { used, max } }
+      return {
+        license,
+        effective,
+        deployment: existing ?? null,
+        outcome: 'not_seated',
+        seats: { used, max },
+      }
     }
     if (existing?.status === 'active') {
       const deployment = await updateDeploymentSighting(trx, existing.id, {
@@ -103,7 +114,12 @@ export async function activateDeployment(
       ? await updateDeploymentSighting(trx, existing.id, { ...base, status, seated: !refused })
       : await insertDeployment(
           trx,
-          { id: newId('dep'), tenantId: license.tenant_id, licenseId: license.id, installId: input.installId },
+          {
+            id: newId('dep'),
+            tenantId: license.tenant_id,
+            licenseId: license.id,
+            installId: input.installId,
+          },
           { ...base, status },
         )
     return {

@@ -2,7 +2,11 @@ import type { LeaseStatus } from '@tollgate/license-client'
 import { AppError } from '../errors/app-error.js'
 import type { LicenseRow } from '../licenses/license.table.js'
 import { detectKeySharing } from '../violations/detect-key-sharing.js'
-import { activateDeployment, type ActivateInput, type ActivationOutcome } from './activate-deployment.js'
+import {
+  activateDeployment,
+  type ActivateInput,
+  type ActivationOutcome,
+} from './activate-deployment.js'
 import type { DeploymentRow } from './deployment.table.js'
 import type { Fleet } from './fleet.js'
 import type { EffectiveStatus } from './lease-status.js'
@@ -39,7 +43,10 @@ export async function checkIn(fleet: Fleet, input: ActivateInput): Promise<Check
       })
     } catch (err) {
       // Detection is a side concern: it must never fail the activation itself.
-      fleet.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'key-sharing check failed')
+      fleet.log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'key-sharing check failed',
+      )
     }
   }
   if (r.outcome === 'refused') {

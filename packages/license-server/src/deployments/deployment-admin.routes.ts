@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { AppError } from '../errors/app-error.js'
@@ -23,9 +23,10 @@ const tags = ['fleet']
  * admin.register(deploymentAdminRoutes, { fleet })
  * ```
  */
-export const deploymentAdminRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (
+export const deploymentAdminRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
   app,
   { fleet },
+  done,
 ) => {
   const { db } = app.tollgate
 
@@ -78,4 +79,5 @@ export const deploymentAdminRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> 
       }
     },
   )
+  done()
 }

@@ -145,7 +145,10 @@ export function listDeployments(
     .where('license_id', '=', licenseId)
   if (page.status) q = q.where('status', '=', page.status)
   if (page.after) q = q.where('id', '<', page.after)
-  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { toLicenseView } from '../licenses/license.view.js'
 import { errorResponses } from '../lib/schemas.js'
 import { checkIn } from './check-in.js'
@@ -26,15 +26,18 @@ const tags = ['fleet']
  * pub.register(deploymentRoutes, { fleet })
  * ```
  */
-export const deploymentRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (
+export const deploymentRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
   app,
   { fleet },
+  done,
 ) => {
   const { rateLimits } = app.tollgate
 
   app.post(
     '/deployments/activate',
-    { schema: { tags, body: ActivateBody, response: { 200: ActivateResponse, ...errorResponses } } },
+    {
+      schema: { tags, body: ActivateBody, response: { 200: ActivateResponse, ...errorResponses } },
+    },
     async (req, reply) => {
       const now = fleet.now()
       const key = await fleet.verifier.verify(req.body.key, now)
@@ -61,7 +64,11 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = asy
   app.post(
     '/deployments/heartbeat',
     {
-      schema: { tags, body: HeartbeatBody, response: { 200: HeartbeatResponse, ...errorResponses } },
+      schema: {
+        tags,
+        body: HeartbeatBody,
+        response: { 200: HeartbeatResponse, ...errorResponses },
+      },
     },
     async (req, reply) => {
       const key = await fleet.verifier.verify(req.body.key, fleet.now())
@@ -97,4 +104,5 @@ export const deploymentRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = asy
       }
     },
   )
+  done()
 }

@@ -81,9 +81,12 @@ export const DeploymentSchema = Type.Object(
     activatedAt: DateTime,
     lastSeenAt: DateTime,
     deactivatedAt: NullableDateTime,
-    deactivatedReason: Type.Union(
-      [Type.Literal('client'), Type.Literal('admin'), Type.Literal('dead'), Type.Null()],
-    ),
+    deactivatedReason: Type.Union([
+      Type.Literal('client'),
+      Type.Literal('admin'),
+      Type.Literal('dead'),
+      Type.Null(),
+    ]),
     createdAt: DateTime,
     updatedAt: DateTime,
   },

@@ -2,7 +2,6 @@ import type { LicensePolicy } from '@tollgate/license-client'
 import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { LicenseStatus } from '../licenses/license.table.js'
-import { asDate } from '../lib/json.js'
 import type { DeploymentStatus } from './deployment.table.js'
 
 /** What a heartbeat needs to know, read fresh from the database. */
@@ -11,7 +10,8 @@ export interface FleetState {
   tenantId: string
   status: LicenseStatus
   expiresAt: Date | null
-  policy: LicensePolicy
+  /** The grace periods of the license's policy. */
+  policy: Pick<LicensePolicy, 'offlineGraceDays' | 'expiryGraceDays'>
   /** Node lock: the only install id the license may run on. */
   lockedTo: string | null
   deployment: { id: string; status: DeploymentStatus } | null
@@ -29,18 +29,21 @@ interface StateRow {
   install_id: string
   tenant_id: string
   status: LicenseStatus
-  expires_at: Date | string | null
-  policy: LicensePolicy | string
+  /** Numbers rather than timestamptz / jsonb: nothing to parse on the hot path. */
+  expires_ms: number | string | null
+  offline_grace_days: number | string
+  expiry_grace_days: number | string
   locked_to: string | null
   dep_id: string | null
   dep_status: DeploymentStatus | null
 }
 
 /**
- * Reads license status and deployment state for heartbeats, batching every request that
- * arrives in the same event-loop turn into one `unnest` join. The read is never cached: a
- * revocation committed before a heartbeat arrives is what that heartbeat answers, while a busy
- * fleet still costs one query per turn instead of one per ping.
+ * Reads license status and deployment state for heartbeats, batching requests into one
+ * `unnest` join. The read is never cached: a revocation committed before a heartbeat arrives
+ * is what that heartbeat answers. Batching adapts to load like a group commit: a batch goes out
+ * at the end of the event-loop turn when fewer than `maxInFlight` (default 1) queries are running,
+ * else when one returns, so an idle server adds no delay and a busy one sends few, large queries.
  *
  * @example
  * ```ts
@@ -52,14 +55,17 @@ interface StateRow {
 export class FleetStateLoader {
   readonly #db: Db
   readonly #maxBatch: number
+  readonly #maxInFlight: number
   #queue: Waiter[] = []
   #scheduled = false
+  #inFlight = 0
   /** Queries issued (for the bench: heartbeats per query). */
   queries = 0
 
-  constructor(db: Db, options: { maxBatch?: number } = {}) {
+  constructor(db: Db, options: { maxBatch?: number; maxInFlight?: number } = {}) {
     this.#db = db
-    this.#maxBatch = options.maxBatch ?? 500
+    this.#maxBatch = options.maxBatch ?? 1000
+    this.#maxInFlight = options.maxInFlight ?? 1
   }
 
   /** The state of one (license, install id); undefined when the license does not exist. */
@@ -67,19 +73,28 @@ export class FleetStateLoader {
     return new Promise((resolve, reject) => {
       this.#queue.push({ licenseId, installId, resolve, reject })
       if (this.#queue.length >= this.#maxBatch) this.#dispatch()
-      else if (!this.#scheduled) {
-        this.#scheduled = true
-        // setImmediate runs after the poll phase: every request parsed in this turn joins.
-        setImmediate(() => this.#dispatch())
-      }
+      else this.#schedule()
+    })
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight >= this.#maxInFlight) return
+    this.#scheduled = true
+    // setImmediate runs after the poll phase: every request parsed in this turn joins.
+    setImmediate(() => {
+      this.#scheduled = false
+      this.#dispatch()
     })
   }
 
   #dispatch(): void {
-    this.#scheduled = false
-    const batch = this.#queue
-    this.#queue = []
-    if (batch.length > 0) void this.#run(batch)
+    const batch = this.#queue.splice(0, this.#maxBatch)
+    if (batch.length === 0) return
+    this.#inFlight += 1
+    void this.#run(batch).finally(() => {
+      this.#inFlight -= 1
+      if (this.#queue.length > 0) this.#schedule()
+    })
   }
 
   async #run(batch: Waiter[]): Promise<void> {
@@ -90,7 +105,10 @@ export class FleetStateLoader {
     try {
       this.queries += 1
       const { rows } = await sql<StateRow>`
-        select k.license_id, k.install_id, l.tenant_id, l.status, l.expires_at, l.policy,
+        select k.license_id, k.install_id, l.tenant_id, l.status,
+               (extract(epoch from l.expires_at) * 1000)::float8 as expires_ms,
+               (l.policy->>'offlineGraceDays')::float8 as offline_grace_days,
+               (l.policy->>'expiryGraceDays')::float8 as expiry_grace_days,
                l.deployment_id as locked_to, d.id as dep_id, d.status as dep_status
         from unnest(${lids}::text[], ${iids}::text[]) as k(license_id, install_id)
         join licenses l on l.id = k.license_id
@@ -110,8 +128,11 @@ function toState(r: StateRow): FleetState {
     licenseId: r.license_id,
     tenantId: r.tenant_id,
     status: r.status,
-    expiresAt: r.expires_at === null ? null : asDate(r.expires_at),
-    policy: typeof r.policy === 'string' ? (JSON.parse(r.policy) as LicensePolicy) : r.policy,
+    expiresAt: r.expires_ms === null ? null : new Date(Number(r.expires_ms)),
+    policy: {
+      offlineGraceDays: Number(r.offline_grace_days),
+      expiryGraceDays: Number(r.expiry_grace_days),
+    },
     lockedTo: r.locked_to,
     deployment: r.dep_id === null ? null : { id: r.dep_id, status: r.dep_status! },
   }

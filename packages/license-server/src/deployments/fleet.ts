@@ -54,7 +54,7 @@ export class Fleet {
   readonly signer: LeaseSigner
   readonly addresses = new AddressTracker()
   /** Called with what each coalescer flush wrote (address tracking, key-sharing detection). */
-  onFlushed: (written: readonly PendingHeartbeat[]) => Promise<void> = async () => undefined
+  onFlushed: (written: readonly PendingHeartbeat[]) => Promise<void> = () => Promise.resolve()
 
   constructor(ctx: ServerContext, options: FleetOptions, log: FastifyBaseLogger) {
     this.ctx = ctx
@@ -67,7 +67,10 @@ export class Fleet {
       intervalMs: options.heartbeatFlushMs,
       onFlushed: (written) => this.onFlushed(written),
       onError: (err) =>
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'heartbeat flush failed'),
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'heartbeat flush failed',
+        ),
     })
   }
 

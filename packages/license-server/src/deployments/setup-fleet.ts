@@ -66,7 +66,10 @@ export function setupFleet(app: FastifyInstance, overrides: FleetOverrides = {})
     if (culling) return
     culling = cullDeadDeployments(fleet)
       .catch((err: unknown) =>
-        app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'dead-deployment cull failed'),
+        app.log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'dead-deployment cull failed',
+        ),
       )
       .finally(() => {
         culling = undefined
@@ -92,10 +95,7 @@ export function setupFleet(app: FastifyInstance, overrides: FleetOverrides = {})
  * await pub.register(fleetPublicRoutes, { fleet })
  * ```
  */
-export const fleetPublicRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (
-  pub,
-  opts,
-) => {
+export const fleetPublicRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (pub, opts) => {
   await pub.register(deploymentRoutes, opts)
   await pub.register(usageRoutes, opts)
   await pub.register(violationRoutes, opts)

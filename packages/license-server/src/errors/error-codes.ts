@@ -93,6 +93,28 @@ export const ERROR_CODES = {
     message: 'The event was stored but its handler failed; it stays retryable',
   },
   STRIPE_UNAVAILABLE: { status: 502, message: 'Stripe could not be reached or refused the request' },
+  // analysis (issue 8)
+  INVALID_BYTECODE: {
+    status: 400,
+    message: 'The bytecode must be non-empty, even-length hex of at most 64 KiB',
+  },
+  LICENSE_REVOKED: { status: 403, message: 'The license is revoked' },
+  LICENSE_SUSPENDED: { status: 403, message: 'The license is suspended' },
+  LICENSE_EXPIRED: { status: 403, message: 'The license is expired (past its grace period)' },
+  LICENSE_NOT_YET_VALID: { status: 403, message: 'The license is not valid yet' },
+  NOT_ENTITLED: { status: 403, message: 'The license does not entitle this analysis type' },
+  NONCE_REPLAYED: { status: 409, message: 'The nonce was already used; send a fresh one' },
+  ANALYSIS_FAILED: { status: 500, message: 'The analysis worker failed' },
+  ANALYSIS_LIMIT_EXCEEDED: {
+    status: 500,
+    message: 'The analysis exceeded the worker memory or output limit',
+  },
+  ANALYSIS_UNAVAILABLE: {
+    status: 503,
+    message: 'The analysis runner cannot start here (sandbox or worker build missing)',
+  },
+  ANALYSIS_BUSY: { status: 503, message: 'Too many analyses are running; retry shortly' },
+  ANALYSIS_TIMEOUT: { status: 504, message: 'The analysis did not finish within its time limit' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

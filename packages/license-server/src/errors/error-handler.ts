@@ -22,7 +22,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.code(appError.statusCode).send(appError.toBody())
   })
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const e = new AppError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)
+    const e = new AppError(
+      'ROUTE_NOT_FOUND',
+      `No route ${request.method} ${request.url.split('?')[0]}`,
+    )
     return reply.code(404).send(e.toBody())
   })
 }

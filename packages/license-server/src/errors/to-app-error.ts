@@ -51,9 +51,13 @@ export function toAppError(err: unknown): AppError {
   if (typeof e.code === 'string') {
     const mapped = FASTIFY_CODES[e.code]
     if (mapped) return new AppError(mapped, undefined, { cause: err })
-    if (e.code === '23505') return new AppError('CONFLICT', 'An object with these unique fields already exists', { cause: err })
+    if (e.code === '23505')
+      return new AppError('CONFLICT', 'An object with these unique fields already exists', {
+        cause: err,
+      })
   }
-  if (isDatabaseUnavailable(err)) return new AppError('DATABASE_UNAVAILABLE', undefined, { cause: err })
+  if (isDatabaseUnavailable(err))
+    return new AppError('DATABASE_UNAVAILABLE', undefined, { cause: err })
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500
   if (status >= 400 && status < 500) {
     const code = BY_STATUS[status] ?? 'BAD_REQUEST'

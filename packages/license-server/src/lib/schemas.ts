@@ -51,7 +51,11 @@ export const Metadata = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown
 export const Name = Type.String({ minLength: 1, maxLength: 200 })
 
 /** Names of features / products / tiers. */
-export const Slug = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' })
+export const Slug = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+})
 
 /** Licensing policy (all fields, as stored and signed). */
 export const PolicySchema = Type.Object(
@@ -68,10 +72,14 @@ export const PolicySchema = Type.Object(
 export const PartialPolicySchema = Type.Partial(PolicySchema, { additionalProperties: false })
 
 /** `{ users: 50 }` style limits. */
-export const LimitsSchema = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }), Type.Integer({ minimum: 0 }), {
-  maxProperties: 50,
-  additionalProperties: false,
-})
+export const LimitsSchema = Type.Record(
+  Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+  Type.Integer({ minimum: 0 }),
+  {
+    maxProperties: 50,
+    additionalProperties: false,
+  },
+)
 
 /** A list of entitlements. */
 export const EntitlementsSchema = Type.Array(Slug, { maxItems: 200, uniqueItems: true })

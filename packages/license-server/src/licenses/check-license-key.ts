@@ -57,6 +57,60 @@ function deny(code: ValidationCode, warnings: string[], row?: LicenseRow): Valid
   }
 }
 
+type Verified = { tenantId: string; licenseId: string } | { deny: ValidationResult }
+
+/**
+ * Signature, checksum and `nbf` of a key against its tenant's key set. A token string that
+ * verified before is only re-checked for its kid still being in the set (removal still bites)
+ * and for `nbf`: the Ed25519 check is the costliest step and a fleet presents the same key often.
+ */
+async function verifySignature(
+  db: Db,
+  signingKeys: SigningKeyStore,
+  key: string,
+  now: Date,
+): Promise<Verified> {
+  const seen = signingKeys.recallVerified(key)
+  if (seen) {
+    const keys = await signingKeys.keySet(db, seen.tenantId)
+    if (keys.has(seen.kid)) {
+      if (seen.nbf > now.getTime() / 1000 + 60) {
+        return { deny: deny('NOT_YET_VALID', ['The license is not valid yet']) }
+      }
+      return { tenantId: seen.tenantId, licenseId: seen.licenseId }
+    }
+  }
+  let tenantId: string
+  let kid: string
+  try {
+    const { header, claims } = decodeLicense(key)
+    if (typeof claims.iss !== 'string' || typeof header.kid !== 'string') {
+      return { deny: deny('INVALID', ['MALFORMED: the key names no issuer or key id']) }
+    }
+    tenantId = claims.iss
+    kid = header.kid
+  } catch (err) {
+    if (err instanceof LicenseError)
+      return { deny: deny('INVALID', [`${err.code}: ${err.message}`]) }
+    throw err
+  }
+  try {
+    const keys = await signingKeys.keySetFor(db, tenantId, kid)
+    const license = verifyLicense(key, keys, { now, ignoreExpiry: true })
+    signingKeys.rememberVerified(key, {
+      tenantId,
+      kid,
+      licenseId: license.id,
+      nbf: license.claims.nbf,
+    })
+    return { tenantId, licenseId: license.id }
+  } catch (err) {
+    if (!(err instanceof LicenseError)) throw err
+    if (err.code === 'NOT_YET_VALID') return { deny: deny('NOT_YET_VALID', [err.message]) }
+    return { deny: deny('INVALID', [`${err.code}: ${err.message}`]) }
+  }
+}
+
 /**
  * Checks a license key online: signature against the issuing tenant's keys (active and
  * retired), then the stored status, node lock and expiry (with the policy's expiry grace).
@@ -74,28 +128,9 @@ export async function checkLicenseKey(
   key: string,
   opts: { now: Date; deploymentId?: string | undefined },
 ): Promise<ValidationResult> {
-  let tenantId: string
-  let kid: string
-  try {
-    const { header, claims } = decodeLicense(key)
-    if (typeof claims.iss !== 'string' || typeof header.kid !== 'string') {
-      return deny('INVALID', ['MALFORMED: the key names no issuer or key id'])
-    }
-    tenantId = claims.iss
-    kid = header.kid
-  } catch (err) {
-    if (err instanceof LicenseError) return deny('INVALID', [`${err.code}: ${err.message}`])
-    throw err
-  }
-  let licenseId: string
-  try {
-    const keys = await signingKeys.keySetFor(db, tenantId, kid)
-    licenseId = verifyLicense(key, keys, { now: opts.now, ignoreExpiry: true }).id
-  } catch (err) {
-    if (!(err instanceof LicenseError)) throw err
-    if (err.code === 'NOT_YET_VALID') return deny('NOT_YET_VALID', [err.message])
-    return deny('INVALID', [`${err.code}: ${err.message}`])
-  }
+  const verified = await verifySignature(db, signingKeys, key, opts.now)
+  if ('deny' in verified) return verified.deny
+  const { tenantId, licenseId } = verified
   const row = await findLicense(db, tenantId, licenseId)
   if (!row) return deny('NOT_FOUND', ['The license no longer exists'])
   if (row.status === 'revoked') return deny('REVOKED', [], row)

@@ -1,6 +1,10 @@
+import { CompiledQuery } from 'kysely'
+import { preparedQueries } from '../db/create-database.js'
 import type { Db } from '../db/database.js'
 import { toJson } from '../lib/json.js'
 import type { LicenseRow, LicenseStatus } from './license.table.js'
+
+const FIND_LICENSE_SQL = 'select * from "licenses" where "tenant_id" = $1 and "id" = $2'
 
 /** Inserts a license row. */
 export async function insertLicense(db: Db, row: LicenseRow): Promise<void> {
@@ -26,6 +30,19 @@ export function findLicense(
   id: string,
   opts: { forUpdate?: boolean } = {},
 ): Promise<LicenseRow | undefined> {
+  if (!opts.forUpdate) {
+    // The hot path of every validation: a prepared statement on pg; elsewhere (PGlite, or
+    // inside a transaction) a precompiled query, so nothing is built per call.
+    const prepared = preparedQueries.get(db)
+    if (prepared) {
+      return prepared<LicenseRow>('tg_find_license', FIND_LICENSE_SQL, [tenantId, id]).then(
+        (r) => r[0],
+      )
+    }
+    return db
+      .executeQuery(CompiledQuery.raw(FIND_LICENSE_SQL, [tenantId, id]))
+      .then((r) => r.rows[0] as LicenseRow | undefined)
+  }
   const q = db
     .selectFrom('licenses')
     .selectAll()
@@ -50,7 +67,10 @@ export function listLicenses(db: Db, tenantId: string, f: LicenseFilter): Promis
   if (f.customerId) q = q.where('customer_id', '=', f.customerId)
   if (f.planId) q = q.where('plan_id', '=', f.planId)
   if (f.after) q = q.where('id', '<', f.after)
-  return q.orderBy('id', 'desc').limit(f.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute()
 }
 
 /** Patchable license columns. */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { AppError } from '../errors/app-error.js'
@@ -31,7 +31,7 @@ const License = Type.Ref('License')
  * admin.register(licenseRoutes)
  * ```
  */
-export const licenseRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const licenseRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const ctx = app.tollgate
   const { db } = ctx
 
@@ -88,7 +88,7 @@ export const licenseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await listLicenses(db, req.auth.tenantId, {
         limit,
         after: decodeCursor(q.cursor),
-        status: q.status as 'active' | undefined,
+        status: q.status,
         customerId: q.customerId,
         planId: q.planId,
       })
@@ -99,7 +99,12 @@ export const licenseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/licenses/:id',
     {
-      schema: { tags, params: IdParams, querystring: EmptyQuery, response: { 200: License, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        response: { 200: License, ...errorResponses },
+      },
       preHandler: requireScope('licenses:read'),
     },
     async (req) => {
@@ -109,7 +114,10 @@ export const licenseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   )
 
-  const statusRoute = (action: LicenseStatusAction, body: typeof ReasonBody | typeof OptionalReasonBody) =>
+  const statusRoute = (
+    action: LicenseStatusAction,
+    body: typeof ReasonBody | typeof OptionalReasonBody,
+  ) =>
     app.post(
       `/licenses/:id/${action}`,
       {
@@ -155,7 +163,14 @@ export const licenseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { license, token } = await db
         .transaction()
         .execute((trx) =>
-          renewLicense(trx, req.auth.tenantId, req.params.id, expiresAt, actorFromRequest(req), ctx),
+          renewLicense(
+            trx,
+            req.auth.tenantId,
+            req.params.id,
+            expiresAt,
+            actorFromRequest(req),
+            ctx,
+          ),
         )
       return { license: toLicenseView(license), token }
     },
@@ -182,4 +197,5 @@ export const licenseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { license: toLicenseView(license), token }
     },
   )
+  done()
 }

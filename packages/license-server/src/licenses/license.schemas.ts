@@ -10,9 +10,7 @@ import {
   PolicySchema,
 } from '../lib/schemas.js'
 
-const Status = Type.Union(
-  ['active', 'suspended', 'revoked', 'expired'].map((s) => Type.Literal(s)),
-)
+const Status = Type.Union(['active', 'suspended', 'revoked', 'expired'].map((s) => Type.Literal(s)))
 const RefId = (prefix: string) =>
   Type.String({ minLength: 3, maxLength: 64, pattern: `^${prefix}_[0-9a-z]+$` })
 const Reason = Type.String({ minLength: 1, maxLength: 500 })

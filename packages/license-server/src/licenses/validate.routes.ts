@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses } from '../lib/schemas.js'
 import { checkLicenseKey } from './check-license-key.js'
 import { ValidateBody, ValidateResponse } from './license.schemas.js'
@@ -13,7 +13,7 @@ import { ValidateBody, ValidateResponse } from './license.schemas.js'
  * pub.register(validateRoutes)
  * ```
  */
-export const validateRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const validateRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, signingKeys, now, metrics, rateLimits } = app.tollgate
   app.post(
     '/licenses/validate',
@@ -33,8 +33,10 @@ export const validateRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await rateLimits.perLicense(req, reply, { id: result.row.id, tier: result.row.tier })
       }
       metrics.validations.inc({ code: result.code })
-      const { row: _row, ...body } = result
-      return body
+      // The row stays server-side.
+      delete result.row
+      return result
     },
   )
+  done()
 }

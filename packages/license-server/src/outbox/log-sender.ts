@@ -18,8 +18,9 @@ export interface SenderLogger {
 export function createLogSender(logger: SenderLogger): MessageSender {
   return {
     name: 'log',
-    async send(m: OutgoingMessage): Promise<void> {
+    send(m: OutgoingMessage): Promise<void> {
       logger.info({ outboxId: m.id, to: m.to, subject: m.subject }, 'outbox message (log sender)')
+      return Promise.resolve()
     },
   }
 }

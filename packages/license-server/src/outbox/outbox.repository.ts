@@ -113,7 +113,10 @@ export function listMessages(
   let q = db.selectFrom('outbox_messages').selectAll().where('tenant_id', '=', tenantId)
   if (f.status) q = q.where('status', '=', f.status)
   if (f.after) q = q.where('id', '<', f.after)
-  return q.orderBy('id', 'desc').limit(f.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute()
 }
 
 /** Puts a given-up message back in the queue (admin retry). */

@@ -21,13 +21,17 @@ const OutboxMessage = Type.Ref('OutboxMessage')
  * await admin.register(outboxRoutes)
  * ```
  */
-export const outboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const outboxRoutes: FastifyPluginAsyncTypebox = (app) => {
   const { db, now } = app.tollgate
 
   app.get(
     '/outbox',
     {
-      schema: { tags, querystring: ListOutboxQuery, response: { 200: PageOf(OutboxMessage), ...errorResponses } },
+      schema: {
+        tags,
+        querystring: ListOutboxQuery,
+        response: { 200: PageOf(OutboxMessage), ...errorResponses },
+      },
       preHandler: requireScope('billing:read'),
     },
     async (req) => {
@@ -65,4 +69,5 @@ export const outboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })
     },
   )
+  return Promise.resolve()
 }

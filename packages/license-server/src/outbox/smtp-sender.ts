@@ -28,15 +28,19 @@ const ADDRESS = /^[^\s<>@",;]+@[^\s<>@",;]+$/
 function header(value: string): string {
   if (/[\r\n]/.test(value)) throw new SmtpError('SMTP_BAD_MESSAGE', 'Header contains a line break')
   // RFC 2047 for anything outside printable ASCII.
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`
+  return /^[ -~]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`
 }
 
 /** The RFC 5322 message, CRLF line endings; non-ASCII bodies are base64-encoded. */
 export function buildMessage(from: string, m: OutgoingMessage, domain: string, date: Date): string {
-  const ascii = /^[\x00-\x7f]*$/.test(m.text)
+  const ascii = /^\p{ASCII}*$/u.test(m.text)
   const body = ascii
     ? m.text.replace(/\r?\n/g, '\r\n')
-    : (Buffer.from(m.text).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n')
+    : (
+        Buffer.from(m.text)
+          .toString('base64')
+          .match(/.{1,76}/g) ?? []
+      ).join('\r\n')
   return [
     `From: ${header(from)}`,
     `To: ${header(m.to)}`,
@@ -62,7 +66,8 @@ export function buildMessage(from: string, m: OutgoingMessage, domain: string, d
  * ```
  */
 export function createSmtpSender(opts: SmtpOptions): MessageSender {
-  if (!ADDRESS.test(opts.from)) throw new SmtpError('SMTP_BAD_MESSAGE', 'SMTP from is not an address')
+  if (!ADDRESS.test(opts.from))
+    throw new SmtpError('SMTP_BAD_MESSAGE', 'SMTP from is not an address')
   const port = opts.port ?? (opts.secure ? 465 : 587)
   const timeoutMs = opts.timeoutMs ?? 15_000
   const domain = opts.from.split('@')[1] ?? 'localhost'
@@ -73,7 +78,8 @@ export function createSmtpSender(opts: SmtpOptions): MessageSender {
   return {
     name: 'smtp',
     async send(m: OutgoingMessage): Promise<void> {
-      if (!ADDRESS.test(m.to)) throw new SmtpError('SMTP_BAD_MESSAGE', 'Recipient is not an address')
+      if (!ADDRESS.test(m.to))
+        throw new SmtpError('SMTP_BAD_MESSAGE', 'Recipient is not an address')
       const session = await SmtpSession.open(open(), timeoutMs)
       try {
         await session.expect(220)

@@ -32,8 +32,8 @@ export class SmtpSession {
   }
 
   /** Wraps a connecting socket. */
-  static async open(socket: Socket, timeoutMs: number): Promise<SmtpSession> {
-    return new SmtpSession(socket, timeoutMs)
+  static open(socket: Socket, timeoutMs: number): Promise<SmtpSession> {
+    return Promise.resolve(new SmtpSession(socket, timeoutMs))
   }
 
   get encrypted(): boolean {
@@ -54,7 +54,9 @@ export class SmtpSession {
       }
       this.#wake()
     })
-    socket.on('error', (err) => this.#fail(new SmtpError('SMTP_CONNECTION', err.message, { cause: err })))
+    socket.on('error', (err) =>
+      this.#fail(new SmtpError('SMTP_CONNECTION', err.message, { cause: err })),
+    )
     socket.on('close', () => this.#fail(new SmtpError('SMTP_CONNECTION', 'SMTP connection closed')))
   }
 
@@ -115,7 +117,9 @@ export class SmtpSession {
     const secure = tlsConnect({ ...options, socket: plain })
     await new Promise<void>((resolve, reject) => {
       secure.once('secureConnect', resolve)
-      secure.once('error', (err) => reject(new SmtpError('SMTP_CONNECTION', err.message, { cause: err })))
+      secure.once('error', (err: Error) =>
+        reject(new SmtpError('SMTP_CONNECTION', err.message, { cause: err })),
+      )
     })
     this.#socket = secure
     this.#attach(secure)

@@ -78,7 +78,10 @@ export function listPlans(
   let q = db.selectFrom('plans').selectAll().where('tenant_id', '=', tenantId)
   if (page.product) q = q.where('product', '=', page.product)
   if (page.after) q = q.where('id', '<', page.after)
-  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }
 
 /** Updates the given fields; returns the new row. */

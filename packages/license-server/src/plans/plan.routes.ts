@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
@@ -23,13 +23,17 @@ const Plan = Type.Ref('Plan')
  * admin.register(planRoutes)
  * ```
  */
-export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const planRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, now } = app.tollgate
 
   app.get(
     '/plans',
     {
-      schema: { tags, querystring: ListPlansQuery, response: { 200: PageOf(Plan), ...errorResponses } },
+      schema: {
+        tags,
+        querystring: ListPlansQuery,
+        response: { 200: PageOf(Plan), ...errorResponses },
+      },
       preHandler: requireScope('plans:read'),
     },
     async (req) => {
@@ -46,7 +50,12 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/plans',
     {
-      schema: { tags, querystring: EmptyQuery, body: CreatePlanBody, response: { 201: Plan, ...errorResponses } },
+      schema: {
+        tags,
+        querystring: EmptyQuery,
+        body: CreatePlanBody,
+        response: { 201: Plan, ...errorResponses },
+      },
       preHandler: requireScope('plans:write'),
     },
     async (req, reply) => {
@@ -87,7 +96,12 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/plans/:id',
     {
-      schema: { tags, params: IdParams, querystring: EmptyQuery, response: { 200: Plan, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        response: { 200: Plan, ...errorResponses },
+      },
       preHandler: requireScope('plans:read'),
     },
     async (req) => {
@@ -134,7 +148,12 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/plans/:id',
     {
-      schema: { tags, params: IdParams, querystring: EmptyQuery, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
       preHandler: requireScope('plans:write'),
     },
     async (req, reply) => {
@@ -159,4 +178,5 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null)
     },
   )
+  done()
 }

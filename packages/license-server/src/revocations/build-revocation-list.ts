@@ -39,6 +39,9 @@ export async function buildRevocationList(
   // Whole seconds: the signed claims are NumericDates, and the answer must say what they say.
   const issuedAt = new Date(Math.floor(opts.now.getTime() / 1000) * 1000)
   const nextUpdate = new Date(issuedAt.getTime() + opts.ttlS * 1000)
-  const jws = signRevocationList({ issuer: tenantId, revoked, suspended, issuedAt, nextUpdate }, key)
+  const jws = signRevocationList(
+    { issuer: tenantId, revoked, suspended, issuedAt, nextUpdate },
+    key,
+  )
   return { jws, revoked, suspended, issuedAt, nextUpdate }
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Fleet } from '../deployments/fleet.js'
 import { AppError } from '../errors/app-error.js'
@@ -24,9 +24,10 @@ const RevocationsQuery = Type.Object(
  * pub.register(revocationRoutes, { fleet })
  * ```
  */
-export const revocationRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (
+export const revocationRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
   app,
   { fleet },
+  done,
 ) => {
   const { db, bootstrap } = app.tollgate
   app.get(
@@ -73,4 +74,5 @@ export const revocationRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = asy
       }
     },
   )
+  done()
 }

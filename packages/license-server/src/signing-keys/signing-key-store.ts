@@ -4,6 +4,17 @@ import { AppError } from '../errors/app-error.js'
 import { unsealSigningKey } from './get-active-signing-key.js'
 import { findNewestActiveKey, listSigningKeys } from './signing-key.repository.js'
 
+/** What a successful signature check established about a token (see `recallVerified`). */
+export interface VerifiedToken {
+  tenantId: string
+  kid: string
+  licenseId: string
+  /** Unix seconds. */
+  nbf: number
+}
+
+const VERIFIED_MAX = 20_000
+
 interface CachedKeySet {
   keys: KeySet
   jwks: Jwks
@@ -26,6 +37,7 @@ export class SigningKeyStore {
   readonly #ttlMs: number
   readonly #sets = new Map<string, CachedKeySet>()
   readonly #private = new Map<string, SigningKey>()
+  readonly #verified = new Map<string, VerifiedToken>()
 
   constructor(masterKey: Buffer, opts: { ttlMs?: number } = {}) {
     this.#masterKey = masterKey
@@ -78,6 +90,24 @@ export class SigningKeyStore {
   /** The tenant's JWKS document (active and retired public keys). */
   async jwks(db: Db, tenantId: string): Promise<Jwks> {
     return (await this.#load(db, tenantId)).jwks
+  }
+
+  /**
+   * Remembers that `token`'s signature verified. Kids are key thumbprints, so a kid names one
+   * public key forever: a later check only has to confirm the kid is still in the tenant's set.
+   */
+  rememberVerified(token: string, info: VerifiedToken): void {
+    if (this.#verified.size >= VERIFIED_MAX) {
+      // Map iterates in insertion order: drop the oldest entry.
+      const oldest = this.#verified.keys().next().value
+      if (oldest !== undefined) this.#verified.delete(oldest)
+    }
+    this.#verified.set(token, info)
+  }
+
+  /** A remembered verification of exactly this token string, if any. */
+  recallVerified(token: string): VerifiedToken | undefined {
+    return this.#verified.get(token)
   }
 
   /** Forgets cached keys of a tenant (after rotate / retire / remove). */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
@@ -63,7 +63,7 @@ const EmptyBody = Type.Union([Type.Object({}, { additionalProperties: false }), 
  * admin.register(signingKeyRoutes)
  * ```
  */
-export const signingKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const signingKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, now, signingKeys } = app.tollgate
   const keysAdmin = requireScope('keys:admin')
 
@@ -89,7 +89,12 @@ export const signingKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/signing-keys/rotate',
     {
-      schema: { tags, querystring: EmptyQuery, body: EmptyBody, response: { 201: SigningKey, ...errorResponses } },
+      schema: {
+        tags,
+        querystring: EmptyQuery,
+        body: EmptyBody,
+        response: { 201: SigningKey, ...errorResponses },
+      },
       preHandler: keysAdmin,
     },
     async (req, reply) => {
@@ -116,7 +121,13 @@ export const signingKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/signing-keys/:kid/retire',
     {
-      schema: { tags, params: KidParams, querystring: EmptyQuery, body: EmptyBody, response: { 200: SigningKey, ...errorResponses } },
+      schema: {
+        tags,
+        params: KidParams,
+        querystring: EmptyQuery,
+        body: EmptyBody,
+        response: { 200: SigningKey, ...errorResponses },
+      },
       preHandler: keysAdmin,
     },
     async (req) => {
@@ -149,7 +160,12 @@ export const signingKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/signing-keys/:kid',
     {
-      schema: { tags, params: KidParams, querystring: EmptyQuery, response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags,
+        params: KidParams,
+        querystring: EmptyQuery,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
       preHandler: keysAdmin,
     },
     async (req, reply) => {
@@ -173,6 +189,7 @@ export const signingKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(204).send(null)
     },
   )
+  done()
 }
 
 /**
@@ -185,7 +202,7 @@ export const signingKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * app.register(jwksRoutes)
  * ```
  */
-export const jwksRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const jwksRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, signingKeys } = app.tollgate
   app.get(
     '/.well-known/jwks.json',
@@ -207,4 +224,5 @@ export const jwksRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return jwks
     },
   )
+  done()
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
 
@@ -27,7 +27,7 @@ async function pingDatabase(run: () => Promise<unknown>, timeoutMs: number): Pro
  * app.register(systemRoutes)
  * ```
  */
-export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const systemRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, version, metrics, config } = app.tollgate
   const Health = Type.Object({
     status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
@@ -53,5 +53,6 @@ export const systemRoutes: FastifyPluginAsyncTypebox = async (app) => {
     void reply.header('content-type', metrics.registry.contentType)
     return metrics.registry.metrics()
   })
-  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/docs/json', { schema: { hide: true } }, () => app.swagger())
+  done()
 }

@@ -15,7 +15,14 @@ export interface UsageCounterInput {
  */
 export async function claimUsageBatch(
   db: Db,
-  batch: { tenantId: string; batchId: string; licenseId: string; installId: string; counters: number; now: Date },
+  batch: {
+    tenantId: string
+    batchId: string
+    licenseId: string
+    installId: string
+    counters: number
+    now: Date
+  },
 ): Promise<boolean> {
   const row = await db
     .insertInto('usage_batches')
@@ -73,7 +80,14 @@ export interface UsageDay {
 /** Usage of a license per metric and day, oldest day first. */
 export async function queryUsage(
   db: Db,
-  q: { tenantId: string; licenseId: string; metric?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number },
+  q: {
+    tenantId: string
+    licenseId: string
+    metric?: string | undefined
+    from?: string | undefined
+    to?: string | undefined
+    limit: number
+  },
 ): Promise<UsageDay[]> {
   let query = db
     .selectFrom('usage_counters')

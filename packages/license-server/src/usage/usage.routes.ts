@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { requireScope } from '../auth/admin-auth.js'
 import type { Fleet } from '../deployments/fleet.js'
 import { AppError } from '../errors/app-error.js'
@@ -30,7 +30,11 @@ function checkDay(day: string | undefined, field: string): void {
  * pub.register(usageRoutes, { fleet })
  * ```
  */
-export const usageRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (app, { fleet }) => {
+export const usageRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
+  app,
+  { fleet },
+  done,
+) => {
   app.post(
     '/usage',
     { schema: { tags, body: UsageBody, response: { 200: UsageResponse, ...errorResponses } } },
@@ -48,6 +52,7 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (a
       })
     },
   )
+  done()
 }
 
 /**
@@ -59,7 +64,7 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (a
  * admin.register(usageAdminRoutes)
  * ```
  */
-export const usageAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const usageAdminRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db } = app.tollgate
   app.get(
     '/licenses/:id/usage',
@@ -89,4 +94,5 @@ export const usageAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { licenseId: license.id, items, nextCursor: null }
     },
   )
+  done()
 }

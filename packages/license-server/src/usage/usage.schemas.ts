@@ -4,14 +4,22 @@ import { Type } from 'typebox'
 export const Day = Type.String({ pattern: '^[12][0-9]{3}-[01][0-9]-[0-3][0-9]$' })
 
 /** A metric name. */
-export const Metric = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' })
+export const Metric = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+})
 
 /** Body of POST /v1/usage. */
 export const UsageBody = Type.Object(
   {
     key: Type.String({ minLength: 1, maxLength: 16_384 }),
     deploymentId: Type.String({ minLength: 1, maxLength: 200 }),
-    batchId: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' }),
+    batchId: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$',
+    }),
     counters: Type.Array(
       Type.Object(
         {

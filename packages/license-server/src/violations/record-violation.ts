@@ -1,6 +1,10 @@
 import type { Db } from '../db/database.js'
 import { newId } from '../lib/ids.js'
-import { bumpRecentViolation, insertViolation, type ViolationInput } from './violation.repository.js'
+import {
+  bumpRecentViolation,
+  insertViolation,
+  type ViolationInput,
+} from './violation.repository.js'
 import type { ViolationRow } from './violation.table.js'
 
 /** Repeats of one violation within this window are counted on one row. */

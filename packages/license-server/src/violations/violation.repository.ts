@@ -90,5 +90,8 @@ export function listViolations(
   if (page.licenseId) q = q.where('license_id', '=', page.licenseId)
   if (page.kind) q = q.where('kind', '=', page.kind)
   if (page.after) q = q.where('id', '<', page.after)
-  return q.orderBy('id', 'desc').limit(page.limit + 1).execute()
+  return q
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute()
 }

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requireScope } from '../auth/admin-auth.js'
 import type { Fleet } from '../deployments/fleet.js'
@@ -33,9 +33,10 @@ function defaultSeverity(kind: string): ViolationSeverity {
  * pub.register(violationRoutes, { fleet })
  * ```
  */
-export const violationRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = async (
+export const violationRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
   app,
   { fleet },
+  done,
 ) => {
   app.post(
     '/violations',
@@ -68,6 +69,7 @@ export const violationRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = asyn
       })
     },
   )
+  done()
 }
 
 /**
@@ -79,7 +81,7 @@ export const violationRoutes: FastifyPluginAsyncTypebox<{ fleet: Fleet }> = asyn
  * admin.register(violationAdminRoutes)
  * ```
  */
-export const violationAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const violationAdminRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db } = app.tollgate
   app.get(
     '/violations',
@@ -102,4 +104,5 @@ export const violationAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return toPage(rows, limit, toViolationView)
     },
   )
+  done()
 }

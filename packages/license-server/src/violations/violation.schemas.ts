@@ -56,7 +56,9 @@ export const ReportViolationResponse = Type.Object({
 export const ListViolationsQuery = Type.Object(
   {
     ...PageQuery,
-    licenseId: Type.Optional(Type.String({ minLength: 3, maxLength: 64, pattern: '^lic_[0-9a-z]+$' })),
+    licenseId: Type.Optional(
+      Type.String({ minLength: 3, maxLength: 64, pattern: '^lic_[0-9a-z]+$' }),
+    ),
     kind: Type.Optional(Kind),
   },
   { additionalProperties: false },

@@ -33,7 +33,13 @@ export async function seedLicense(
   t: TestApp,
   opts: { key?: string; plan?: Record<string, unknown>; license?: Record<string, unknown> } = {},
 ): Promise<{ customer: Obj; plan: Obj; license: Obj & { status: string }; token: string }> {
-  const customer = await post(t, '/v1/admin/customers', { name: 'Acme Corp', email: 'it@acme.test' }, 201, opts.key)
+  const customer = await post(
+    t,
+    '/v1/admin/customers',
+    { name: 'Acme Corp', email: 'it@acme.test' },
+    201,
+    opts.key,
+  )
   const plan = await post(
     t,
     '/v1/admin/plans',
@@ -65,7 +71,13 @@ export async function validate(
   t: TestApp,
   key: string,
   deploymentId?: string,
-): Promise<{ valid: boolean; code: string; warnings: string[]; license: Obj | null; entitlements: string[] }> {
+): Promise<{
+  valid: boolean
+  code: string
+  warnings: string[]
+  license: Obj | null
+  entitlements: string[]
+}> {
   const res = await t.app.inject({
     method: 'POST',
     url: '/v1/licenses/validate',

@@ -57,7 +57,12 @@ export async function createTestApp(
     masterKey: TEST_MASTER_KEY,
     dataDir: 'memory://',
     logLevel: 'silent',
-    rateLimit: { windowMs: 60_000, publicMax: 1_000_000, adminMax: 1_000_000, tiers: { default: 1_000_000 } },
+    rateLimit: {
+      windowMs: 60_000,
+      publicMax: 1_000_000,
+      adminMax: 1_000_000,
+      tiers: { default: 1_000_000 },
+    },
   } satisfies Partial<Config>
   let app: FastifyInstance
   try {

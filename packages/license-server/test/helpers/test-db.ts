@@ -17,7 +17,7 @@ export interface TestDatabase {
   kind: 'postgres' | 'pglite'
   /** Postgres only: the URL of the fresh database (for apps that make their own pool). */
   url?: string
-  destroy(): Promise<void>
+  destroy: () => Promise<void>
 }
 
 function withDatabase(url: string, name: string): string {
@@ -32,7 +32,7 @@ function withDatabase(url: string, name: string): string {
  */
 export async function createPostgresDatabase(
   baseUrl: string = TEST_DATABASE_URL!,
-): Promise<{ url: string; drop(): Promise<void> }> {
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `tg_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: baseUrl })
   await admin.connect()

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely'
 
-
 /** Core schema: tenants, customers, plans, licenses, api_keys, signing_keys, audit_log. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -58,7 +57,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('plans_tenant_id_idx').on('plans').columns(['tenant_id', 'id']).execute()
+  await db.schema
+    .createIndex('plans_tenant_id_idx')
+    .on('plans')
+    .columns(['tenant_id', 'id'])
+    .execute()
   await db.schema
     .createIndex('plans_tenant_stripe_price_uq')
     .on('plans')
@@ -104,11 +107,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('licenses')
     .columns(['tenant_id', 'customer_id', 'id'])
     .execute()
-  await db.schema
-    .createIndex('licenses_plan_idx')
-    .on('licenses')
-    .columns(['plan_id'])
-    .execute()
+  await db.schema.createIndex('licenses_plan_idx').on('licenses').columns(['plan_id']).execute()
 
   await db.schema
     .createTable('api_keys')

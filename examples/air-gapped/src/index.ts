@@ -1,0 +1,1 @@
+export { openSite, siteFiles, type SiteFiles } from './site.js'

@@ -1,0 +1,34 @@
+// The air-gapped app: no network, ever. Reads SITE_DIR (./site) and prints the license state,
+// then keeps watching the key and revocation files (CHECK_INTERVAL_MS, default 5000) and prints
+// every change. `--once`: print the state as JSON and exit (0 when paid features are usable).
+import { openSite } from './site.js'
+
+const dir = process.env.SITE_DIR ?? 'site'
+const once = process.argv.includes('--once')
+const license = await openSite(dir, {
+  checkIntervalMs: Number(process.env.CHECK_INTERVAL_MS ?? 5_000),
+  logger: {
+    warn: (data, message) => process.stderr.write(`[license] ${message} ${JSON.stringify(data)}\n`),
+    error: (data, message) =>
+      process.stderr.write(`[license] ${message} ${JSON.stringify(data)}\n`),
+  },
+  onChange: (code, reason) => process.stdout.write(`license: ${code} (${reason})\n`),
+})
+const { state } = license
+if (once) {
+  process.stdout.write(JSON.stringify(state, null, 2) + '\n')
+  await license.close()
+  process.exit(state.restricted ? 3 : 0)
+}
+process.stdout.write(`air-gapped site ${dir}: watching its license files\n`)
+process.stdout.write(
+  `license: ${state.code} (${state.reason}); features: ${state.features.join(', ') || '-'}\n`,
+)
+// The client's timers are unref'd (they never keep a process alive): this one does, on purpose.
+const keepAlive = setInterval(() => undefined, 1 << 30)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    clearInterval(keepAlive)
+    void license.close().then(() => process.exit(0))
+  })
+}

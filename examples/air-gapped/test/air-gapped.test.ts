@@ -1,0 +1,144 @@
+// The air-gapped flow driven by the real `tollgate` CLI (as a process): the vendor issues a key
+// and exports the signed revocation list; the site, with no server configured, verifies the key
+// against pinned vendor keys and applies the list when it is carried in.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '@tollgate/license-server'
+import { NODE_TS, run, start, type Child } from '../../../scripts/lib/processes.js'
+import { CLI_SOURCE, cli, newAdminKey } from '../../../scripts/lib/tollgate.js'
+import { openSite, siteFiles } from '../src/index.js'
+
+const adminKey = newAdminKey()
+let vendor: FastifyInstance
+let url: string
+let dir: string
+let site: string
+let watcher: Child | undefined
+
+const target = (): { url: string; adminKey: string; configDir: string } => ({
+  url,
+  adminKey,
+  configDir: dir,
+})
+const quiet = { warn: () => undefined, error: () => undefined }
+
+async function siteState(): Promise<string> {
+  const license = await openSite(site, { logger: quiet })
+  const code = license.state.code
+  await license.close()
+  return code
+}
+
+beforeAll(async () => {
+  vendor = await buildApp({
+    env: {},
+    config: { dataDir: 'memory://', bootstrapAdminKey: adminKey, logLevel: 'silent' },
+    logger: false,
+  })
+  await vendor.listen({ port: 0, host: '127.0.0.1' })
+  url = `http://127.0.0.1:${(vendor.server.address() as { port: number }).port}`
+  dir = await mkdtemp(join(tmpdir(), 'tg-air-gapped-'))
+  site = join(dir, 'site')
+  await mkdir(site)
+})
+
+afterAll(async () => {
+  await watcher?.stop()
+  await vendor?.close()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+describe('air-gapped site', () => {
+  let licenseId: string
+
+  it('runs on a key and pinned vendor keys alone', async () => {
+    const customer = await cli<{ id: string }>(CLI_SOURCE, target(), [
+      'customer',
+      'create',
+      '--name',
+      'Secure Site',
+      '--email',
+      'ops@site.example',
+    ])
+    const plan = await cli<{ id: string }>(CLI_SOURCE, target(), [
+      'plan',
+      'create',
+      '--name',
+      'Site',
+      '--product',
+      'example-app',
+      '--tier',
+      'site',
+      '-e',
+      'reports',
+      '--duration-days',
+      '365',
+    ])
+    const issued = await cli<{ license: { id: string }; token: string }>(CLI_SOURCE, target(), [
+      'license',
+      'issue',
+      '--customer',
+      customer.id,
+      '--plan',
+      plan.id,
+    ])
+    licenseId = issued.license.id
+    const files = siteFiles(site)
+    await writeFile(files.licenseKey, issued.token + '\n')
+    await writeFile(files.vendorJwks, await (await fetch(`${url}/.well-known/jwks.json`)).text())
+    expect(await siteState()).toBe('valid')
+    const verify = await run(
+      [...CLI_SOURCE, 'license', 'verify', files.licenseKey, '--jwks', files.vendorJwks, '--json'],
+      {
+        TOLLGATE_CONFIG: join(dir, 'cfg.json'),
+      },
+    )
+    expect(verify.code).toBe(0)
+    expect(verify.stdout).toContain('VALID')
+  })
+
+  it('ignores a revocation file that does not verify', async () => {
+    await writeFile(siteFiles(site).revocations, 'eyJhbGciOiJFZERTQSJ9.eyJmb3JnZWQiOnRydWV9.AAAA')
+    expect(await siteState()).toBe('valid')
+  })
+
+  it('is revoked once the exported list is carried in, and a running app notices the new file', async () => {
+    watcher = start('air-gapped app', [...NODE_TS, 'examples/air-gapped/src/main.ts'], {
+      SITE_DIR: site,
+      CHECK_INTERVAL_MS: '200',
+    })
+    await watcher.waitForLine(/^license: valid/)
+    await cli(CLI_SOURCE, target(), [
+      'license',
+      'revoke',
+      licenseId,
+      '--reason',
+      'contract ended',
+      '--yes',
+    ])
+    const exportFile = join(dir, 'usb-revocations.jws')
+    await cli(CLI_SOURCE, target(), ['revocations', 'export', exportFile])
+    await vendor.close() // from here on, no server exists at all
+    await writeFile(siteFiles(site).revocations, await readFile(exportFile))
+    await watcher.waitForLine(/^license: revoked/, 15_000)
+    expect(await siteState()).toBe('revoked')
+    const verify = await run(
+      [
+        ...CLI_SOURCE,
+        'license',
+        'verify',
+        siteFiles(site).licenseKey,
+        '--jwks',
+        siteFiles(site).vendorJwks,
+        '--revocations',
+        exportFile,
+      ],
+      { TOLLGATE_CONFIG: join(dir, 'cfg.json'), NO_COLOR: '1' },
+    )
+    expect(verify.code).toBe(3)
+    expect(verify.stdout).toMatch(/REVOKED/)
+  })
+})
