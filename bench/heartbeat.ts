@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { cpus, loadavg } from 'node:os'
 import pg from 'pg'
 import { Pool } from 'undici'
 import { KeySet, verifyLease, type Jwks } from '@tollgate/license-client'
@@ -334,6 +335,11 @@ async function driverMain(): Promise<void> {
     const rps = hb.rps
     const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 })
     console.log('')
+    console.log(
+      `machine: ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')} (1/5/15 min; other work on the machine shares these cores)`,
+    )
     console.log('| run | req/s (avg) | p50 ms | p99 ms | non-2xx | errors |')
     console.log('|---|---|---|---|---|---|')
     console.log(

@@ -90,6 +90,18 @@ async function serve(): Promise<void> {
     },
   })
   await pgApp.listen({ port: 0, host: '127.0.0.1' })
+  // Same database, validation cache off: every validation reads its license row from Postgres.
+  const pgNoCache = await buildApp({
+    ...common,
+    config: {
+      databaseUrl: url.toString(),
+      masterKey: MASTER_KEY,
+      rateLimit: limits,
+      dbPoolSize: 10,
+      validateCacheMs: 0,
+    },
+  })
+  await pgNoCache.listen({ port: 0, host: '127.0.0.1' })
 
   const port = (a: { server: { address(): unknown } }) =>
     (a.server.address() as { port: number }).port
@@ -97,10 +109,11 @@ async function serve(): Promise<void> {
     bare: port(bare),
     pglite: port(lite),
     postgres: port(pgApp),
+    postgresNoCache: port(pgNoCache),
     tokens: { pglite: await seed(lite), postgres: await seed(pgApp) },
   })
   const stop = async () => {
-    await Promise.all([bare.close(), lite.close(), pgApp.close()])
+    await Promise.all([bare.close(), lite.close(), pgApp.close(), pgNoCache.close()])
     await admin.query(`drop database if exists "${dbName}" with (force)`)
     await admin.end()
     process.exit(0)
@@ -161,6 +174,7 @@ async function main(): Promise<void> {
     bare: number
     pglite: number
     postgres: number
+    postgresNoCache: number
     tokens: { pglite: string[]; postgres: string[] }
   }>((resolve) => child.once('message', resolve as never))
   const target = (name: string, port: number, keys: string[]): Target => ({
@@ -171,9 +185,14 @@ async function main(): Promise<void> {
   const bare = target('bare Fastify POST', ready.bare, ready.tokens.postgres)
   const lite = target('validate (PGlite)', ready.pglite, ready.tokens.pglite)
   const postgres = target('validate (Postgres)', ready.postgres, ready.tokens.postgres)
+  const noCache = target(
+    'validate (Postgres, cache off)',
+    ready.postgresNoCache,
+    ready.tokens.postgres,
+  )
 
   // Sanity: the validate targets really validate.
-  for (const t of [lite, postgres]) {
+  for (const t of [lite, postgres, noCache]) {
     const res = await fetch(t.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -185,26 +204,35 @@ async function main(): Promise<void> {
   console.log(
     `bench/server: ${CONNECTIONS} connections, ${DURATION}s per run, ${LICENSES} licenses round-robin, Node ${process.version}`,
   )
-  for (const t of [bare, lite, postgres]) await load(t, { duration: 2 }) // warm-up
+  for (const t of [bare, lite, postgres, noCache]) await load(t, { duration: 2 }) // warm-up
 
   const rBare = await load(bare)
   const rLite = await load(lite)
   const rPg = await load(postgres)
+  const rNoCache = await load(noCache)
   const halfPg = await load(postgres, { rate: Math.max(1, Math.floor(rPg.rps / 2)) })
   const halfLite = await load(lite, { rate: Math.max(1, Math.floor(rLite.rps / 2)) })
+  const halfNoCache = await load(noCache, { rate: Math.max(1, Math.floor(rNoCache.rps / 2)) })
 
   console.log()
   console.log(row(bare.name, rBare))
   console.log(row(lite.name, rLite, rBare))
   console.log(row(postgres.name, rPg, rBare))
+  console.log(row(noCache.name, rNoCache, rBare))
   console.log(row(`validate (PGlite) @ ${Math.floor(rLite.rps / 2)} req/s`, halfLite))
   console.log(row(`validate (Postgres) @ ${Math.floor(rPg.rps / 2)} req/s`, halfPg))
+  console.log(row(`  cache off @ ${Math.floor(rNoCache.rps / 2)} req/s`, halfNoCache))
   const ratio = rPg.rps / rBare.rps
   console.log()
   console.log(
     `Postgres validate / bare = ${(ratio * 100).toFixed(1)}% (target >= 33%): ${ratio >= 0.33 ? 'OK' : 'BELOW TARGET'}; ` +
       `p99 at half load = ${halfPg.p99.toFixed(2)} ms (target < 10 ms): ${halfPg.p99 < 10 ? 'OK' : 'ABOVE TARGET'}`,
   )
+  console.log(
+    `cache off: ${((rNoCache.rps / rBare.rps) * 100).toFixed(1)}% of bare, p99 at half load ${halfNoCache.p99.toFixed(2)} ms`,
+  )
+  const [load1] = (await import('node:os')).loadavg()
+  console.log(`machine load average during the run: ${load1!.toFixed(2)} (2 cores)`)
   child.send('stop')
   await new Promise((resolve) => child.once('exit', resolve))
 }

@@ -1,5 +1,6 @@
 // The Tollgate processes the demo and the end-to-end test start: server, CLI, example app.
 import { randomBytes } from 'node:crypto'
+import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { NODE_TS, ProcessError, ROOT, run, start, until, type Child } from './processes.js'
 
@@ -68,6 +69,39 @@ export async function startServer(s: ServerSettings): Promise<Child> {
 export type CliRunner = readonly string[]
 export const CLI_BUILT: CliRunner = [process.execPath, join(ROOT, 'packages/cli/dist/bin.js')]
 export const CLI_SOURCE: CliRunner = [...NODE_TS, join(ROOT, 'packages/cli/src/bin.ts')]
+
+async function newestMtime(path: string): Promise<number> {
+  const info = await stat(path)
+  if (!info.isDirectory()) return info.mtimeMs
+  let newest = info.mtimeMs
+  for (const entry of await readdir(path))
+    newest = Math.max(newest, await newestMtime(join(path, entry)))
+  return newest
+}
+
+/**
+ * Builds the CLI (`npx tsup` in packages/cli) unless `dist/bin.js` is newer than every source it
+ * bundles (the CLI's and license-client's `src`, the tsup config). Resolves with whether it built.
+ */
+export async function buildCli(): Promise<boolean> {
+  const cliDir = join(ROOT, 'packages/cli')
+  const built = await stat(join(cliDir, 'dist/bin.js')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  )
+  const sources = await Promise.all(
+    [
+      join(cliDir, 'src'),
+      join(cliDir, 'tsup.config.ts'),
+      join(ROOT, 'packages/license-client/src'),
+    ].map(newestMtime),
+  )
+  if (built > Math.max(...sources)) return false
+  const res = await run(['npx', 'tsup'], {}, { cwd: cliDir, timeoutMs: 180_000 })
+  if (res.code !== 0)
+    throw new ProcessError(`CLI build (npx tsup) failed:\n${res.stdout}\n${res.stderr}`)
+  return true
+}
 
 /** Runs `tollgate <args> --json` against a server; resolves with the parsed output. */
 export async function cli<T>(

@@ -11,17 +11,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  NODE_TS,
-  ROOT,
-  freePort,
-  run,
-  start,
-  until,
-  type Child,
-} from '../../scripts/lib/processes.js'
+import { NODE_TS, freePort, run, start, until, type Child } from '../../scripts/lib/processes.js'
 import {
   CLI_BUILT,
+  buildCli,
   cli,
   newAdminKey,
   startExampleApp,
@@ -132,12 +125,8 @@ const stateIs = (code: string) => async (): Promise<Status | undefined> => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tg-e2e-'))
-  const build = await run(
-    ['npx', 'tsup'],
-    {},
-    { cwd: join(ROOT, 'packages/cli'), timeoutMs: 120_000 },
-  )
-  if (build.code !== 0) throw new Error(`CLI build failed:\n${build.stdout}\n${build.stderr}`)
+  // The built bin, as shipped; rebuilt whenever a source it bundles is newer than it.
+  await buildCli()
   ;[serverPort, mailPort] = [await freePort(), await freePort()]
   serverUrl = `http://127.0.0.1:${serverPort}`
   // The buyer's mailbox: every license key that arrives is installed in the app's key file.
@@ -159,7 +148,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
-describe('the whole licensing loop, real processes', () => {
+describe('the whole licensing loop, real processes', { timeout: 90_000 }, () => {
   it('free plan: the free route works, the paid route and a fourth seat are refused', async () => {
     await cli(CLI_BUILT, target(), [
       'plan',
@@ -207,6 +196,16 @@ describe('the whole licensing loop, real processes', () => {
     expect(items).toHaveLength(1)
     expect(items[0]).toMatchObject({ tier: 'free', status: 'active' })
     licenseId = items[0]!.id
+    // The mailed key verifies offline with the CLI (checksum, signature against the server's JWKS).
+    const verify = await run([...CLI_BUILT, 'license', 'verify', paths.key], {
+      TOLLGATE_URL: serverUrl,
+      TOLLGATE_API_KEY: adminKey,
+      TOLLGATE_CONFIG: join(dir, 'tollgate-config.json'),
+      NO_COLOR: '1',
+    })
+    expect(verify.code, verify.stderr).toBe(0)
+    expect(verify.stdout).toMatch(/^VALID /)
+    expect(verify.stdout).toContain(licenseId)
 
     const appPort = await freePort()
     appUrl = `http://127.0.0.1:${appPort}`

@@ -4,6 +4,13 @@
 import { openSite } from './site.js'
 
 const dir = process.env.SITE_DIR ?? 'site'
+
+function fatal(err: unknown): never {
+  const message = err instanceof Error ? err.message : String(err)
+  process.stderr.write(`air-gapped app: cannot open the site ${dir}: ${message}\n`)
+  process.exit(1)
+}
+
 const once = process.argv.includes('--once')
 const license = await openSite(dir, {
   checkIntervalMs: Number(process.env.CHECK_INTERVAL_MS ?? 5_000),
@@ -13,7 +20,7 @@ const license = await openSite(dir, {
       process.stderr.write(`[license] ${message} ${JSON.stringify(data)}\n`),
   },
   onChange: (code, reason) => process.stdout.write(`license: ${code} (${reason})\n`),
-})
+}).catch(fatal)
 const { state } = license
 if (once) {
   process.stdout.write(JSON.stringify(state, null, 2) + '\n')

@@ -27,6 +27,7 @@ import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
 import { newRequestId } from './lib/ids.js'
 import { ErrorSchema } from './lib/schemas.js'
+import { LicenseRowCache } from './licenses/license-cache.js'
 import { licenseRoutes } from './licenses/license.routes.js'
 import { LicenseSchema } from './licenses/license.schemas.js'
 import { validateRoutes } from './licenses/validate.routes.js'
@@ -242,6 +243,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       metrics,
       rateLimits,
       signingKeys,
+      licenseCache: new LicenseRowCache(config.validateCacheMs),
       tokenPrefix: config.tokenPrefix,
       version: VERSION,
     }

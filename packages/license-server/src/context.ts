@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Config } from './config/load-config.js'
 import type { DatabaseKind } from './db/create-database.js'
 import type { Database } from './db/database.js'
+import type { LicenseRowCache } from './licenses/license-cache.js'
 import type { LicensingDeps } from './licenses/licensing-deps.js'
 import type { Metrics } from './metrics/metrics.js'
 import type { RateLimitHooks } from './security/rate-limits.js'
@@ -18,6 +19,8 @@ export interface ServerContext extends LicensingDeps {
   bootstrap: BootstrapResult
   metrics: Metrics
   rateLimits: RateLimitHooks
+  /** Short-lived validation cache of license rows (VALIDATE_CACHE_MS). */
+  licenseCache: LicenseRowCache
   version: string
 }
 

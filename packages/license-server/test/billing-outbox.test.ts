@@ -5,14 +5,15 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createSecureContext, TLSSocket } from 'node:tls'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { buildApp } from '../src/app.js'
 import { backoffMs, deliverOutbox } from '../src/outbox/deliver-outbox.js'
 import type { MessageSender, OutgoingMessage } from '../src/outbox/message-sender.js'
 import { enqueueMessage } from '../src/outbox/outbox.repository.js'
 import { createSmtpSender } from '../src/outbox/smtp-sender.js'
 import { createLogSender } from '../src/outbox/log-sender.js'
 import { TEST_DB_KIND } from './helpers/test-db.js'
-import { createTestApp, type TestApp } from './helpers/test-app.js'
+import { createTestApp, TEST_MASTER_KEY, type TestApp } from './helpers/test-app.js'
 import {
   billingConfig,
   checkoutSession,
@@ -318,6 +319,39 @@ describe(`outbox delivery and retries (${TEST_DB_KIND})`, () => {
       recipient: 'inbox@acme.test',
       status: 'sent',
     })
+  })
+
+  it('the app delivers on its own timer (OUTBOX_INTERVAL_S) and stops it on close', async () => {
+    await drain({ name: 'sink', send: async () => undefined })
+    const app = await buildApp({
+      env: {},
+      config: {
+        masterKey: TEST_MASTER_KEY,
+        dataDir: 'memory://',
+        logLevel: 'silent',
+        billing: billingConfig({ outboxIntervalS: 1, sweepIntervalS: 1 }),
+      },
+      db: t.db,
+      now: t.clock.now,
+      logger: false,
+    })
+    await app.ready()
+    try {
+      const msg = await queue('timer@acme.test')
+      await vi.waitFor(
+        async () => {
+          const row = await t.db
+            .selectFrom('outbox_messages')
+            .select('status')
+            .where('id', '=', msg.id)
+            .executeTakeFirstOrThrow()
+          expect(row.status).toBe('sent')
+        },
+        { timeout: 15_000, interval: 200 },
+      )
+    } finally {
+      await app.close()
+    }
   })
 
   it('the log sender logs recipient and subject, never the body', async () => {

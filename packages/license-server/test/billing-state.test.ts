@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import type Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
 import type { BillingSubscriptionRow } from '../src/billing/billing.table.js'
 import {
@@ -6,6 +7,12 @@ import {
   applyPaymentFailed,
   applySnapshot,
 } from '../src/billing/subscription-state.js'
+import {
+  invoicePeriodEnd,
+  invoiceSubscriptionId,
+  subscriptionPeriodEnd,
+  subscriptionPriceId,
+} from '../src/billing/stripe-objects.js'
 
 /** What a delivered event says, reduced to what the state machine reads. */
 type Ev =
@@ -157,5 +164,48 @@ describe('subscription state: arrival order does not matter', () => {
     ])
     expect(row.status).toBe('canceled')
     expect(row.paid_through!.getTime()).toBe(1_200_000)
+  })
+})
+
+describe('Stripe object readers (current and pre-2025-03-31 API shapes)', () => {
+  it('finds the subscription of an invoice in parent.subscription_details, or legacy invoice.subscription', () => {
+    const current = {
+      parent: {
+        type: 'subscription_details',
+        subscription_details: { subscription: 'sub_new', metadata: {} },
+      },
+    }
+    const legacy = { parent: null, subscription: 'sub_old' }
+    const expanded = { parent: { subscription_details: { subscription: { id: 'sub_exp' } } } }
+    expect(invoiceSubscriptionId(current as unknown as Stripe.Invoice)).toBe('sub_new')
+    expect(invoiceSubscriptionId(legacy as unknown as Stripe.Invoice)).toBe('sub_old')
+    expect(invoiceSubscriptionId(expanded as unknown as Stripe.Invoice)).toBe('sub_exp')
+    expect(invoiceSubscriptionId({ parent: null } as unknown as Stripe.Invoice)).toBeNull()
+  })
+
+  it('reads the period end from subscription items, or the legacy top-level field', () => {
+    const items = {
+      items: {
+        data: [
+          { current_period_end: 200, price: { id: 'price_a' } },
+          { current_period_end: 300, price: { id: 'price_b' } },
+        ],
+      },
+    }
+    expect(subscriptionPeriodEnd(items as unknown as Stripe.Subscription)?.getTime()).toBe(300_000)
+    expect(subscriptionPriceId(items as unknown as Stripe.Subscription)).toBe('price_a')
+    const legacy = { items: { data: [{ price: 'price_c' }] }, current_period_end: 400 }
+    expect(subscriptionPeriodEnd(legacy as unknown as Stripe.Subscription)?.getTime()).toBe(400_000)
+    expect(subscriptionPriceId(legacy as unknown as Stripe.Subscription)).toBe('price_c')
+  })
+
+  it('takes the paid period from the invoice lines, not the invoice period (the previous one)', () => {
+    const inv = {
+      period_start: 0,
+      period_end: 100,
+      lines: { data: [{ period: { start: 100, end: 200 } }, { period: { start: 100, end: 150 } }] },
+    }
+    expect(invoicePeriodEnd(inv as unknown as Stripe.Invoice)?.getTime()).toBe(200_000)
+    expect(invoicePeriodEnd({ lines: { data: [] } } as unknown as Stripe.Invoice)).toBeNull()
   })
 })

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { createDatabase } from '../src/db/create-database.js'
@@ -297,6 +298,33 @@ describe('heartbeats', () => {
       expect(r.app_version).toBe('3.4')
       expect(r.last_address).toBe('10.0.0.4')
     }
+  })
+
+  it('keeps heartbeats whose flush failed and writes them on the next flush', async () => {
+    const { token, license } = await seedLicense(t, { plan: { policy: { ...POLICY_BIG } } })
+    expect((await activate(token, 'retry-1', {}, undefined, manual)).statusCode).toBe(200)
+    t.clock.advance(5000)
+    const seen = t.clock.now()
+    expect(
+      (await heartbeat(token, 'retry-1', { appVersion: '4.0.0' }, undefined, manual)).statusCode,
+    ).toBe(200)
+    // Make the UPDATE fail for real: the column it writes is briefly gone.
+    await sql`alter table deployments rename column app_version to app_version_x`.execute(t.db)
+    try {
+      await expect(manual.fleet.coalescer.flush()).rejects.toThrow()
+    } finally {
+      await sql`alter table deployments rename column app_version_x to app_version`.execute(t.db)
+    }
+    expect(manual.fleet.coalescer.pendingSeenAt((await deploymentsOf(license.id))[0]!.id)).toEqual(
+      seen,
+    )
+    await manual.fleet.coalescer.flush()
+    const row = await t.db
+      .selectFrom('deployments')
+      .select(['last_seen_at', 'app_version'])
+      .where('license_id', '=', license.id)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ last_seen_at: seen, app_version: '4.0.0' })
   })
 
   it('culls dead deployments under fake time, freeing seats, but not those with a pending heartbeat', async () => {

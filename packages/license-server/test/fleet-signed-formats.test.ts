@@ -132,4 +132,35 @@ describe('signed formats', () => {
     expect(unknown.statusCode).toBe(404)
     expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND' })
   })
+
+  it('exposes fleet metrics', async () => {
+    const { token } = await seedLicense(t)
+    await publicPost(t.app, '/v1/deployments/heartbeat', { key: token, deploymentId: 'm-1' })
+    await publicPost(t.app, '/v1/deployments/heartbeat', { key: token, deploymentId: 'm-1' })
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' })
+    expect(res.statusCode).toBe(200)
+    const recorded = /^tollgate_fleet_heartbeats_recorded (\d+)$/m.exec(res.body)
+    expect(Number(recorded?.[1])).toBeGreaterThanOrEqual(1)
+    expect(res.body).toMatch(/^tollgate_fleet_heartbeats_pending \d+$/m)
+  })
+
+  it('documents the fleet routes in the OpenAPI document', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs/json' })
+    expect(res.statusCode).toBe(200)
+    const paths = Object.keys(res.json<{ paths: Record<string, unknown> }>().paths)
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/deployments/activate',
+        '/v1/deployments/heartbeat',
+        '/v1/deployments/deactivate',
+        '/v1/usage',
+        '/v1/violations',
+        '/v1/revocations',
+        '/v1/admin/licenses/{id}/deployments',
+        '/v1/admin/deployments/{id}/deactivate',
+        '/v1/admin/licenses/{id}/usage',
+        '/v1/admin/violations',
+      ]),
+    )
+  })
 })

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seedLicense, type Obj } from './helpers/fixtures.js'
+import { seedLicense, validate, type Obj } from './helpers/fixtures.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
 import { buildFleetApp, expectError, publicPost } from './fleet-support.js'
 
@@ -97,6 +97,7 @@ describe('key-sharing detection', () => {
     const activate = (id: string) =>
       publicPost(t.app, '/v1/deployments/activate', { key: token, deploymentId: id })
     expect((await activate('share-1')).statusCode).toBe(200)
+    expect((await validate(t, token)).code).toBe('VALID') // now in the validation cache
     expectError(await activate('share-2'), 409, 'TOO_MANY_DEPLOYMENTS')
     expect(await violations(`?licenseId=${license.id}&kind=key_sharing`)).toEqual([])
     // A third distinct install within the hour: over the key-sharing limit of 2.
@@ -115,6 +116,7 @@ describe('key-sharing detection', () => {
     }>()
     expect(lic.status).toBe('suspended')
     expect(lic.statusReason).toMatch(/Key sharing/)
+    expect((await validate(t, token)).code).toBe('SUSPENDED')
     const audit = await t.request(
       'GET',
       `/v1/admin/audit?action=license.suspend&targetId=${license.id}`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { VERSION } from '../src/version.js'
 import { seedLicense, validate } from './helpers/fixtures.js'
-import { createTestApp, type TestApp } from './helpers/test-app.js'
+import { TEST_MASTER_KEY, createTestApp, type TestApp } from './helpers/test-app.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -76,8 +76,7 @@ describe('operations and security surface', () => {
 
   it('never writes secrets to the log', async () => {
     const lines: string[] = []
-    const { createTestApp: make } = await import('./helpers/test-app.js')
-    const logged = await make({ config: { logLevel: 'debug' } })
+    const logged = await createTestApp()
     try {
       // Capture pino output through a destination on a second app built with a stream logger.
       const { buildApp } = await import('../src/app.js')
@@ -85,7 +84,7 @@ describe('operations and security surface', () => {
       const app = await buildApp({
         env: {},
         db: logged.db,
-        config: { masterKey: '11'.repeat(32), dataDir: 'memory://' },
+        config: { masterKey: TEST_MASTER_KEY, dataDir: 'memory://' },
         logger: { level: 'trace', stream },
       })
       try {

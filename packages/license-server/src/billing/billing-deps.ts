@@ -10,7 +10,14 @@ export interface BillingDeps extends LicensingDeps {
   stripe: Stripe | undefined
 }
 
-/** The audit actor of work done because of a Stripe event. */
+/**
+ * The audit actor of work done because of a Stripe event.
+ *
+ * @example
+ * ```ts
+ * await recordAudit(trx, { ..., actor: stripeActor(event.id) })
+ * ```
+ */
 export function stripeActor(eventId: string): { actor: string } {
   return { actor: `stripe:${eventId}` }
 }

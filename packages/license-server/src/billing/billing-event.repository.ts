@@ -18,6 +18,11 @@ export interface ReceivedEvent {
 /**
  * Stores an event once: `INSERT ... ON CONFLICT (stripe_event_id) DO NOTHING`. Returns true
  * when this call inserted it, false when it was already stored (a redelivery).
+ *
+ * @example
+ * ```ts
+ * const fresh = await insertEventOnce(db, { tenantId, stripeEventId: event.id, type: event.type, objectId, livemode: false, stripeCreatedAt, payload: event, receivedAt: now })
+ * ```
  */
 export async function insertEventOnce(db: Db, e: ReceivedEvent): Promise<boolean> {
   const inserted = await db
@@ -49,6 +54,11 @@ export async function insertEventOnce(db: Db, e: ReceivedEvent): Promise<boolean
  * Takes the processing lock on an event that still needs work (`received` or `failed`):
  * `SELECT ... FOR UPDATE SKIP LOCKED` inside the caller's transaction. Undefined when it is
  * done already or another delivery (on any instance) holds it right now.
+ *
+ * @example
+ * ```ts
+ * const row = await claimEvent(trx, 'evt_123') // undefined: done, or held elsewhere
+ * ```
  */
 export function claimEvent(db: Db, stripeEventId: string): Promise<BillingEventRow | undefined> {
   return db
@@ -61,7 +71,14 @@ export function claimEvent(db: Db, stripeEventId: string): Promise<BillingEventR
     .executeTakeFirst()
 }
 
-/** Records the outcome of one processing attempt. */
+/**
+ * Records the outcome of one processing attempt.
+ *
+ * @example
+ * ```ts
+ * await finishEvent(trx, 'evt_123', { status: 'processed', note: 'license lic_1', error: null, at: now })
+ * ```
+ */
 export async function finishEvent(
   db: Db,
   stripeEventId: string,
@@ -82,7 +99,14 @@ export async function finishEvent(
     .executeTakeFirst()
 }
 
-/** One event of the tenant, by our id (`bev_...`) or Stripe's (`evt_...`). */
+/**
+ * One event of the tenant, by our id (`bev_...`) or Stripe's (`evt_...`).
+ *
+ * @example
+ * ```ts
+ * const row = await findEvent(db, tenantId, 'evt_123')
+ * ```
+ */
 export function findEvent(
   db: Db,
   tenantId: string,
@@ -96,7 +120,14 @@ export function findEvent(
     .executeTakeFirst()
 }
 
-/** Events of the tenant, newest first (`limit + 1` rows for pagination). */
+/**
+ * Events of the tenant, newest first (`limit + 1` rows for pagination).
+ *
+ * @example
+ * ```ts
+ * const rows = await listEvents(db, tenantId, { status: 'failed', limit: 50 })
+ * ```
+ */
 export function listEvents(
   db: Db,
   tenantId: string,

@@ -20,7 +20,14 @@ export interface BillingEventView {
   payload?: unknown
 }
 
-/** Row to API object; `withPayload` adds the verified event as received. */
+/**
+ * Row to API object; `withPayload` adds the verified event as received.
+ *
+ * @example
+ * ```ts
+ * reply.send(toBillingEventView(row, true))
+ * ```
+ */
 export function toBillingEventView(row: BillingEventRow, withPayload = false): BillingEventView {
   return {
     id: row.id,

@@ -14,6 +14,11 @@ export type SubscriptionPatch = Partial<
  * The subscription's row, locked for the rest of the transaction (created first if this is
  * the first event about it). Every event about one subscription goes through this lock, so
  * concurrent deliveries of *different* events serialise instead of overwriting each other.
+ *
+ * @example
+ * ```ts
+ * const sub = await lockSubscription(trx, tenantId, 'sub_123', { now, stripeCustomerId: 'cus_123' })
+ * ```
  */
 export async function lockSubscription(
   db: Db,
@@ -57,7 +62,14 @@ export async function lockSubscription(
     .executeTakeFirstOrThrow()
 }
 
-/** Writes a change and bumps `version`; returns the new row. */
+/**
+ * Writes a change and bumps `version`; returns the new row.
+ *
+ * @example
+ * ```ts
+ * const sub = await updateSubscription(trx, 'sub_123', { status: 'past_due' }, now)
+ * ```
+ */
 export function updateSubscription(
   db: Db,
   stripeSubscriptionId: string,
@@ -80,7 +92,14 @@ export function updateSubscription(
     .executeTakeFirstOrThrow()
 }
 
-/** Subscriptions in arrears that drive a license (candidates of the past-due sweep). */
+/**
+ * Subscriptions in arrears that drive a license (candidates of the past-due sweep).
+ *
+ * @example
+ * ```ts
+ * for (const sub of await listPastDue(db, now)) await reconcile(sub)
+ * ```
+ */
 export function listPastDue(db: Db, before: Date): Promise<BillingSubscriptionRow[]> {
   return (
     db
@@ -97,7 +116,14 @@ export function listPastDue(db: Db, before: Date): Promise<BillingSubscriptionRo
   )
 }
 
-/** The subscription driving a license, if any. */
+/**
+ * The subscription driving a license, if any.
+ *
+ * @example
+ * ```ts
+ * const sub = await findSubscriptionByLicense(db, tenantId, 'lic_123')
+ * ```
+ */
 export function findSubscriptionByLicense(
   db: Db,
   tenantId: string,

@@ -33,27 +33,33 @@ declare module 'fastify' {
   }
 }
 
+/** A periodic job and its pass in flight (awaited on close, so it never outlives the pool). */
+interface Job {
+  timer: NodeJS.Timeout | undefined
+  running: Promise<void> | undefined
+}
+
 function every(
   app: FastifyInstance,
-  timers: NodeJS.Timeout[],
+  jobs: Job[],
   seconds: number,
   name: string,
   run: () => Promise<unknown>,
 ): void {
   if (seconds <= 0) return
-  let busy = false
-  const timer = setInterval(() => {
+  const job: Job = { timer: undefined, running: undefined }
+  job.timer = setInterval(() => {
     // A slow pass (SMTP timeouts) must not pile up concurrent passes of the same job.
-    if (busy) return
-    busy = true
-    run()
+    if (job.running) return
+    job.running = run()
+      .then(() => undefined)
       .catch((err: unknown) => app.log.warn({ err, job: name }, 'billing job failed'))
       .finally(() => {
-        busy = false
+        job.running = undefined
       })
   }, seconds * 1000)
-  timer.unref()
-  timers.push(timer)
+  job.timer.unref()
+  jobs.push(job)
 }
 
 /**
@@ -105,15 +111,17 @@ export const billingPlugin = fp(
       events,
     }
     app.decorate('billing', services)
-    const timers: NodeJS.Timeout[] = []
+    const jobs: Job[] = []
     app.addHook('onReady', () => {
-      every(app, timers, cfg.sweepIntervalS, 'past-due sweep', () => services.sweep())
-      every(app, timers, cfg.outboxIntervalS, 'outbox delivery', () => services.deliver())
+      every(app, jobs, cfg.sweepIntervalS, 'past-due sweep', () => services.sweep())
+      every(app, jobs, cfg.outboxIntervalS, 'outbox delivery', () => services.deliver())
       return Promise.resolve()
     })
-    app.addHook('onClose', () => {
-      for (const t of timers) clearInterval(t)
-      return Promise.resolve()
+    // Runs before the root hook that destroys the database (Fastify closes in reverse
+    // registration order), so a pass in flight finishes against a live pool.
+    app.addHook('onClose', async () => {
+      for (const job of jobs) clearInterval(job.timer)
+      await Promise.all(jobs.map((job) => job.running ?? Promise.resolve()))
     })
     return Promise.resolve()
   },

@@ -7,6 +7,11 @@ import { enqueueMessage } from '../outbox/outbox.repository.js'
 /**
  * Queues the message that hands a license key to its buyer, in the caller's transaction.
  * `dedupeKey` makes re-running the same change harmless. No email on file: nothing queued.
+ *
+ * @example
+ * ```ts
+ * await queueLicenseDelivery(trx, license, token, { reason: 'issued', dedupeKey: `${license.id}:issued`, now })
+ * ```
  */
 export async function queueLicenseDelivery(
   db: Db,

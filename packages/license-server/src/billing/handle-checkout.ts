@@ -96,6 +96,11 @@ async function customerFor(
  * license on the plan mapped to the price, then queues the key for the buyer. A session whose
  * payment is still pending waits for `async_payment_succeeded`. One license per subscription,
  * however many events say so.
+ *
+ * @example
+ * ```ts
+ * const outcome = await handleCheckoutCompleted(trx, tenantId, event, app.billing.deps)
+ * ```
  */
 export async function handleCheckoutCompleted(
   trx: Db,

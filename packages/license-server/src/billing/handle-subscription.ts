@@ -7,7 +7,14 @@ import { reconcileLicense } from './reconcile-license.js'
 import { fromUnix, idOf, subscriptionPeriodEnd, subscriptionPriceId } from './stripe-objects.js'
 import { applySnapshot, type SubscriptionSnapshot } from './subscription-state.js'
 
-/** The parts of a subscription object billing tracks, stamped with the event's time. */
+/**
+ * The parts of a subscription object billing tracks, stamped with the event's time.
+ *
+ * @example
+ * ```ts
+ * const snap = toSnapshot(event.data.object as Stripe.Subscription, event)
+ * ```
+ */
 export function toSnapshot(sub: Stripe.Subscription, event: Stripe.Event): SubscriptionSnapshot {
   return {
     at: fromUnix(event.created),
@@ -25,6 +32,11 @@ export function toSnapshot(sub: Stripe.Subscription, event: Stripe.Event): Subsc
  * is newer than what was applied (older ones are ignored, so reordered deliveries converge),
  * then brings the license in line: plan change (new entitlements and limits, new token),
  * past-due grace and suspension, cancellation (revoke, or expire at period end per plan).
+ *
+ * @example
+ * ```ts
+ * const outcome = await handleSubscriptionEvent(trx, tenantId, event, app.billing.deps)
+ * ```
  */
 export async function handleSubscriptionEvent(
   trx: Db,

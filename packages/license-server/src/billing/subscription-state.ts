@@ -64,6 +64,12 @@ function statusPart(
  * The change a subscription snapshot makes, or null when it brings nothing new. Status and the
  * snapshot's own fields (price, period, cancel flags) each move only forward in Stripe time:
  * an older snapshot arriving last does not undo a newer one.
+ *
+ * @example
+ * ```ts
+ * const patch = applySnapshot(row, toSnapshot(subscription, event))
+ * if (patch) await updateSubscription(trx, row.stripe_subscription_id, patch, now)
+ * ```
  */
 export function applySnapshot(
   row: BillingSubscriptionRow,
@@ -91,6 +97,11 @@ export function applySnapshot(
  * The change a paid invoice makes: the paid period only grows (a late, older invoice never
  * shortens it), and a payment newer than the last status puts the subscription in good
  * standing.
+ *
+ * @example
+ * ```ts
+ * const patch = applyInvoicePaid(row, { at: fromUnix(event.created), periodEnd: invoicePeriodEnd(invoice) })
+ * ```
  */
 export function applyInvoicePaid(
   row: BillingSubscriptionRow,
@@ -102,7 +113,14 @@ export function applyInvoicePaid(
   return { ...(grows ? { paid_through: inv.periodEnd } : {}), ...status }
 }
 
-/** The change a failed invoice payment makes: past due, with grace from the first failure. */
+/**
+ * The change a failed invoice payment makes: past due, with grace from the first failure.
+ *
+ * @example
+ * ```ts
+ * const patch = applyPaymentFailed(row, { at: fromUnix(event.created) })
+ * ```
+ */
 export function applyPaymentFailed(
   row: BillingSubscriptionRow,
   inv: { at: Date },

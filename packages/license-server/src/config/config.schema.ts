@@ -68,6 +68,11 @@ export const EnvSchema = Type.Object({
   }),
   DB_POOL_SIZE: Int(1, 10, 'Postgres pool size'),
   DB_TIMEOUT_MS: Int(100, 5000, 'Postgres connect and query timeout, in ms'),
+  VALIDATE_CACHE_MS: Int(
+    0,
+    1000,
+    'How long validation may reuse a license row read from the database, in ms (0: off); changes made on this instance apply at once',
+  ),
   TOKEN_PREFIX: Type.String({
     pattern: '^[A-Z][A-Z0-9]{1,7}$',
     default: 'TG1',

@@ -25,6 +25,8 @@ export interface Config {
   dbPoolSize: number
   dbTimeoutMs: number
   tokenPrefix: string
+  /** How long validation may reuse a license row, in ms (0: off). */
+  validateCacheMs: number
   /** Stripe billing and license delivery (issue 7). */
   billing: BillingConfig
 }
@@ -116,6 +118,7 @@ export function loadConfig(
     dbPoolSize: e.DB_POOL_SIZE,
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     tokenPrefix: e.TOKEN_PREFIX,
+    validateCacheMs: e.VALIDATE_CACHE_MS,
     billing: readBillingConfig(e),
     ...overrides,
   }

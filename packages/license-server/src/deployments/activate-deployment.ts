@@ -9,7 +9,6 @@ import {
   findDeployment,
   insertDeployment,
   updateDeploymentSighting,
-  upsertLicenseAddresses,
 } from './deployment.repository.js'
 import type { DeploymentFingerprint, DeploymentRow } from './deployment.table.js'
 import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
@@ -77,16 +76,6 @@ export async function activateDeployment(
       appVersion: input.appVersion ?? null,
       address: input.address,
       now: input.now,
-    }
-    if (input.address !== null) {
-      await upsertLicenseAddresses(trx, [
-        {
-          licenseId: license.id,
-          tenantId: license.tenant_id,
-          address: input.address,
-          seenAt: input.now,
-        },
-      ])
     }
     if (!effective.seatable) {
       const used = await countActiveDeployments(trx, license.id)

@@ -30,7 +30,7 @@ export class AddressTracker {
 
   /** The sightings to write and the licenses with an address new to this instance. */
   due(
-    rows: readonly PendingHeartbeat[],
+    rows: readonly Pick<PendingHeartbeat, 'licenseId' | 'tenantId' | 'address' | 'seenAt'>[],
     nowMs: number,
   ): { sightings: AddressSighting[]; licenseIds: string[] } {
     const sightings: AddressSighting[] = []
@@ -51,11 +51,6 @@ export class AddressTracker {
     }
     this.#prune(nowMs)
     return { sightings, licenseIds: [...licenseIds] }
-  }
-
-  /** Marks a pair as written (activation writes its own sighting). */
-  note(licenseId: string, address: string, nowMs: number): void {
-    this.#written.set(`${licenseId}\u0000${address}`, nowMs)
   }
 
   #prune(nowMs: number): void {

@@ -7,6 +7,7 @@ import {
   type ActivateInput,
   type ActivationOutcome,
 } from './activate-deployment.js'
+import { upsertLicenseAddresses } from './deployment.repository.js'
 import type { DeploymentRow } from './deployment.table.js'
 import type { Fleet } from './fleet.js'
 import type { EffectiveStatus } from './lease-status.js'
@@ -34,12 +35,30 @@ export interface CheckInResult {
  */
 export async function checkIn(fleet: Fleet, input: ActivateInput): Promise<CheckInResult> {
   const r = await activateDeployment(fleet.ctx.db, input)
-  if (input.address !== null) fleet.addresses.note(input.licenseId, input.address, Date.now())
-  if (r.outcome !== 'existing' && r.outcome !== 'not_seated') {
+  let newAddress = false
+  if (input.address !== null) {
+    // Outside the seat transaction (it holds the license row lock); at most once a minute per
+    // (license, address), like heartbeats.
+    const due = fleet.addresses.due(
+      [
+        {
+          licenseId: r.license.id,
+          tenantId: r.license.tenant_id,
+          address: input.address,
+          seenAt: input.now,
+        },
+      ],
+      fleet.now().getTime(),
+    )
+    await upsertLicenseAddresses(fleet.ctx.db, due.sightings)
+    newAddress = due.licenseIds.length > 0
+  }
+  if (newAddress || (r.outcome !== 'existing' && r.outcome !== 'not_seated')) {
     try {
       await detectKeySharing(fleet.ctx.db, [r.license.id], {
         now: input.now,
         defaults: fleet.options.keySharing,
+        licenseCache: fleet.ctx.licenseCache,
       })
     } catch (err) {
       // Detection is a side concern: it must never fail the activation itself.

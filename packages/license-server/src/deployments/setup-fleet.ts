@@ -12,6 +12,7 @@ import { upsertLicenseAddresses } from './deployment.repository.js'
 import { deploymentRoutes } from './deployment.routes.js'
 import { DeploymentSchema } from './deployment.schemas.js'
 import { DEFAULT_FLEET_OPTIONS, Fleet, type FleetOptions } from './fleet.js'
+import { registerFleetMetrics } from './fleet-metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -49,14 +50,16 @@ export function setupFleet(app: FastifyInstance, overrides: FleetOverrides = {})
   app.addSchema(DeploymentSchema)
   app.addSchema(ViolationSchema)
   app.decorate('fleet', fleet)
+  registerFleetMetrics(app.tollgate.metrics.registry, fleet)
 
   fleet.onFlushed = async (written) => {
-    const { sightings, licenseIds } = fleet.addresses.due(written, Date.now())
+    const { sightings, licenseIds } = fleet.addresses.due(written, fleet.now().getTime())
     await upsertLicenseAddresses(app.tollgate.db, sightings)
     if (licenseIds.length > 0) {
       await detectKeySharing(app.tollgate.db, licenseIds, {
         now: fleet.now(),
         defaults: options.keySharing,
+        licenseCache: app.tollgate.licenseCache,
       })
     }
   }

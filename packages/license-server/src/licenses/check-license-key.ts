@@ -1,6 +1,7 @@
 import { decodeLicense, LicenseError, verifyLicense } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import type { SigningKeyStore } from '../signing-keys/signing-key-store.js'
+import type { LicenseRowCache } from './license-cache.js'
 import { findLicense } from './license.repository.js'
 import type { LicenseRow } from './license.table.js'
 import { toLicenseView, type LicenseView } from './license.view.js'
@@ -126,13 +127,17 @@ export async function checkLicenseKey(
   db: Db,
   signingKeys: SigningKeyStore,
   key: string,
-  opts: { now: Date; deploymentId?: string | undefined },
+  opts: { now: Date; deploymentId?: string | undefined; cache?: LicenseRowCache | undefined },
 ): Promise<ValidationResult> {
   const verified = await verifySignature(db, signingKeys, key, opts.now)
   if ('deny' in verified) return verified.deny
   const { tenantId, licenseId } = verified
-  const row = await findLicense(db, tenantId, licenseId)
-  if (!row) return deny('NOT_FOUND', ['The license no longer exists'])
+  let row = opts.cache?.get(tenantId, licenseId)
+  if (!row) {
+    row = await findLicense(db, tenantId, licenseId)
+    if (!row) return deny('NOT_FOUND', ['The license no longer exists'])
+    opts.cache?.set(tenantId, licenseId, row)
+  }
   if (row.status === 'revoked') return deny('REVOKED', [], row)
   if (row.status === 'suspended') return deny('SUSPENDED', [], row)
   if (row.status === 'expired') return deny('EXPIRED', [], row)

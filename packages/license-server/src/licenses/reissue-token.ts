@@ -50,6 +50,7 @@ export async function reissueToken(
     },
     now,
   ))!
+  deps.licenseCache?.invalidate(tenantId, licenseId)
   const customer = await findCustomer(trx, tenantId, after.customer_id)
   const token = signLicenseRow(after, key, {
     prefix: deps.tokenPrefix,

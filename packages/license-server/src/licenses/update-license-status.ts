@@ -50,7 +50,7 @@ export async function updateLicenseStatus(
   action: LicenseStatusAction,
   opts: { reason?: string | null | undefined },
   actor: AuditActor,
-  deps: Pick<LicensingDeps, 'now'>,
+  deps: Pick<LicensingDeps, 'now' | 'licenseCache'>,
 ): Promise<LicenseRow> {
   const now = deps.now()
   const before = await findLicense(trx, tenantId, licenseId, { forUpdate: true })
@@ -68,6 +68,7 @@ export async function updateLicenseStatus(
     patchFor(action, opts.reason ?? null, now),
     now,
   )
+  deps.licenseCache?.invalidate(tenantId, licenseId)
   await recordAudit(trx, {
     tenantId,
     actor,

@@ -14,7 +14,7 @@ import { ValidateBody, ValidateResponse } from './license.schemas.js'
  * ```
  */
 export const validateRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
-  const { db, signingKeys, now, metrics, rateLimits } = app.tollgate
+  const { db, signingKeys, now, metrics, rateLimits, licenseCache } = app.tollgate
   app.post(
     '/licenses/validate',
     {
@@ -28,6 +28,7 @@ export const validateRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =
       const result = await checkLicenseKey(db, signingKeys, req.body.key, {
         now: now(),
         deploymentId: req.body.deploymentId,
+        cache: licenseCache,
       })
       if (result.row) {
         await rateLimits.perLicense(req, reply, { id: result.row.id, tier: result.row.tier })

@@ -22,7 +22,14 @@ export const DEFAULT_RETRY: OutboxRetryPolicy = {
   leaseMs: 120_000,
 }
 
-/** Delay before attempt `attempt + 1` (exponential, capped). */
+/**
+ * Delay before attempt `attempt + 1` (exponential, capped).
+ *
+ * @example
+ * ```ts
+ * backoffMs(1) // 30_000; backoffMs(2) // 60_000
+ * ```
+ */
 export function backoffMs(attempt: number, policy: OutboxRetryPolicy = DEFAULT_RETRY): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1))
 }

@@ -19,6 +19,11 @@ export interface OutboxMessageInput {
 /**
  * Queues a message in the caller's transaction (so it exists exactly when the change it
  * announces does). Returns false when a message with the same dedupe key already exists.
+ *
+ * @example
+ * ```ts
+ * await enqueueMessage(trx, { tenantId, kind: 'license.issued', dedupeKey, recipient, subject, body, licenseId, now })
+ * ```
  */
 export async function enqueueMessage(db: Db, m: OutboxMessageInput): Promise<boolean> {
   const row = await db
@@ -51,6 +56,11 @@ export async function enqueueMessage(db: Db, m: OutboxMessageInput): Promise<boo
  * `next_attempt_at` out by `leaseMs`, selecting with `FOR UPDATE SKIP LOCKED` so two workers
  * (or two instances) never take the same message. A worker that dies mid-send leaves the
  * message to be retried once the lease runs out.
+ *
+ * @example
+ * ```ts
+ * const batch = await claimDueMessages(db, { now, limit: 20, leaseMs: 120_000 })
+ * ```
  */
 export async function claimDueMessages(
   db: Db,
@@ -77,7 +87,14 @@ export async function claimDueMessages(
     .execute()
 }
 
-/** Marks a message delivered and clears its body (the license key is not kept at rest). */
+/**
+ * Marks a message delivered and clears its body (the license key is not kept at rest).
+ *
+ * @example
+ * ```ts
+ * await markSent(db, message.id, now)
+ * ```
+ */
 export async function markSent(db: Db, id: string, at: Date): Promise<void> {
   await db
     .updateTable('outbox_messages')
@@ -86,7 +103,14 @@ export async function markSent(db: Db, id: string, at: Date): Promise<void> {
     .execute()
 }
 
-/** Records a failed attempt: retry at `retryAt`, or give up (`failed`) when it is null. */
+/**
+ * Records a failed attempt: retry at `retryAt`, or give up (`failed`) when it is null.
+ *
+ * @example
+ * ```ts
+ * await markAttemptFailed(db, message.id, { error: 'smtp: 451', retryAt: new Date(now.getTime() + 30_000), at: now })
+ * ```
+ */
 export async function markAttemptFailed(
   db: Db,
   id: string,
@@ -104,7 +128,14 @@ export async function markAttemptFailed(
     .execute()
 }
 
-/** Messages of the tenant, newest first (`limit + 1` rows for pagination). */
+/**
+ * Messages of the tenant, newest first (`limit + 1` rows for pagination).
+ *
+ * @example
+ * ```ts
+ * const rows = await listMessages(db, tenantId, { status: 'failed', limit: 50 })
+ * ```
+ */
 export function listMessages(
   db: Db,
   tenantId: string,
@@ -119,7 +150,14 @@ export function listMessages(
     .execute()
 }
 
-/** Puts a given-up message back in the queue (admin retry). */
+/**
+ * Puts a given-up message back in the queue (admin retry).
+ *
+ * @example
+ * ```ts
+ * const row = await requeueMessage(trx, tenantId, 'msg_123', now)
+ * ```
+ */
 export async function requeueMessage(
   db: Db,
   tenantId: string,

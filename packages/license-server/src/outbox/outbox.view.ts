@@ -19,7 +19,14 @@ export interface OutboxMessageView {
   updatedAt: string
 }
 
-/** Row to API object. */
+/**
+ * Row to API object.
+ *
+ * @example
+ * ```ts
+ * reply.send(toOutboxMessageView(row))
+ * ```
+ */
 export function toOutboxMessageView(row: OutboxMessageRow): OutboxMessageView {
   return {
     id: row.id,

@@ -31,7 +31,14 @@ function header(value: string): string {
   return /^[ -~]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`
 }
 
-/** The RFC 5322 message, CRLF line endings; non-ASCII bodies are base64-encoded. */
+/**
+ * The RFC 5322 message, CRLF line endings; non-ASCII bodies are base64-encoded.
+ *
+ * @example
+ * ```ts
+ * const data = buildMessage('licenses@vendor.example', { id, to, subject, text }, 'vendor.example', new Date())
+ * ```
+ */
 export function buildMessage(from: string, m: OutgoingMessage, domain: string, date: Date): string {
   const ascii = /^\p{ASCII}*$/u.test(m.text)
   const body = ascii

@@ -1,7 +1,14 @@
 import type { Socket } from 'node:net'
 import { connect as tlsConnect, TLSSocket, type ConnectionOptions } from 'node:tls'
 
-/** A failed SMTP exchange; `reply` is the server's answer (never our credentials). */
+/**
+ * A failed SMTP exchange; `reply` is the server's answer (never our credentials).
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SmtpError && err.code === 'SMTP_REJECTED') retryLater()
+ * ```
+ */
 export class SmtpError extends Error {
   readonly code: 'SMTP_REJECTED' | 'SMTP_CONNECTION' | 'SMTP_BAD_MESSAGE' | 'SMTP_INSECURE'
   constructor(code: SmtpError['code'], message: string, options?: { cause?: unknown }) {
@@ -16,7 +23,16 @@ interface Reply {
   lines: string[]
 }
 
-/** Line-oriented SMTP reply reader/writer over one socket (private to the SMTP sender). */
+/**
+ * Line-oriented SMTP reply reader/writer over one socket (private to the SMTP sender).
+ *
+ * @example
+ * ```ts
+ * const s = await SmtpSession.open(socket, 15_000)
+ * await s.expect(220)
+ * const caps = await s.ehlo('client.example')
+ * ```
+ */
 export class SmtpSession {
   #socket: Socket
   #buffer = ''

@@ -4,6 +4,7 @@ import type { AuditActor } from '../audit/audit-actor.js'
 import type { Database } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
 import type { LicenseStatus } from '../licenses/license.table.js'
+import type { LicensingDeps } from '../licenses/licensing-deps.js'
 import { updateLicenseStatus } from '../licenses/update-license-status.js'
 import { recordViolation } from './record-violation.js'
 import { resolveKeySharingPolicy, type KeySharingDefaults } from './key-sharing-policy.js'
@@ -49,7 +50,12 @@ interface CountRow {
 export async function detectKeySharing(
   db: Kysely<Database>,
   licenseIds: readonly string[],
-  opts: { now: Date; defaults: KeySharingDefaults },
+  opts: {
+    now: Date
+    defaults: KeySharingDefaults
+    /** The validation cache to drop a suspended license from (`app.tollgate.licenseCache`). */
+    licenseCache?: LicensingDeps['licenseCache']
+  },
 ): Promise<KeySharingFinding[]> {
   if (licenseIds.length === 0) return []
   const ids = [...new Set(licenseIds)]
@@ -81,6 +87,7 @@ export async function detectKeySharing(
       let suspended = false
       if (created && policy.action === 'suspend' && r.status === 'active') {
         suspended = await suspendOnce(trx, r, {
+          licenseCache: opts.licenseCache,
           reason: `Key sharing: ${deployments} deployments and ${addresses} addresses within ${policy.windowS} s`,
           now: opts.now,
         })
@@ -96,7 +103,7 @@ export async function detectKeySharing(
 async function suspendOnce(
   trx: Transaction<Database>,
   r: CountRow,
-  opts: { reason: string; now: Date },
+  opts: { reason: string; now: Date; licenseCache: LicensingDeps['licenseCache'] },
 ): Promise<boolean> {
   try {
     await updateLicenseStatus(
@@ -106,7 +113,7 @@ async function suspendOnce(
       'suspend',
       { reason: opts.reason },
       KEY_SHARING_ACTOR,
-      { now: () => opts.now },
+      { now: () => opts.now, licenseCache: opts.licenseCache },
     )
     return true
   } catch (err) {
