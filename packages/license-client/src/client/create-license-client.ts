@@ -114,6 +114,9 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       if (opts.tokenFile !== undefined && (await mtimeOf(opts.tokenFile)) !== token.mtimeMs) {
         token = await readToken(opts)
         core.setToken(token.token, token.missing)
+        // A replaced key (renewal, upgrade, another license) checks in now rather than at the
+        // next heartbeat, which may be an hour away: the new license needs its own lease.
+        if (scheduler && opts.autoHeartbeat !== false) void scheduler.runNow()
       }
       await readRevocationFile()
       const before = core.state.code
