@@ -38,11 +38,21 @@ describe('validation cache of license rows', () => {
   it('an instance with the cache off always reads the database', async () => {
     const { license, token } = await seedLicense(t)
     const check = async () =>
-      (await uncached.inject({ method: 'POST', url: '/v1/licenses/validate', payload: { key: token } })).json<{ code: string }>().code
+      (
+        await uncached.inject({
+          method: 'POST',
+          url: '/v1/licenses/validate',
+          payload: { key: token },
+        })
+      ).json<{ code: string }>().code
     expect(await check()).toBe('VALID')
     expect((await validate(t, token)).code).toBe('VALID') // now cached on the caching instance
     // Change the row behind every cache's back: only the uncached instance sees it at once.
-    await t.db.updateTable('licenses').set({ status: 'suspended' }).where('id', '=', license.id).execute()
+    await t.db
+      .updateTable('licenses')
+      .set({ status: 'suspended' })
+      .where('id', '=', license.id)
+      .execute()
     expect(await check()).toBe('SUSPENDED')
     expect((await validate(t, token)).code).toBe('VALID')
   })

@@ -3,6 +3,8 @@ import { apikeyCreateCommand } from './apikey/create.js'
 import { apikeyListCommand } from './apikey/list.js'
 import { apikeyRevokeCommand } from './apikey/revoke.js'
 import { auditCommand } from './audit.js'
+import { billingEventsCommand } from './billing/events.js'
+import { billingRetryCommand } from './billing/retry.js'
 import { customerCreateCommand } from './customer/create.js'
 import { customerDeleteCommand } from './customer/delete.js'
 import { customerListCommand } from './customer/list.js'
@@ -26,6 +28,7 @@ import { licenseSuspendCommand } from './license/suspend.js'
 import { licenseVerifyCommand } from './license/verify.js'
 import { loginCommand } from './login.js'
 import { logoutCommand } from './logout.js'
+import { outboxListCommand } from './outbox/list.js'
 import { planCreateCommand } from './plan/create.js'
 import { planDeleteCommand } from './plan/delete.js'
 import { planListCommand } from './plan/list.js'
@@ -57,6 +60,8 @@ export const GROUPS: Record<string, string> = {
   apikey: 'Admin API keys',
   keys: 'Signing keys (server) and local key generation',
   revocations: 'Signed revocation lists for offline sites',
+  billing: 'Stripe webhook events',
+  outbox: 'License-delivery messages to buyers',
 }
 
 /**
@@ -106,5 +111,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   keysGenerateCommand,
   revocationsExportCommand,
   auditCommand,
+  billingEventsCommand,
+  billingRetryCommand,
+  outboxListCommand,
   analyzeCommand,
 ]

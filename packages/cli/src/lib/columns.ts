@@ -72,3 +72,24 @@ export const AUDIT_COLUMNS: Column[] = [
   col('targetType', 'TYPE'),
   col('targetId', 'TARGET'),
 ]
+
+export const OUTBOX_COLUMNS: Column[] = [
+  col('id'),
+  col('kind'),
+  col('recipient'),
+  col('licenseId', 'LICENSE'),
+  col('status'),
+  col('attempts'),
+  col('createdAt', 'CREATED'),
+  col('lastError', 'LAST ERROR'),
+]
+
+export const BILLING_EVENT_COLUMNS: Column[] = [
+  col('id'),
+  col('stripeEventId', 'STRIPE EVENT'),
+  col('type'),
+  col('status'),
+  col('attempts'),
+  col('receivedAt', 'RECEIVED'),
+  col('error'),
+]

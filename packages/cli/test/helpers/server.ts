@@ -15,9 +15,11 @@ export interface RunningServer {
  * The real license server on a random port, on an in-memory PGlite database, with generous rate
  * limits. One per test file (start + migrations take a few seconds).
  */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(
+  opts: { env?: Record<string, string> } = {},
+): Promise<RunningServer> {
   const app = await buildApp({
-    env: {},
+    env: opts.env ?? {},
     config: {
       masterKey: TEST_MASTER_KEY,
       dataDir: 'memory://',
