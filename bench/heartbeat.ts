@@ -22,7 +22,7 @@ const PER_LICENSE = 250
 type ToServer = { type: 'stats' } | { type: 'close' }
 type FromServer =
   | { type: 'ready'; port: number; barePort: number; ownerKey: string }
-  | { type: 'stats'; coalescer: Record<string, number>; loaderQueries: number }
+  | { type: 'stats'; coalescer: Record<string, number>; loaderQueries: number; cpuUs: number }
   | { type: 'closed' }
 
 // ---------------------------------------------------------------- server (child process) ----
@@ -59,6 +59,7 @@ async function serverMain(): Promise<void> {
         type: 'stats',
         coalescer: { ...app.fleet.coalescer.stats, pending: app.fleet.coalescer.size },
         loaderQueries: app.fleet.loader.queries,
+        cpuUs: process.cpuUsage().user + process.cpuUsage().system,
       })
     } else {
       void (async () => {
@@ -300,7 +301,11 @@ async function driverMain(): Promise<void> {
       FromServer,
       { type: 'stats' }
     >
+    const driverCpu0 = process.cpuUsage()
+    const wall0 = performance.now()
     const hb = await load(base, '/v1/deployments/heartbeat', bodies, SECONDS, onAnswer)
+    const driverCpu = process.cpuUsage(driverCpu0)
+    const wallUs = (performance.now() - wall0) * 1000
     const child1 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<
       FromServer,
       { type: 'stats' }
@@ -354,6 +359,10 @@ async function driverMain(): Promise<void> {
     )
     console.log(
       `heartbeats recorded by the server: ${fmt(hbCount)}; UPDATE statements: ${statements} (${fmt(hbCount / Math.max(1, statements))} heartbeats per statement); status reads: ${reads} (${fmt(hbCount / Math.max(1, reads))} heartbeats per query)`,
+    )
+    const pct = (us: number) => `${fmt((us / wallUs) * 100)}%`
+    console.log(
+      `CPU during the heartbeat run: server process ${pct(child1.cpuUs - child0.cpuUs)} of one core, load generator ${pct(driverCpu.user + driverCpu.system)}`,
     )
     console.log(`leases verified in the client codec (sample): ${checked}, bad: ${badLeases}`)
     console.log(

@@ -1,7 +1,11 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', errors: 'src/errors.ts', attestation: 'src/attestation/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    errors: 'src/errors.ts',
+    attestation: 'src/attestation/index.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
