@@ -10,7 +10,7 @@ import {
   signLicense,
   verifyLicense,
 } from '@tollgate/license-client'
-import { measure, measureAsync, report } from './lib/harness.js'
+import { measureAsync, measurePair, report } from './lib/harness.js'
 
 const N = 2000
 const pair = generateKeyPair()
@@ -54,37 +54,43 @@ const inputsU8 = parts.map((p) => new Uint8Array(p.input))
 const sigsU8 = parts.map((p) => new Uint8Array(p.sig))
 const joseKey = await importJWK(jwk, 'EdDSA')
 
-const rawNative = await measure('raw node:crypto verify', N, (i) =>
-  nodeVerify(null, parts[i]!.input, pair.publicKey, parts[i]!.sig),
-)
-const ourNative = await measure('verifyLicense (native, unseen token)', N, (i) =>
-  verifyLicense(tokens[i]!, keys, { engine: 'native' }),
+const [rawNative, ourNative] = measurePair(
+  {
+    name: 'raw node:crypto verify',
+    fn: (i) => nodeVerify(null, parts[i]!.input, pair.publicKey, parts[i]!.sig),
+  },
+  {
+    name: 'verifyLicense (native, unseen token)',
+    fn: (i) => verifyLicense(tokens[i]!, keys, { engine: 'native' }),
+  },
+  N,
 )
 const jose = await measureAsync('jose compactVerify', N, (i) =>
   compactVerify(parts[i]!.jws, joseKey),
 )
 
-const M = 150
-const rawNacl = await measure(
-  'raw tweetnacl verify',
+const M = 100
+const [rawNacl, ourNacl] = measurePair(
+  {
+    name: 'raw tweetnacl verify',
+    fn: (i) => nacl.sign.detached.verify(inputsU8[i]!, sigsU8[i]!, rawPublic),
+  },
+  {
+    name: 'verifyLicense (tweetnacl)',
+    fn: (i) => verifyLicense(tokens[i]!, keys, { engine: 'tweetnacl' }),
+  },
   M,
-  (i) => nacl.sign.detached.verify(inputsU8[i]!, sigsU8[i]!, rawPublic),
-  5,
-)
-const ourNacl = await measure(
-  'verifyLicense (tweetnacl)',
-  M,
-  (i) => verifyLicense(tokens[i]!, keys, { engine: 'tweetnacl' }),
-  5,
+  7,
 )
 
 const license = verifyLicense(tokens[0]!, keys)
 const map = new Map(license.claims.entitlements.map((e) => [e, true]))
 const names = ['sso', 'missing', 'exports', 'nope', 'audit-log', 'x', 'analysis:vulnerability', 'y']
 const G = 5_000_000
-const mapGet = await measure('Map.get', G, (i) => map.get(names[i & 7]!) === true)
-const hasFeature = await measure('VerifiedLicense.hasFeature', G, (i) =>
-  license.hasFeature(names[i & 7]!),
+const [mapGet, hasFeature] = measurePair(
+  { name: 'Map.get', fn: (i) => map.get(names[i & 7]!) === true },
+  { name: 'VerifiedLicense.hasFeature', fn: (i) => license.hasFeature(names[i & 7]!) },
+  G,
 )
 
 const ok = report(

@@ -69,3 +69,39 @@ export function report(title: string, rows: Comparison[]): boolean {
   }
   return allOk
 }
+
+/**
+ * Measures two synchronous functions in alternating rounds (A, B, A, B, …) and keeps each one's
+ * median: load that comes and goes on a shared machine then hits both sides alike, so their
+ * ratio stays meaningful even when absolute times drift.
+ */
+export function measurePair(
+  a: { name: string; fn: (i: number) => unknown },
+  b: { name: string; fn: (i: number) => unknown },
+  ops: number,
+  rounds = 9,
+): [Result, Result] {
+  let sink: unknown
+  for (let i = 0; i < Math.min(ops, 2000); i++) {
+    sink = a.fn(i)
+    sink = b.fn(i)
+  }
+  const sa: number[] = []
+  const sb: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    for (const [fn, samples] of [
+      [a.fn, sa],
+      [b.fn, sb],
+    ] as const) {
+      const start = process.hrtime.bigint()
+      for (let i = 0; i < ops; i++) sink = fn(i)
+      samples.push(Number(process.hrtime.bigint() - start) / ops)
+    }
+  }
+  if (sink === Symbol.for('never')) console.log('')
+  const median = (s: number[]) => s.sort((x, y) => x - y)[Math.floor(s.length / 2)]!
+  return [
+    { name: a.name, nsPerOp: median(sa) },
+    { name: b.name, nsPerOp: median(sb) },
+  ]
+}
