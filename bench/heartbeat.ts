@@ -22,7 +22,13 @@ const PER_LICENSE = 250
 type ToServer = { type: 'stats' } | { type: 'close' }
 type FromServer =
   | { type: 'ready'; port: number; barePort: number; ownerKey: string }
-  | { type: 'stats'; coalescer: Record<string, number>; loaderQueries: number; cpuUs: number }
+  | {
+      type: 'stats'
+      coalescer: Record<string, number>
+      loaderQueries: number
+      loaderMs: number
+      cpuUs: number
+    }
   | { type: 'closed' }
 
 // ---------------------------------------------------------------- server (child process) ----
@@ -59,6 +65,7 @@ async function serverMain(): Promise<void> {
         type: 'stats',
         coalescer: { ...app.fleet.coalescer.stats, pending: app.fleet.coalescer.size },
         loaderQueries: app.fleet.loader.queries,
+        loaderMs: app.fleet.loader.queryMs,
         cpuUs: process.cpuUsage().user + process.cpuUsage().system,
       })
     } else {
@@ -337,6 +344,7 @@ async function driverMain(): Promise<void> {
     const hbCount = child1.coalescer.recorded! - child0.coalescer.recorded!
     const statements = child1.coalescer.statements! - child0.coalescer.statements!
     const reads = child1.loaderQueries - child0.loaderQueries
+    const readMs = child1.loaderMs - child0.loaderMs
     const rps = hb.rps
     const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 1 })
     console.log('')
@@ -358,7 +366,7 @@ async function driverMain(): Promise<void> {
       `heartbeats/s: ${fmt(rps)} (${fmt((rps / bare.rps) * 100)}% of bare Fastify); p99 ${fmt(hb.p99)} ms; target >= 5,000/s: ${rps >= 5000 ? 'met' : 'NOT met'}`,
     )
     console.log(
-      `heartbeats recorded by the server: ${fmt(hbCount)}; UPDATE statements: ${statements} (${fmt(hbCount / Math.max(1, statements))} heartbeats per statement); status reads: ${reads} (${fmt(hbCount / Math.max(1, reads))} heartbeats per query)`,
+      `heartbeats recorded by the server: ${fmt(hbCount)}; UPDATE statements: ${statements} (${fmt(hbCount / Math.max(1, statements))} heartbeats per statement); status reads: ${reads} (${fmt(hbCount / Math.max(1, reads))} heartbeats per query, ${fmt(readMs / Math.max(1, reads))} ms per query)`,
     )
     const pct = (us: number) => `${fmt((us / wallUs) * 100)}%`
     console.log(

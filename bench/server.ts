@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
 import pg from 'pg'
+import { Pool } from 'undici'
 import { buildApp } from '@tollgate/license-server'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
@@ -159,6 +160,55 @@ async function load(
   }
 }
 
+/**
+ * Open-loop load at a steady rate: requests are sent on a fixed schedule (not in per-second
+ * bursts as autocannon's overallRate does), each timed from its scheduled send, so p99 is the
+ * latency a client sees at that load.
+ */
+async function paced(target: Target, rate: number, durationS = DURATION): Promise<Result> {
+  const url = new URL(target.url)
+  const pool = new Pool(url.origin, { connections: CONNECTIONS, pipelining: 1 })
+  const latencies: number[] = []
+  let errors = 0
+  let non2xx = 0
+  let sent = 0
+  const inflight = new Set<Promise<void>>()
+  const start = performance.now()
+  const end = start + durationS * 1000
+  const shoot = (scheduled: number) => {
+    const body = target.bodies[sent++ % target.bodies.length]!
+    const p = pool
+      .request({
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      })
+      .then(async (res) => {
+        await res.body.dump()
+        if (res.statusCode >= 300) non2xx++
+        latencies.push(performance.now() - scheduled)
+      })
+      .catch(() => {
+        errors++
+      })
+      .finally(() => inflight.delete(p))
+    inflight.add(p)
+  }
+  while (performance.now() < end) {
+    const now = performance.now()
+    const due = Math.floor(((now - start) / 1000) * rate)
+    while (sent < due) shoot(start + (sent / rate) * 1000)
+    await new Promise((r) => setTimeout(r, 1))
+  }
+  await Promise.all([...inflight])
+  await pool.close()
+  latencies.sort((a, b) => a - b)
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
+  return { rps: latencies.length / durationS, p50: at(0.5), p99: at(0.99), errors, non2xx }
+}
+
 function row(name: string, r: Result, base?: Result): string {
   const ratio = base ? `${((r.rps / base.rps) * 100).toFixed(1)}% of bare` : ''
   const bad = r.errors || r.non2xx ? `  (${r.errors} errors, ${r.non2xx} non-2xx)` : ''
@@ -210,9 +260,11 @@ async function main(): Promise<void> {
   const rLite = await load(lite)
   const rPg = await load(postgres)
   const rNoCache = await load(noCache)
-  const halfPg = await load(postgres, { rate: Math.max(1, Math.floor(rPg.rps / 2)) })
-  const halfLite = await load(lite, { rate: Math.max(1, Math.floor(rLite.rps / 2)) })
-  const halfNoCache = await load(noCache, { rate: Math.max(1, Math.floor(rNoCache.rps / 2)) })
+  const halfPg = await paced(postgres, Math.max(1, Math.floor(rPg.rps / 2)))
+  // The same steady load against the bare route: what the machine and the load generator add.
+  const halfBare = await paced(bare, Math.max(1, Math.floor(rPg.rps / 2)))
+  const halfLite = await paced(lite, Math.max(1, Math.floor(rLite.rps / 2)))
+  const halfNoCache = await paced(noCache, Math.max(1, Math.floor(rNoCache.rps / 2)))
 
   console.log()
   console.log(row(bare.name, rBare))
@@ -221,6 +273,7 @@ async function main(): Promise<void> {
   console.log(row(noCache.name, rNoCache, rBare))
   console.log(row(`validate (PGlite) @ ${Math.floor(rLite.rps / 2)} req/s`, halfLite))
   console.log(row(`validate (Postgres) @ ${Math.floor(rPg.rps / 2)} req/s`, halfPg))
+  console.log(row(`bare Fastify @ ${Math.floor(rPg.rps / 2)} req/s`, halfBare))
   console.log(row(`  cache off @ ${Math.floor(rNoCache.rps / 2)} req/s`, halfNoCache))
   const ratio = rPg.rps / rBare.rps
   console.log()

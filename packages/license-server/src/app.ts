@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet'
 import swagger from '@fastify/swagger'
 import {
   registerAjvFormats,
@@ -35,6 +34,7 @@ import { setupMetrics } from './metrics/metrics.js'
 import { planRoutes } from './plans/plan.routes.js'
 import { PlanSchema } from './plans/plan.schemas.js'
 import { setupRateLimits } from './security/rate-limits.js'
+import { installSecurityHeaders } from './security/security-headers.js'
 import { resolveMasterKey } from './signing-keys/master-key.js'
 import { SigningKeyStore } from './signing-keys/signing-key-store.js'
 import {
@@ -201,14 +201,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     }
 
     const metrics = setupMetrics(app)
-    await app.register(helmet, {
-      contentSecurityPolicy: {
-        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      },
-      hsts: { maxAge: 31_536_000, includeSubDomains: true },
-      frameguard: { action: 'deny' },
-      noSniff: true,
-    })
+    installSecurityHeaders(app)
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -248,7 +241,11 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       version: VERSION,
     }
     app.decorate('tollgate', context)
-    const fleet = setupFleet(app, opts.fleet)
+    const fleet = setupFleet(app, {
+      ...config.fleet,
+      ...opts.fleet,
+      keySharing: { ...config.fleet.keySharing, ...opts.fleet?.keySharing },
+    })
     await app.register(billingPlugin)
 
     // ---- Admin API: /v1/admin/*, API-key auth, limited per key. Add feature routes here. ----

@@ -163,4 +163,37 @@ describe('signed formats', () => {
       ]),
     )
   })
+
+  // Last in the file: it rotates the tenant's signing key.
+  it('signs leases with the new key after a rotation, and refuses keys signed by a removed key', async () => {
+    const { token, license } = await seedLicense(t)
+    const hb = () =>
+      publicPost(t.app, '/v1/deployments/heartbeat', { key: token, deploymentId: 'rot-1' })
+    const before = (await hb()).json<{ lease: string }>().lease
+    const oldKid = JSON.parse(Buffer.from(before.split('.')[0]!, 'base64url').toString()) as {
+      kid: string
+    }
+    expect((await t.request('POST', '/v1/admin/signing-keys/rotate')).statusCode).toBe(201)
+    const after = (await hb()).json<{ lease: string }>().lease
+    const header = JSON.parse(Buffer.from(after.split('.')[0]!, 'base64url').toString()) as {
+      kid: string
+    }
+    expect(header.kid).not.toBe(oldKid.kid)
+    expect(verifyLease(after, await fetchKeys(t.app)).lid).toBe(license.id)
+
+    expect(
+      (await t.request('POST', `/v1/admin/signing-keys/${oldKid.kid}/retire`)).statusCode,
+    ).toBe(200)
+    expect((await t.request('DELETE', `/v1/admin/signing-keys/${oldKid.kid}`)).statusCode).toBe(204)
+    const refused = await hb()
+    expect(refused.statusCode, refused.body).toBe(401)
+    expect(refused.json()).toMatchObject({ code: 'INVALID_LICENSE_KEY' })
+    const reissued = await t.request('POST', `/v1/admin/licenses/${license.id}/reissue`)
+    const fresh = reissued.json<{ token: string }>().token
+    const ok = await publicPost(t.app, '/v1/deployments/heartbeat', {
+      key: fresh,
+      deploymentId: 'rot-1',
+    })
+    expect(ok.statusCode, ok.body).toBe(200)
+  })
 })

@@ -78,6 +78,24 @@ export const EnvSchema = Type.Object({
     default: 'TG1',
     description: 'Prefix of issued license keys',
   }),
+  // ---- fleet (issue 4)
+  HEARTBEAT_FLUSH_MS: Int(0, 1000, 'Heartbeat coalescer flush period, in ms (0: only on shutdown)'),
+  DEAD_DEPLOYMENT_CHECK_S: Int(0, 60, 'Dead-deployment culler period, in seconds (0: off)'),
+  DEAD_AFTER_MISSED_HEARTBEATS: Int(
+    1,
+    3,
+    'A deployment is dead (its seat freed) after this many missed heartbeat intervals',
+  ),
+  REVOCATION_LIST_TTL_S: Int(
+    60,
+    3600,
+    'nextUpdate of revocation lists: issue time + this, in seconds',
+  ),
+  KEY_SHARING_WINDOW_S: Int(60, 3600, 'Key-sharing detection window, in seconds'),
+  KEY_SHARING_ACTION: Type.Union([Type.Literal('flag'), Type.Literal('suspend')], {
+    default: 'flag',
+    description: 'On detected key sharing: flag (violation only) or suspend the license',
+  }),
   // ---- billing (issue 7). Secret values get no pattern, so a config error never echoes them.
   STRIPE_SECRET_KEY: Type.Optional(
     Type.String({

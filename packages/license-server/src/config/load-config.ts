@@ -1,5 +1,7 @@
 import { Value } from 'typebox/value'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
+import { readFleetConfig } from '../deployments/fleet.config.js'
+import type { FleetOverrides } from '../deployments/setup-fleet.js'
 import { EnvSchema, type Env } from './config.schema.js'
 
 /** The server configuration, resolved from the environment. */
@@ -29,6 +31,8 @@ export interface Config {
   validateCacheMs: number
   /** Stripe billing and license delivery (issue 7). */
   billing: BillingConfig
+  /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
+  fleet: FleetOverrides
 }
 
 /**
@@ -120,6 +124,7 @@ export function loadConfig(
     tokenPrefix: e.TOKEN_PREFIX,
     validateCacheMs: e.VALIDATE_CACHE_MS,
     billing: readBillingConfig(e),
+    fleet: readFleetConfig(e),
     ...overrides,
   }
 }

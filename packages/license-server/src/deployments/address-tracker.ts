@@ -28,7 +28,7 @@ export class AddressTracker {
     this.#refreshMs = options.refreshMs ?? 60_000
   }
 
-  /** The sightings to write and the licenses with an address new to this instance. */
+  /** The sightings to write and the licenses with an address new to this instance (`nowMs`: app clock). */
   due(
     rows: readonly Pick<PendingHeartbeat, 'licenseId' | 'tenantId' | 'address' | 'seenAt'>[],
     nowMs: number,

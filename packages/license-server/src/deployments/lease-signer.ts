@@ -1,4 +1,4 @@
-import { signLease, type LeaseStatus, type SigningKey } from '@tollgate/license-client'
+import { signLease, type KeySet, type LeaseStatus, type SigningKey } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import type { SigningKeyStore } from '../signing-keys/signing-key-store.js'
 
@@ -6,9 +6,11 @@ const DAY_MS = 86_400_000
 
 /**
  * Signs leases with the tenant's active signing key through the codec's `signLease`. The active
- * key is looked up at most once per `ttlMs` per tenant (a heartbeat must not cost a key query);
- * after a rotation the previous key may sign for up to `ttlMs` more, which is harmless: it is
- * still in the JWKS (only a retired key can be removed, and retiring happens after rotating).
+ * key is looked up at most once per `ttlMs` per tenant (a heartbeat must not cost a key query),
+ * and again as soon as the signing-key store hands out a new key set: the store invalidates it
+ * on every local rotate / retire / remove, so those take effect at the next lease. A change made
+ * on another instance shows within the store's refresh time plus `ttlMs`; until then the old key
+ * still signs, and it is still in the JWKS unless it was removed in that window.
  *
  * @example
  * ```ts
@@ -20,7 +22,7 @@ export class LeaseSigner {
   readonly #db: Db
   readonly #signingKeys: SigningKeyStore
   readonly #ttlMs: number
-  readonly #active = new Map<string, { key: SigningKey; at: number }>()
+  readonly #active = new Map<string, { key: SigningKey; keys: KeySet; at: number }>()
 
   constructor(db: Db, signingKeys: SigningKeyStore, options: { ttlMs?: number } = {}) {
     this.#db = db
@@ -30,10 +32,11 @@ export class LeaseSigner {
 
   /** The tenant's active signing key (cached for `ttlMs`). */
   async activeKey(tenantId: string): Promise<SigningKey> {
+    const keys = await this.#signingKeys.keySet(this.#db, tenantId)
     const hit = this.#active.get(tenantId)
-    if (hit && Date.now() - hit.at < this.#ttlMs) return hit.key
+    if (hit && hit.keys === keys && Date.now() - hit.at < this.#ttlMs) return hit.key
     const key = await this.#signingKeys.getActive(this.#db, tenantId)
-    this.#active.set(tenantId, { key, at: Date.now() })
+    this.#active.set(tenantId, { key, keys, at: Date.now() })
     return key
   }
 

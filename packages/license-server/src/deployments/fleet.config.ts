@@ -1,0 +1,24 @@
+import type { Env } from '../config/config.schema.js'
+import type { FleetOverrides } from './setup-fleet.js'
+
+/**
+ * Reads the fleet settings from the validated environment (docs/server.md, "Fleet"). buildApp's
+ * `fleet` option wins over these.
+ *
+ * @example
+ * ```ts
+ * const fleet = readFleetConfig(env) // { heartbeatFlushMs: 1000, cullIntervalMs: 60000, ... }
+ * ```
+ */
+export function readFleetConfig(e: Env): FleetOverrides {
+  return {
+    heartbeatFlushMs: e.HEARTBEAT_FLUSH_MS,
+    cullIntervalMs: e.DEAD_DEPLOYMENT_CHECK_S * 1000,
+    missedHeartbeats: e.DEAD_AFTER_MISSED_HEARTBEATS,
+    revocationListTtlS: e.REVOCATION_LIST_TTL_S,
+    keySharing: {
+      windowS: e.KEY_SHARING_WINDOW_S,
+      action: e.KEY_SHARING_ACTION === 'suspend' ? 'suspend' : 'flag',
+    },
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config/load-config.js'
+
+describe('fleet configuration', () => {
+  it('reads the fleet settings from the environment, with defaults', () => {
+    expect(loadConfig({}).fleet).toEqual({
+      heartbeatFlushMs: 1000,
+      cullIntervalMs: 60_000,
+      missedHeartbeats: 3,
+      revocationListTtlS: 3600,
+      keySharing: { windowS: 3600, action: 'flag' },
+    })
+    const c = loadConfig({
+      HEARTBEAT_FLUSH_MS: '250',
+      DEAD_DEPLOYMENT_CHECK_S: '5',
+      DEAD_AFTER_MISSED_HEARTBEATS: '2',
+      REVOCATION_LIST_TTL_S: '600',
+      KEY_SHARING_WINDOW_S: '7200',
+      KEY_SHARING_ACTION: 'suspend',
+    })
+    expect(c.fleet).toEqual({
+      heartbeatFlushMs: 250,
+      cullIntervalMs: 5000,
+      missedHeartbeats: 2,
+      revocationListTtlS: 600,
+      keySharing: { windowS: 7200, action: 'suspend' },
+    })
+  })
+
+  it('names the variable of a bad value', () => {
+    expect(() => loadConfig({ KEY_SHARING_ACTION: 'nuke' })).toThrow(ConfigError)
+    expect(() => loadConfig({ DEAD_AFTER_MISSED_HEARTBEATS: '0' })).toThrow(
+      /DEAD_AFTER_MISSED_HEARTBEATS/,
+    )
+  })
+})
