@@ -3,8 +3,8 @@
 // Run: npx pnpm@10 bench:server   (BENCH_DATABASE_URL / TEST_DATABASE_URL: the Postgres server,
 // default postgres://postgres@127.0.0.1:5432/test; BENCH_DURATION seconds per run, default 10)
 //
-// The servers run in a child process and autocannon in this one, so the load generator does not
-// steal the server's event loop (this machine has 2 cores).
+// Each server runs in its own child process and the load generators in this one, so the load
+// generator does not steal the server's event loop (this machine has 2 cores).
 import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
@@ -61,67 +61,62 @@ async function seed(app: Awaited<ReturnType<typeof buildApp>>): Promise<string[]
   return tokens
 }
 
-async function serve(): Promise<void> {
+type Kind = 'bare' | 'pglite' | 'postgres' | 'postgres-nocache'
+
+// One server per process, so one server's background work (PGlite runs queries synchronously
+// on its event loop) never shows up in another's latency.
+async function serve(kind: Kind): Promise<void> {
   const limits = { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } }
   const common = { logger: false as const, env: {} }
-
-  const bare = Fastify({ logger: false })
-  bare.post('/v1/licenses/validate', async (req) => ({ valid: true, body: req.body !== undefined }))
-  await bare.listen({ port: 0, host: '127.0.0.1' })
-
-  const lite = await buildApp({
-    ...common,
-    config: { dataDir: 'memory://', masterKey: MASTER_KEY, rateLimit: limits },
-  })
-  await lite.listen({ port: 0, host: '127.0.0.1' })
-
-  const dbName = `tg_bench_${randomBytes(4).toString('hex')}`
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`create database "${dbName}"`)
-  const url = new URL(PG_URL)
-  url.pathname = `/${dbName}`
-  const pgApp = await buildApp({
-    ...common,
-    config: {
-      databaseUrl: url.toString(),
-      masterKey: MASTER_KEY,
-      rateLimit: limits,
-      dbPoolSize: 10,
-    },
-  })
-  await pgApp.listen({ port: 0, host: '127.0.0.1' })
-  // Same database, validation cache off: every validation reads its license row from Postgres.
-  const pgNoCache = await buildApp({
-    ...common,
-    config: {
-      databaseUrl: url.toString(),
-      masterKey: MASTER_KEY,
-      rateLimit: limits,
-      dbPoolSize: 10,
-      validateCacheMs: 0,
-    },
-  })
-  await pgNoCache.listen({ port: 0, host: '127.0.0.1' })
-
-  const port = (a: { server: { address(): unknown } }) =>
-    (a.server.address() as { port: number }).port
-  process.send!({
-    bare: port(bare),
-    pglite: port(lite),
-    postgres: port(pgApp),
-    postgresNoCache: port(pgNoCache),
-    tokens: { pglite: await seed(lite), postgres: await seed(pgApp) },
-  })
-  const stop = async () => {
-    await Promise.all([bare.close(), lite.close(), pgApp.close(), pgNoCache.close()])
-    await admin.query(`drop database if exists "${dbName}" with (force)`)
-    await admin.end()
-    process.exit(0)
+  const masterKey = process.env.BENCH_MASTER_KEY!
+  let app: { close(): Promise<unknown>; server: { address(): unknown } }
+  let tokens: string[] = []
+  if (kind === 'bare') {
+    const bare = Fastify({ logger: false })
+    bare.post('/v1/licenses/validate', async (req) => ({
+      valid: true,
+      body: req.body !== undefined,
+    }))
+    await bare.listen({ port: 0, host: '127.0.0.1' })
+    app = bare
+  } else {
+    const built = await buildApp({
+      ...common,
+      config:
+        kind === 'pglite'
+          ? { dataDir: 'memory://', masterKey, rateLimit: limits }
+          : {
+              databaseUrl: process.env.BENCH_PG_URL!,
+              masterKey,
+              rateLimit: limits,
+              dbPoolSize: 10,
+              // Cache off: every validation reads its license row from Postgres.
+              ...(kind === 'postgres-nocache' ? { validateCacheMs: 0 } : {}),
+            },
+    })
+    await built.listen({ port: 0, host: '127.0.0.1' })
+    if (kind !== 'postgres-nocache') tokens = await seed(built)
+    app = built
   }
+  process.send!({ port: (app.server.address() as { port: number }).port, tokens })
   process.on('message', (m) => {
-    if (m === 'stop') void stop()
+    if (m === 'stop') void app.close().then(() => process.exit(0))
   })
+}
+
+async function startServer(
+  kind: Kind,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number; tokens: string[] }> {
+  const child = fork(fileURLToPath(import.meta.url), [`--serve=${kind}`], {
+    execArgv: process.execArgv,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  })
+  const ready = await new Promise<{ port: number; tokens: string[] }>((resolve) =>
+    child.once('message', resolve as never),
+  )
+  return { child, ...ready }
 }
 
 // ---------------------------------------------------------------- parent: the load
@@ -187,7 +182,8 @@ async function paced(target: Target, rate: number, durationS = DURATION): Promis
       .then(async (res) => {
         await res.body.dump()
         if (res.statusCode >= 300) non2xx++
-        latencies.push(performance.now() - scheduled)
+        // The first second is warm-up (connections opening), not measured.
+        if (scheduled - start >= 1000) latencies.push(performance.now() - scheduled)
       })
       .catch(() => {
         errors++
@@ -206,7 +202,7 @@ async function paced(target: Target, rate: number, durationS = DURATION): Promis
   latencies.sort((a, b) => a - b)
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
-  return { rps: latencies.length / durationS, p50: at(0.5), p99: at(0.99), errors, non2xx }
+  return { rps: latencies.length / (durationS - 1), p50: at(0.5), p99: at(0.99), errors, non2xx }
 }
 
 function row(name: string, r: Result, base?: Result): string {
@@ -216,17 +212,26 @@ function row(name: string, r: Result, base?: Result): string {
 }
 
 async function main(): Promise<void> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], {
-    execArgv: process.execArgv,
-    stdio: 'inherit',
-  })
-  const ready = await new Promise<{
-    bare: number
-    pglite: number
-    postgres: number
-    postgresNoCache: number
-    tokens: { pglite: string[]; postgres: string[] }
-  }>((resolve) => child.once('message', resolve as never))
+  const dbName = `tg_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: PG_URL })
+  await admin.connect()
+  await admin.query(`create database "${dbName}"`)
+  const url = new URL(PG_URL)
+  url.pathname = `/${dbName}`
+  const env = { BENCH_MASTER_KEY: MASTER_KEY, BENCH_PG_URL: url.toString() }
+  const servers = {
+    bare: await startServer('bare', env),
+    pglite: await startServer('pglite', env),
+    postgres: await startServer('postgres', env),
+    postgresNoCache: await startServer('postgres-nocache', env),
+  }
+  const ready = {
+    bare: servers.bare.port,
+    pglite: servers.pglite.port,
+    postgres: servers.postgres.port,
+    postgresNoCache: servers.postgresNoCache.port,
+    tokens: { pglite: servers.pglite.tokens, postgres: servers.postgres.tokens },
+  }
   const target = (name: string, port: number, keys: string[]): Target => ({
     name,
     url: `http://127.0.0.1:${port}/v1/licenses/validate`,
@@ -260,6 +265,8 @@ async function main(): Promise<void> {
   const rLite = await load(lite)
   const rPg = await load(postgres)
   const rNoCache = await load(noCache)
+  // Warm the steady-rate load generator itself (its first run pays undici's JIT and connects).
+  await paced(bare, 1000, 2)
   const halfPg = await paced(postgres, Math.max(1, Math.floor(rPg.rps / 2)))
   // The same steady load against the bare route: what the machine and the load generator add.
   const halfBare = await paced(bare, Math.max(1, Math.floor(rPg.rps / 2)))
@@ -286,9 +293,14 @@ async function main(): Promise<void> {
   )
   const [load1] = (await import('node:os')).loadavg()
   console.log(`machine load average during the run: ${load1!.toFixed(2)} (2 cores)`)
-  child.send('stop')
-  await new Promise((resolve) => child.once('exit', resolve))
+  for (const { child } of Object.values(servers)) {
+    child.send('stop')
+    await new Promise((resolve) => child.once('exit', resolve))
+  }
+  await admin.query(`drop database if exists "${dbName}" with (force)`)
+  await admin.end()
 }
 
-if (process.argv.includes('--serve')) await serve()
+const serveArg = process.argv.find((a) => a.startsWith('--serve='))
+if (serveArg) await serve(serveArg.slice('--serve='.length) as Kind)
 else await main()

@@ -135,10 +135,6 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     if (request.body === undefined) request.body = null
     done()
   })
-  app.addHook('onSend', (request, reply, payload, done) => {
-    void reply.header('x-request-id', request.id)
-    done(null, payload)
-  })
 
   const ownsDb = opts.db === undefined
   const db =

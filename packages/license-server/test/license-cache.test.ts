@@ -59,9 +59,19 @@ describe('validation cache of license rows', () => {
 
   it('does not re-cache a row read while a change was committing', () => {
     const cache = new LicenseRowCache(60_000)
-    const row = { id: 'lic_1', status: 'active' } as LicenseRow
+    const at = new Date()
+    const row = {
+      id: 'lic_1',
+      status: 'active',
+      issued_at: at,
+      created_at: at,
+      updated_at: at,
+      expires_at: null,
+      suspended_at: null,
+      revoked_at: null,
+    } as LicenseRow
     cache.set('ten_1', 'lic_1', row)
-    expect(cache.get('ten_1', 'lic_1')).toBe(row)
+    expect(cache.get('ten_1', 'lic_1')?.row).toBe(row)
     cache.invalidate('ten_1', 'lic_1')
     expect(cache.get('ten_1', 'lic_1')).toBeUndefined()
     cache.set('ten_1', 'lic_1', row) // a stale read finishing after the change

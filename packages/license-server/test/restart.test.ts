@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { verifyLicense, type Jwks } from '@tollgate/license-client'
+import { exportPem, generateKeyPair, verifyLicense, type Jwks } from '@tollgate/license-client'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
@@ -123,6 +123,25 @@ describe(`data and keys survive restarts (${TEST_DB_KIND})`, () => {
       expect(audit.items).toHaveLength(1)
     } finally {
       await again.close()
+    }
+  })
+
+  it('bootstraps with a given signing key (SIGNING_KEY_FILE) and owner key (BOOTSTRAP_ADMIN_KEY)', async () => {
+    const env = await storage()
+    const pair = generateKeyPair()
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-key-'))
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+    const pemPath = join(dir, 'signing.pem')
+    writeFileSync(pemPath, exportPem(pair.privateKey), { mode: 0o600 })
+    const ownerKey = `tg_admin_${'Q'.repeat(40)}`
+    const app = await start({ ...env, SIGNING_KEY_FILE: pemPath, BOOTSTRAP_ADMIN_KEY: ownerKey })
+    try {
+      expect(app.tollgate.bootstrap.ownerKey).toBe(ownerKey)
+      const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<Jwks>()
+      expect(jwks.keys.map((k) => k.kid)).toEqual([pair.kid])
+      expect((await call(app, ownerKey, 'GET', '/v1/admin/signing-keys')).statusCode).toBe(200)
+    } finally {
+      await app.close()
     }
   })
 

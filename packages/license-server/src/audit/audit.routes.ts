@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { requireScope } from '../auth/admin-auth.js'
 import { iso } from '../lib/json.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
-import { DateTime, PageOf, PageQuery, errorResponses } from '../lib/schemas.js'
+import { DateTime, NullableString, PageOf, PageQuery, errorResponses } from '../lib/schemas.js'
 import { listAudit } from './audit.repository.js'
 import type { AuditRow } from './audit.table.js'
 
@@ -19,8 +19,8 @@ export const AuditEntrySchema = Type.Object(
     targetId: Type.String(),
     before: Type.Unknown(),
     after: Type.Unknown(),
-    requestId: Type.Union([Type.String(), Type.Null()]),
-    ip: Type.Union([Type.String(), Type.Null()]),
+    requestId: NullableString(),
+    ip: NullableString(),
   },
   { $id: 'AuditEntry' },
 )

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { DateTime, Metadata, Name, PageQuery } from '../lib/schemas.js'
+import { DateTime, Metadata, Name, NullableString, PageQuery } from '../lib/schemas.js'
 
 const Email = Type.String({ format: 'email', maxLength: 320 })
 const ExternalId = Type.String({ minLength: 1, maxLength: 200 })
@@ -9,9 +9,9 @@ export const CustomerSchema = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    email: Type.Union([Type.String(), Type.Null()]),
-    externalId: Type.Union([Type.String(), Type.Null()]),
-    stripeCustomerId: Type.Union([Type.String(), Type.Null()]),
+    email: NullableString(),
+    externalId: NullableString(),
+    stripeCustomerId: NullableString(),
     metadata: Type.Record(Type.String(), Type.Unknown()),
     createdAt: DateTime,
     updatedAt: DateTime,

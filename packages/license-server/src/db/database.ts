@@ -14,7 +14,8 @@ import type { ViolationTables } from '../violations/violation.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
-  extends TenantTables,
+  extends
+    TenantTables,
     CustomerTables,
     PlanTables,
     LicenseTables,
@@ -33,12 +34,7 @@ export interface CoreTables
  * ```
  */
 export interface Database
-  extends CoreTables,
-    BillingTables,
-    OutboxTables,
-    DeploymentTables,
-    UsageTables,
-    ViolationTables {}
+  extends CoreTables, BillingTables, OutboxTables, DeploymentTables, UsageTables, ViolationTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

@@ -80,7 +80,10 @@ export const ERROR_CODES = {
     status: 409,
     message: 'Another delivery of this event is being processed; retry later',
   },
-  BILLING_EVENT_NOT_RETRYABLE: { status: 409, message: 'Only a failed billing event can be retried' },
+  BILLING_EVENT_NOT_RETRYABLE: {
+    status: 409,
+    message: 'Only a failed billing event can be retried',
+  },
   BILLING_PLAN_NOT_FOUND: { status: 409, message: 'No plan maps to the Stripe price' },
   PLAN_NOT_PURCHASABLE: { status: 409, message: 'The plan has no Stripe price to sell' },
   NO_STRIPE_CUSTOMER: { status: 409, message: 'The license is not billed through Stripe' },
@@ -92,7 +95,10 @@ export const ERROR_CODES = {
     status: 500,
     message: 'The event was stored but its handler failed; it stays retryable',
   },
-  STRIPE_UNAVAILABLE: { status: 502, message: 'Stripe could not be reached or refused the request' },
+  STRIPE_UNAVAILABLE: {
+    status: 502,
+    message: 'Stripe could not be reached or refused the request',
+  },
   // analysis (issue 8)
   INVALID_BYTECODE: {
     status: 400,

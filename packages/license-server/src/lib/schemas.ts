@@ -1,4 +1,4 @@
-import { Type, type TSchema } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
 import { PAGE } from './pagination.js'
 
 /** The error body every 4xx/5xx answer uses. */
@@ -32,15 +32,37 @@ export const PageQuery = {
 export function PageOf<T extends TSchema>(item: T) {
   return Type.Object({
     items: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    nextCursor: NullableString(),
   })
 }
 
 /** An ISO-8601 date-time string. */
 export const DateTime = Type.String({ format: 'date-time' })
 
-/** ISO date-time or null. */
+/** ISO date-time or null (request bodies). */
 export const NullableDateTime = Type.Union([DateTime, Type.Null()])
+
+/**
+ * `string | null` for response schemas. A `type` array, not `anyOf`: fast-json-stringify runs a
+ * full Ajv validation to pick an `anyOf` branch on every serialisation, a type array is a typeof.
+ */
+export function NullableString(opts: { format?: string } = {}) {
+  return Type.Unsafe<string | null>({ type: ['string', 'null'], ...opts })
+}
+
+/** `integer | null` for response schemas (see {@link NullableString}). */
+export const NullableInteger = Type.Unsafe<number | null>({ type: ['integer', 'null'] })
+
+/** A string from a fixed set, as `enum` (not a union of literals; see {@link NullableString}). */
+export function StringEnum<T extends string>(values: readonly T[]) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values] })
+}
+
+/** A nullable copy of an object schema for responses (see {@link NullableString}). */
+export function NullableObject<T extends TSchema>(schema: T) {
+  const { $id: _id, ...rest } = schema as T & { $id?: string }
+  return Type.Unsafe<Static<T> | null>({ ...rest, type: ['object', 'null'] })
+}
 
 /** Free-form JSON metadata (a small object). */
 export const Metadata = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), {

@@ -132,7 +132,8 @@ export async function checkLicenseKey(
   const verified = await verifySignature(db, signingKeys, key, opts.now)
   if ('deny' in verified) return verified.deny
   const { tenantId, licenseId } = verified
-  let row = opts.cache?.get(tenantId, licenseId)
+  const cached = opts.cache?.get(tenantId, licenseId)
+  let row = cached?.row
   if (!row) {
     row = await findLicense(db, tenantId, licenseId)
     if (!row) return deny('NOT_FOUND', ['The license no longer exists'])
@@ -163,7 +164,7 @@ export async function checkLicenseKey(
   return {
     valid: true,
     code,
-    license: toLicenseView(row),
+    license: cached?.view ?? toLicenseView(row),
     entitlements: row.entitlements,
     limits: row.limits,
     warnings,

@@ -1,6 +1,13 @@
 import type { LicenseRow } from './license.table.js'
+import { toLicenseView, type LicenseView } from './license.view.js'
 
 const MAX_ENTRIES = 50_000
+
+/** A cached row with its API view (built once, not on every validation). */
+export interface CachedLicense {
+  row: LicenseRow
+  view: LicenseView
+}
 
 /**
  * A short-lived cache of license rows for online validation (`VALIDATE_CACHE_MS`, default 1 s;
@@ -16,24 +23,24 @@ const MAX_ENTRIES = 50_000
  */
 export class LicenseRowCache {
   readonly #ttlMs: number
-  readonly #rows = new Map<string, { row: LicenseRow; at: number }>()
+  readonly #rows = new Map<string, CachedLicense & { until: number }>()
   readonly #blocked = new Map<string, number>()
 
   constructor(ttlMs: number) {
     this.#ttlMs = ttlMs
   }
 
-  /** A fresh cached row, if any. */
-  get(tenantId: string, licenseId: string): LicenseRow | undefined {
+  /** A fresh cached row (and its view), if any. */
+  get(tenantId: string, licenseId: string): CachedLicense | undefined {
     if (this.#ttlMs <= 0) return undefined
     const key = `${tenantId}/${licenseId}`
     const hit = this.#rows.get(key)
     if (!hit) return undefined
-    if (Date.now() - hit.at >= this.#ttlMs) {
+    if (Date.now() >= hit.until) {
       this.#rows.delete(key)
       return undefined
     }
-    return hit.row
+    return hit
   }
 
   /** Caches a row read from the database (unless the license changed within one TTL). */
@@ -49,7 +56,10 @@ export class LicenseRowCache {
       const oldest = this.#rows.keys().next().value
       if (oldest !== undefined) this.#rows.delete(oldest)
     }
-    this.#rows.set(key, { row, at: Date.now() })
+    // Entries live between half and all of the TTL, so rows cached together do not all expire
+    // (and hit the database) in the same instant.
+    const life = this.#ttlMs * (0.5 + Math.random() * 0.5)
+    this.#rows.set(key, { row, view: toLicenseView(row), until: Date.now() + life })
   }
 
   /** Drops a license after a change and keeps it uncached for one TTL. */

@@ -5,12 +5,16 @@ import {
   LimitsSchema,
   Metadata,
   NullableDateTime,
+  NullableObject,
+  NullableString,
+  StringEnum,
   PageQuery,
   PartialPolicySchema,
   PolicySchema,
 } from '../lib/schemas.js'
 
-const Status = Type.Union(['active', 'suspended', 'revoked', 'expired'].map((s) => Type.Literal(s)))
+const STATUSES = ['active', 'suspended', 'revoked', 'expired'] as const
+const Status = Type.Union(STATUSES.map((s) => Type.Literal(s)))
 const RefId = (prefix: string) =>
   Type.String({ minLength: 3, maxLength: 64, pattern: `^${prefix}_[0-9a-z]+$` })
 const Reason = Type.String({ minLength: 1, maxLength: 500 })
@@ -24,18 +28,18 @@ export const LicenseSchema = Type.Object(
     planId: Type.String(),
     product: Type.String(),
     tier: Type.String(),
-    status: Status,
-    statusReason: Type.Union([Type.String(), Type.Null()]),
+    status: StringEnum(STATUSES),
+    statusReason: NullableString(),
     entitlements: Type.Array(Type.String()),
     limits: Type.Record(Type.String(), Type.Number()),
     policy: PolicySchema,
     metadata: Type.Record(Type.String(), Type.Unknown()),
     kid: Type.String(),
     issuedAt: DateTime,
-    expiresAt: NullableDateTime,
-    suspendedAt: NullableDateTime,
-    revokedAt: NullableDateTime,
-    deploymentId: Type.Union([Type.String(), Type.Null()]),
+    expiresAt: NullableString({ format: 'date-time' }),
+    suspendedAt: NullableString({ format: 'date-time' }),
+    revokedAt: NullableString({ format: 'date-time' }),
+    deploymentId: NullableString(),
     createdAt: DateTime,
     updatedAt: DateTime,
   },
@@ -101,20 +105,18 @@ export const ValidateBody = Type.Object(
 /** Answer of POST /v1/licenses/validate. */
 export const ValidateResponse = Type.Object({
   valid: Type.Boolean(),
-  code: Type.Union(
-    [
-      'VALID',
-      'GRACE_EXPIRED',
-      'EXPIRED',
-      'SUSPENDED',
-      'REVOKED',
-      'NOT_FOUND',
-      'INVALID',
-      'NOT_YET_VALID',
-      'DEPLOYMENT_MISMATCH',
-    ].map((c) => Type.Literal(c)),
-  ),
-  license: Type.Union([Type.Ref('License'), Type.Null()]),
+  code: StringEnum([
+    'VALID',
+    'GRACE_EXPIRED',
+    'EXPIRED',
+    'SUSPENDED',
+    'REVOKED',
+    'NOT_FOUND',
+    'INVALID',
+    'NOT_YET_VALID',
+    'DEPLOYMENT_MISMATCH',
+  ] as const),
+  license: NullableObject(LicenseSchema),
   entitlements: Type.Array(Type.String()),
   limits: Type.Record(Type.String(), Type.Number()),
   warnings: Type.Array(Type.String()),

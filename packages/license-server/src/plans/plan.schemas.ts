@@ -4,9 +4,12 @@ import {
   EntitlementsSchema,
   LimitsSchema,
   Name,
+  NullableInteger,
+  NullableString,
   PageQuery,
   PolicySchema,
   Slug,
+  StringEnum,
 } from '../lib/schemas.js'
 
 const CancelBehavior = Type.Union([Type.Literal('revoke'), Type.Literal('expire_at_period_end')])
@@ -23,10 +26,10 @@ export const PlanSchema = Type.Object(
     entitlements: Type.Array(Type.String()),
     limits: Type.Record(Type.String(), Type.Number()),
     policy: PolicySchema,
-    durationDays: Type.Union([Type.Integer(), Type.Null()]),
-    stripePriceId: Type.Union([Type.String(), Type.Null()]),
+    durationDays: NullableInteger,
+    stripePriceId: NullableString(),
     pastDueGraceDays: Type.Integer(),
-    cancelBehavior: CancelBehavior,
+    cancelBehavior: StringEnum(['revoke', 'expire_at_period_end'] as const),
     createdAt: DateTime,
     updatedAt: DateTime,
   },

@@ -4,7 +4,7 @@ import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
 import { AppError } from '../errors/app-error.js'
 import { iso } from '../lib/json.js'
-import { DateTime, EmptyQuery, NullableDateTime, errorResponses } from '../lib/schemas.js'
+import { DateTime, EmptyQuery, NullableString, StringEnum, errorResponses } from '../lib/schemas.js'
 import { createSigningKey } from './create-signing-key.js'
 import {
   deleteSigningKey,
@@ -38,11 +38,11 @@ const JwkSchema = Type.Object({
 export const SigningKeySchema = Type.Object(
   {
     kid: Type.String(),
-    state: Type.Union([Type.Literal('active'), Type.Literal('retired')]),
+    state: StringEnum(['active', 'retired'] as const),
     signing: Type.Boolean(),
     publicJwk: JwkSchema,
     createdAt: DateTime,
-    retiredAt: NullableDateTime,
+    retiredAt: NullableString({ format: 'date-time' }),
   },
   { $id: 'SigningKey' },
 )

@@ -1,6 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
+import { StringEnum } from '../lib/schemas.js'
 
 async function pingDatabase(run: () => Promise<unknown>, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
@@ -30,8 +31,8 @@ async function pingDatabase(run: () => Promise<unknown>, timeoutMs: number): Pro
 export const systemRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
   const { db, version, metrics, config } = app.tollgate
   const Health = Type.Object({
-    status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-    database: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+    status: StringEnum(['ok', 'degraded'] as const),
+    database: StringEnum(['ok', 'unavailable'] as const),
     version: Type.String(),
   })
   app.get(
