@@ -60,8 +60,10 @@ export function StringEnum<T extends string>(values: readonly T[]) {
 
 /** A nullable copy of an object schema for responses (see {@link NullableString}). */
 export function NullableObject<T extends TSchema>(schema: T) {
-  const { $id: _id, ...rest } = schema as T & { $id?: string }
-  return Type.Unsafe<Static<T> | null>({ ...rest, type: ['object', 'null'] })
+  // A copy without `$id`: the original stays the one registered schema of that id.
+  const copy: Record<string, unknown> = { ...(schema as Record<string, unknown>) }
+  delete copy.$id
+  return Type.Unsafe<Static<T> | null>({ ...copy, type: ['object', 'null'] })
 }
 
 /** Free-form JSON metadata (a small object). */
