@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { VALIDATION_CODES } from './check-license-key.js'
 import {
   DateTime,
   EntitlementsSchema,
@@ -105,17 +106,7 @@ export const ValidateBody = Type.Object(
 /** Answer of POST /v1/licenses/validate. */
 export const ValidateResponse = Type.Object({
   valid: Type.Boolean(),
-  code: StringEnum([
-    'VALID',
-    'GRACE_EXPIRED',
-    'EXPIRED',
-    'SUSPENDED',
-    'REVOKED',
-    'NOT_FOUND',
-    'INVALID',
-    'NOT_YET_VALID',
-    'DEPLOYMENT_MISMATCH',
-  ] as const),
+  code: StringEnum(VALIDATION_CODES),
   license: NullableObject(LicenseSchema),
   entitlements: Type.Array(Type.String()),
   limits: Type.Record(Type.String(), Type.Number()),
