@@ -161,7 +161,13 @@ describe('bad input on every route answers a documented 4xx, never 500', () => {
       [{}, 'UNAUTHORIZED'],
       [{ authorization: 'Basic dXNlcjpwYXNz' }, 'INVALID_API_KEY'],
       [{ authorization: 'Bearer tg_admin_' + 'A'.repeat(40) }, 'INVALID_API_KEY'],
-      [{ authorization: `Bearer ${t.adminKey.slice(0, -1)}X` }, 'INVALID_API_KEY'],
+      // One character changed (never to itself: a key ending in X would stay valid).
+      [
+        {
+          authorization: `Bearer ${t.adminKey.slice(0, -1)}${t.adminKey.endsWith('X') ? 'Y' : 'X'}`,
+        },
+        'INVALID_API_KEY',
+      ],
       [{ authorization: `Bearer ${revokedKey}` }, 'API_KEY_REVOKED'],
     ]
     for (const r of routes.filter((x) => x.admin)) {
