@@ -12,6 +12,7 @@ import pg from 'pg'
 import { Pool } from 'undici'
 import { KeySet, verifyLease, type Jwks } from '@tollgate/license-client'
 import { buildApp } from '@tollgate/license-server'
+import { SERVER_FLAGS_LABEL, serverExecArgv } from './lib/server-flags.js'
 
 const BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 5000)
@@ -199,14 +200,16 @@ async function driverMain(): Promise<void> {
   await adminClient.query(`create database "${dbName}"`)
   await adminClient.end()
   console.log(
-    `bench/heartbeat: fresh database ${dbName}; ${DEPLOYMENTS} deployments, ${CONNECTIONS} connections, ${SECONDS} s`,
+    `bench/heartbeat: fresh database ${dbName}; ${DEPLOYMENTS} deployments, ${CONNECTIONS} connections, ${SECONDS} s; server flags: ${SERVER_FLAGS_LABEL}`,
   )
 
   const child = fork(process.argv[1]!, [], {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server process there.
-    execArgv: process.env.BENCH_CPU_PROF
-      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-      : process.execArgv,
+    execArgv: serverExecArgv(
+      process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : [],
+    ),
     env: { ...process.env, BENCH_ROLE: 'server', BENCH_DB_URL: dbUrl.toString() },
   })
   try {

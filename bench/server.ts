@@ -9,12 +9,17 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import pg from 'pg'
 import { Pool } from 'undici'
 import { buildApp } from '@tollgate/license-server'
+import { SERVER_FLAGS_LABEL, serverExecArgv } from './lib/server-flags.js'
+import { formatProcessStats, recordProcessStats, type ProcessStats } from './lib/process-stats.js'
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10)
+// The half-load runs of the Postgres target and its bare baseline: a p99 over ~30 s of steady
+// load, so one stall in a short window does not decide the figure either way.
+const HALF_DURATION = Number(process.env.BENCH_HALF_DURATION ?? 30)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const PG_URL =
   process.env.BENCH_DATABASE_URL ??
@@ -71,8 +76,15 @@ async function serve(kind: Kind): Promise<void> {
   const masterKey = process.env.BENCH_MASTER_KEY!
   let app: { close(): Promise<unknown>; server: { address(): unknown } }
   let tokens: string[] = []
+  const stats = recordProcessStats()
+  // Time inside the server (Fastify's elapsedTime: request received → response written).
+  const timeRequests = (f: FastifyInstance) =>
+    f.addHook('onResponse', async (_req, reply) => {
+      stats.request(reply.elapsedTime)
+    })
   if (kind === 'bare') {
     const bare = Fastify({ logger: false })
+    timeRequests(bare)
     bare.post('/v1/licenses/validate', async (req) => ({
       valid: true,
       body: req.body !== undefined,
@@ -94,6 +106,7 @@ async function serve(kind: Kind): Promise<void> {
               ...(kind === 'postgres-nocache' ? { validateCacheMs: 0 } : {}),
             },
     })
+    timeRequests(built)
     await built.listen({ port: 0, host: '127.0.0.1' })
     if (kind !== 'postgres-nocache') tokens = await seed(built)
     app = built
@@ -101,15 +114,31 @@ async function serve(kind: Kind): Promise<void> {
   process.send!({ port: (app.server.address() as { port: number }).port, tokens })
   process.on('message', (m) => {
     if (m === 'stop') void app.close().then(() => process.exit(0))
+    if (m === 'stats-reset') stats.reset()
+    if (m === 'stats') process.send!({ stats: stats.read() })
   })
 }
 
-async function startServer(
-  kind: Kind,
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; port: number; tokens: string[] }> {
+interface Server {
+  child: ChildProcess
+  port: number
+  tokens: string[]
+}
+
+/** Runs `fn` and returns its result with what the server process did meanwhile. */
+async function watched<T>(server: Server, fn: () => Promise<T>): Promise<[T, ProcessStats]> {
+  server.child.send('stats-reset')
+  const result = await fn()
+  server.child.send('stats')
+  const { stats } = await new Promise<{ stats: ProcessStats }>((resolve) =>
+    server.child.once('message', resolve as never),
+  )
+  return [result, stats]
+}
+
+async function startServer(kind: Kind, env: Record<string, string>): Promise<Server> {
   const child = fork(fileURLToPath(import.meta.url), [`--serve=${kind}`], {
-    execArgv: process.execArgv,
+    execArgv: serverExecArgv(),
     stdio: 'inherit',
     env: { ...process.env, ...env },
   })
@@ -126,6 +155,8 @@ interface Result {
   p99: number
   errors: number
   non2xx: number
+  /** Steady-rate runs: what the load generator's process did (its stalls inflate latency too). */
+  generator?: ProcessStats
 }
 
 async function load(
@@ -160,7 +191,7 @@ async function load(
  * bursts as autocannon's overallRate does), each timed from its scheduled send, so p99 is the
  * latency a client sees at that load.
  */
-async function paced(target: Target, rate: number, durationS = DURATION): Promise<Result> {
+async function paced(target: Target, rate: number, durationS: number): Promise<Result> {
   const url = new URL(target.url)
   const pool = new Pool(url.origin, { connections: CONNECTIONS, pipelining: 1 })
   // Preallocated: a growing array would make the generator's own GC pauses show up as latency.
@@ -170,6 +201,7 @@ async function paced(target: Target, rate: number, durationS = DURATION): Promis
   let non2xx = 0
   let sent = 0
   let inflight = 0
+  const generator = recordProcessStats()
   const start = performance.now()
   const end = start + durationS * 1000
   // Warm-up (connections opening) and the last half second (the schedule draining) are not
@@ -203,18 +235,28 @@ async function paced(target: Target, rate: number, durationS = DURATION): Promis
   }
   while (inflight > 0) await new Promise((r) => setTimeout(r, 5))
   await pool.close()
+  const generatorStats = generator.read() // before the sort below, which blocks for a while
   const sorted = latencies.subarray(0, measured).sort()
   const at = (q: number) => sorted[Math.min(measured - 1, Math.floor(q * measured))] ?? NaN
-  return { rps: sent / durationS, p50: at(0.5), p99: at(0.99), errors, non2xx }
+  return {
+    rps: sent / durationS,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors,
+    non2xx,
+    generator: generatorStats,
+  }
 }
 
 /** {@link paced} in a fresh process: the parent's heap (autocannon's leftovers) cannot add GC pauses. */
-async function pacedInChild(target: Target, rate: number): Promise<Result> {
+async function pacedInChild(target: Target, rate: number, durationS = DURATION): Promise<Result> {
   const child = fork(fileURLToPath(import.meta.url), ['--paced'], {
-    execArgv: process.execArgv,
+    // The same flags as the servers: the generator allocates per request too, and its own
+    // collections would otherwise show up as the servers' latency.
+    execArgv: serverExecArgv(),
     stdio: 'inherit',
   })
-  child.send({ target, rate })
+  child.send({ target, rate, durationS })
   const result = await new Promise<Result>((resolve) => child.once('message', resolve as never))
   await new Promise((resolve) => child.once('exit', resolve))
   return result
@@ -226,6 +268,38 @@ function row(name: string, r: Result, base?: Result): string {
   return `${name.padEnd(34)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   ${ratio}${bad}`
 }
 
+/** Starts one server, runs `fn` against it, stops it: only the measured server is running. */
+async function withServer<T>(
+  kind: Kind,
+  env: Record<string, string>,
+  fn: (server: Server) => Promise<T>,
+): Promise<T> {
+  const server = await startServer(kind, env)
+  try {
+    return await fn(server)
+  } finally {
+    server.child.send('stop')
+    await new Promise((resolve) => server.child.once('exit', resolve))
+  }
+}
+
+const target = (name: string, port: number, keys: string[]): Target => ({
+  name,
+  url: `http://127.0.0.1:${port}/v1/licenses/validate`,
+  bodies: keys.map((key) => JSON.stringify({ key })),
+})
+
+/** The validate targets really validate. */
+async function assertValid(t: Target): Promise<void> {
+  const res = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: t.bodies[0],
+  })
+  const json = (await res.json()) as { code: string }
+  if (json.code !== 'VALID') throw new Error(`${t.name} answered ${JSON.stringify(json)}`)
+}
+
 async function main(): Promise<void> {
   const dbName = `tg_bench_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: PG_URL })
@@ -234,69 +308,66 @@ async function main(): Promise<void> {
   const url = new URL(PG_URL)
   url.pathname = `/${dbName}`
   const env = { BENCH_MASTER_KEY: MASTER_KEY, BENCH_PG_URL: url.toString() }
-  const servers = {
-    bare: await startServer('bare', env),
-    pglite: await startServer('pglite', env),
-    postgres: await startServer('postgres', env),
-    postgresNoCache: await startServer('postgres-nocache', env),
-  }
-  const ready = {
-    bare: servers.bare.port,
-    pglite: servers.pglite.port,
-    postgres: servers.postgres.port,
-    postgresNoCache: servers.postgresNoCache.port,
-    tokens: { pglite: servers.pglite.tokens, postgres: servers.postgres.tokens },
-  }
-  const target = (name: string, port: number, keys: string[]): Target => ({
-    name,
-    url: `http://127.0.0.1:${port}/v1/licenses/validate`,
-    bodies: keys.map((key) => JSON.stringify({ key })),
-  })
-  const bare = target('bare Fastify POST', ready.bare, ready.tokens.postgres)
-  const lite = target('validate (PGlite)', ready.pglite, ready.tokens.pglite)
-  const postgres = target('validate (Postgres)', ready.postgres, ready.tokens.postgres)
-  const noCache = target(
-    'validate (Postgres, cache off)',
-    ready.postgresNoCache,
-    ready.tokens.postgres,
-  )
-
-  // Sanity: the validate targets really validate.
-  for (const t of [lite, postgres, noCache]) {
-    const res = await fetch(t.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: t.bodies[0],
-    })
-    const json = (await res.json()) as { code: string }
-    if (json.code !== 'VALID') throw new Error(`${t.name} answered ${JSON.stringify(json)}`)
-  }
   console.log(
-    `bench/server: ${CONNECTIONS} connections, ${DURATION}s per run, ${LICENSES} licenses round-robin, Node ${process.version}`,
+    `bench/server: ${CONNECTIONS} connections, ${DURATION}s per run, ${LICENSES} licenses round-robin, Node ${process.version}, server flags: ${SERVER_FLAGS_LABEL}`,
   )
-  for (const t of [bare, lite, postgres, noCache]) await load(t, { duration: 2 }) // warm-up
-
-  const rBare = await load(bare)
-  const rLite = await load(lite)
-  const rPg = await load(postgres)
-  const rNoCache = await load(noCache)
   // Warm the steady-rate load generator itself (its first run pays undici's JIT and connects).
-  await pacedInChild(bare, 1000)
-  const halfPg = await pacedInChild(postgres, Math.max(1, Math.floor(rPg.rps / 2)))
-  // The same steady load against the bare route: what the machine and the load generator add.
-  const halfBare = await pacedInChild(bare, Math.max(1, Math.floor(rPg.rps / 2)))
-  const halfLite = await pacedInChild(lite, Math.max(1, Math.floor(rLite.rps / 2)))
-  const halfNoCache = await pacedInChild(noCache, Math.max(1, Math.floor(rNoCache.rps / 2)))
+  const warmBare = (port: number) => target('bare Fastify POST', port, ['{}'])
+  await withServer('bare', env, ({ port }) => pacedInChild(warmBare(port), 1000))
 
+  // One server process at a time: an idle server's leftover GC work (V8 collects after a burst)
+  // must not land on the measured one's cores. Each: warm-up, full load, then half of its peak
+  // at a steady rate.
+  const measureOne = (kind: Kind, name: string, keys?: string[], halfDuration = DURATION) =>
+    withServer(kind, env, async (server) => {
+      const t = target(name, server.port, keys ?? server.tokens)
+      if (kind !== 'bare') await assertValid(t)
+      await load(t, { duration: 2 })
+      const full = await load(t)
+      const rate = Math.max(1, Math.floor(full.rps / 2))
+      const [half, stats] = await watched(server, () => pacedInChild(t, rate, halfDuration))
+      return { tokens: server.tokens, full, half, stats }
+    })
+  const pgRun = await measureOne('postgres', 'validate (Postgres)', undefined, HALF_DURATION)
+  const keys = pgRun.tokens
+  const liteRun = await measureOne('pglite', 'validate (PGlite)')
+  const noCacheRun = await measureOne('postgres-nocache', 'validate (Postgres, cache off)', keys)
+  const bareRun = await measureOne('bare', 'bare Fastify POST', keys)
+  // The bare route at the validate run's half-load rate: what the machine and the load
+  // generator add by themselves at that rate.
+  const halfPgRate = Math.max(1, Math.floor(pgRun.full.rps / 2))
+  const [halfBare, halfBareStats] = await withServer('bare', env, (server) =>
+    watched(server, () =>
+      pacedInChild(target('bare', server.port, keys), halfPgRate, HALF_DURATION),
+    ),
+  )
+
+  const rBare = bareRun.full
+  const rPg = pgRun.full
+  const halfPg = pgRun.half
   console.log()
-  console.log(row(bare.name, rBare))
-  console.log(row(lite.name, rLite, rBare))
-  console.log(row(postgres.name, rPg, rBare))
-  console.log(row(noCache.name, rNoCache, rBare))
-  console.log(row(`validate (PGlite) @ ${Math.floor(rLite.rps / 2)} req/s`, halfLite))
-  console.log(row(`validate (Postgres) @ ${Math.floor(rPg.rps / 2)} req/s`, halfPg))
-  console.log(row(`bare Fastify @ ${Math.floor(rPg.rps / 2)} req/s`, halfBare))
-  console.log(row(`  cache off @ ${Math.floor(rNoCache.rps / 2)} req/s`, halfNoCache))
+  console.log(row('bare Fastify POST', rBare))
+  console.log(row('validate (PGlite)', liteRun.full, rBare))
+  console.log(row('validate (Postgres)', rPg, rBare))
+  console.log(row('validate (Postgres, cache off)', noCacheRun.full, rBare))
+  const steady = (label: string, r: Result, stats: ProcessStats, seconds: number) =>
+    console.log(
+      `${row(label, r)}\n${' '.repeat(36)}(${seconds} s)\n${' '.repeat(36)}${formatProcessStats(stats, 'server')}\n${' '.repeat(36)}${r.generator ? formatProcessStats(r.generator, 'load generator') : ''}`,
+    )
+  steady(
+    `validate (PGlite) @ ${Math.floor(liteRun.full.rps / 2)} req/s`,
+    liteRun.half,
+    liteRun.stats,
+    DURATION,
+  )
+  steady(`validate (Postgres) @ ${halfPgRate} req/s`, halfPg, pgRun.stats, HALF_DURATION)
+  steady(`bare Fastify @ ${halfPgRate} req/s`, halfBare, halfBareStats, HALF_DURATION)
+  steady(
+    `  cache off @ ${Math.floor(noCacheRun.full.rps / 2)} req/s`,
+    noCacheRun.half,
+    noCacheRun.stats,
+    DURATION,
+  )
   const ratio = rPg.rps / rBare.rps
   console.log()
   console.log(
@@ -304,14 +375,10 @@ async function main(): Promise<void> {
       `p99 at half load = ${halfPg.p99.toFixed(2)} ms (target < 10 ms): ${halfPg.p99 < 10 ? 'OK' : 'ABOVE TARGET'}`,
   )
   console.log(
-    `cache off: ${((rNoCache.rps / rBare.rps) * 100).toFixed(1)}% of bare, p99 at half load ${halfNoCache.p99.toFixed(2)} ms`,
+    `cache off: ${((noCacheRun.full.rps / rBare.rps) * 100).toFixed(1)}% of bare, p99 at half load ${noCacheRun.half.p99.toFixed(2)} ms`,
   )
   const [load1] = (await import('node:os')).loadavg()
   console.log(`machine load average during the run: ${load1!.toFixed(2)} (2 cores)`)
-  for (const { child } of Object.values(servers)) {
-    child.send('stop')
-    await new Promise((resolve) => child.once('exit', resolve))
-  }
   await admin.query(`drop database if exists "${dbName}" with (force)`)
   await admin.end()
 }
@@ -319,10 +386,12 @@ async function main(): Promise<void> {
 const serveArg = process.argv.find((a) => a.startsWith('--serve='))
 if (serveArg) await serve(serveArg.slice('--serve='.length) as Kind)
 else if (process.argv.includes('--paced')) {
-  const { target, rate } = await new Promise<{ target: Target; rate: number }>((resolve) =>
-    process.once('message', resolve as never),
-  )
+  const { target, rate, durationS } = await new Promise<{
+    target: Target
+    rate: number
+    durationS: number
+  }>((resolve) => process.once('message', resolve as never))
   // A short warm-up in this process first, so the measured run does not pay undici's JIT.
   await paced(target, Math.min(rate, 1000), 2)
-  process.send!(await paced(target, rate), () => process.exit(0))
+  process.send!(await paced(target, rate, durationS), () => process.exit(0))
 } else await main()

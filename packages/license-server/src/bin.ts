@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js'
 import { ConfigError } from './config/load-config.js'
+import { missingNodeFlags } from './system/node-flags.js'
 
 // Start-up: print the bootstrap admin key once (stdout, not the log), then listen.
 async function main(): Promise<void> {
@@ -35,6 +36,13 @@ async function main(): Promise<void> {
     { database: dbKind, dataDir: dbKind === 'pglite' ? config.dataDir : undefined },
     'tollgate license server ready',
   )
+  const missing = missingNodeFlags()
+  if (missing.length > 0) {
+    app.log.info(
+      { missingNodeFlags: missing },
+      `for a short latency tail start node with NODE_OPTIONS="${missing.join(' ')}" (docs/operations.md)`,
+    )
+  }
 }
 
 main().catch((err: unknown) => {

@@ -13,6 +13,7 @@
 export { buildApp, type BuildAppOptions } from './app.js'
 export type { ServerContext } from './context.js'
 export { VERSION } from './version.js'
+export { RECOMMENDED_NODE_FLAGS, missingNodeFlags } from './system/node-flags.js'
 export { loadConfig, ConfigError, type Config } from './config/load-config.js'
 export { EnvSchema } from './config/config.schema.js'
 export { createDatabase, type DatabaseOptions, type DatabaseKind } from './db/create-database.js'

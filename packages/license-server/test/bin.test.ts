@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { RECOMMENDED_NODE_FLAGS } from '../src/system/node-flags.js'
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url))
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
+// The package's own `start` script, so the test runs exactly what `pnpm start` runs.
+const startScript = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string }
+  }
+).scripts.start
+const [startBin, ...startArgs] = startScript.split(' ')
 const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-bin-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
@@ -17,10 +25,16 @@ interface Run {
   port?: number
 }
 
-/** Runs the `start` command (tsx on src/bin.ts, as `pnpm start` does) until it listens or exits. */
-function start(env: Record<string, string>, opts: { stopWhenListening: boolean }): Promise<Run> {
+/**
+ * Runs the `start` command (tsx on src/bin.ts, as `pnpm start` does) until it listens or exits;
+ * `args` replaces the script's arguments.
+ */
+function start(
+  env: Record<string, string>,
+  opts: { stopWhenListening: boolean; args?: string[] },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ['--conditions=tollgate-source', 'src/bin.ts'], {
+    const child = spawn(tsx, opts.args ?? startArgs, {
       cwd: pkgDir,
       env: {
         PATH: process.env.PATH ?? '',
@@ -75,6 +89,20 @@ describe('the start command', () => {
     expect(second.stdout).toMatch(/HEALTH 200/)
     expect(second.stdout).not.toMatch(/tg_admin_/)
     expect(second.code).toBe(0)
+  })
+
+  it('runs with the recommended V8 flags, and says so when started without them', async () => {
+    expect(startBin).toBe('tsx')
+    for (const flag of RECOMMENDED_NODE_FLAGS) expect(startArgs).toContain(flag)
+    const tuned = await start({ DATA_DIR: dataDir }, { stopWhenListening: true })
+    expect(tuned.stdout).toMatch(/HEALTH 200/)
+    expect(tuned.stdout).not.toMatch(/missingNodeFlags/)
+    const plain = await start(
+      { DATA_DIR: dataDir },
+      { stopWhenListening: true, args: ['--conditions=tollgate-source', 'src/bin.ts'] },
+    )
+    expect(plain.stdout).toMatch(/HEALTH 200/)
+    expect(plain.stdout).toContain('NODE_OPTIONS=\\"--max-semi-space-size=64\\"')
   })
 
   it('stops on bad configuration with a message naming the variable', async () => {

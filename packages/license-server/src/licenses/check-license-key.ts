@@ -132,13 +132,10 @@ export async function checkLicenseKey(
   const verified = await verifySignature(db, signingKeys, key, opts.now)
   if ('deny' in verified) return verified.deny
   const { tenantId, licenseId } = verified
-  const cached = opts.cache?.get(tenantId, licenseId)
-  let row = cached?.row
-  if (!row) {
-    row = await findLicense(db, tenantId, licenseId)
-    if (!row) return deny('NOT_FOUND', ['The license no longer exists'])
-    opts.cache?.set(tenantId, licenseId, row)
-  }
+  const load = () => findLicense(db, tenantId, licenseId)
+  const cached = opts.cache ? await opts.cache.load(tenantId, licenseId, load) : undefined
+  const row = opts.cache ? cached?.row : await load()
+  if (!row) return deny('NOT_FOUND', ['The license no longer exists'])
   if (row.status === 'revoked') return deny('REVOKED', [], row)
   if (row.status === 'suspended') return deny('SUSPENDED', [], row)
   if (row.status === 'expired') return deny('EXPIRED', [], row)

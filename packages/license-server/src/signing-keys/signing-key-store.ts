@@ -1,6 +1,7 @@
 import { KeySet, type Jwks, type SigningKey } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
+import { SingleFlight } from '../lib/single-flight.js'
 import { unsealSigningKey } from './get-active-signing-key.js'
 import { findNewestActiveKey, listSigningKeys } from './signing-key.repository.js'
 
@@ -26,6 +27,10 @@ interface CachedKeySet {
  * tenant (parsed once, refreshed every `ttlMs` so other instances' rotations show up) and the
  * decrypted private keys. Local rotations call {@link SigningKeyStore.invalidate}.
  *
+ * A key set older than `ttlMs` is still answered while one background reload replaces it (up to
+ * twice `ttlMs`; older ones are awaited): every validation needs the set, so an expiry that made
+ * each request query the database at once would stall all of them.
+ *
  * @example
  * ```ts
  * const key = await app.tollgate.signingKeys.getActive(db, tenantId)
@@ -38,6 +43,9 @@ export class SigningKeyStore {
   readonly #sets = new Map<string, CachedKeySet>()
   readonly #private = new Map<string, SigningKey>()
   readonly #verified = new Map<string, VerifiedToken>()
+  readonly #loads = new SingleFlight<string, CachedKeySet>()
+  /** Bumped by `invalidate`: a reload that started before it does not store its result. */
+  #generation = 0
 
   constructor(masterKey: Buffer, opts: { ttlMs?: number } = {}) {
     this.#masterKey = masterKey
@@ -63,12 +71,27 @@ export class SigningKeyStore {
 
   async #load(db: Db, tenantId: string): Promise<CachedKeySet> {
     const hit = this.#sets.get(tenantId)
-    if (hit && Date.now() - hit.at < this.#ttlMs) return hit
-    const rows = await listSigningKeys(db, tenantId)
-    const jwks: Jwks = { keys: rows.map((r) => r.public_jwk) }
-    const entry = { keys: KeySet.from(jwks), jwks, at: Date.now() }
-    this.#sets.set(tenantId, entry)
-    return entry
+    if (hit) {
+      const age = Date.now() - hit.at
+      if (age < this.#ttlMs) return hit
+      if (age < 2 * this.#ttlMs) {
+        // A failed reload is retried by the next call; past 2 × ttl callers wait for one.
+        this.#reload(db, tenantId).catch(() => undefined)
+        return hit
+      }
+    }
+    return this.#reload(db, tenantId)
+  }
+
+  #reload(db: Db, tenantId: string): Promise<CachedKeySet> {
+    const generation = this.#generation
+    return this.#loads.run(tenantId, async () => {
+      const rows = await listSigningKeys(db, tenantId)
+      const jwks: Jwks = { keys: rows.map((r) => r.public_jwk) }
+      const entry = { keys: KeySet.from(jwks), jwks, at: Date.now() }
+      if (generation === this.#generation) this.#sets.set(tenantId, entry)
+      return entry
+    })
   }
 
   /** The tenant's verification keys (active and retired). */
@@ -83,8 +106,7 @@ export class SigningKeyStore {
   async keySetFor(db: Db, tenantId: string, kid: string): Promise<KeySet> {
     const entry = await this.#load(db, tenantId)
     if (entry.keys.has(kid) || Date.now() - entry.at < 1000) return entry.keys
-    this.#sets.delete(tenantId)
-    return (await this.#load(db, tenantId)).keys
+    return (await this.#reload(db, tenantId)).keys
   }
 
   /** The tenant's JWKS document (active and retired public keys). */
@@ -112,7 +134,9 @@ export class SigningKeyStore {
 
   /** Forgets cached keys of a tenant (after rotate / retire / remove). */
   invalidate(tenantId: string): void {
+    this.#generation++
     this.#sets.delete(tenantId)
+    this.#loads.forget(tenantId)
     this.#private.clear()
   }
 }
