@@ -54,6 +54,18 @@ async function eventually(check: () => Promise<void> | void): Promise<void> {
   }
 }
 
+/** A 1 s cache holding an active row read at time 0 (the clock faked and standing there). */
+async function primedCache() {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  at(0)
+  const cache = new LicenseRowCache(1000)
+  const { fetch, pending } = controlledFetch()
+  const first = cache.load('ten_1', 'lic_1', fetch)
+  pending[0]!.resolve(row('active'))
+  expect((await first)?.row.status).toBe('active')
+  return { cache, fetch, pending }
+}
+
 const settled = async <T>(p: Promise<T>): Promise<boolean> => {
   let done = false
   void p.then(
@@ -78,13 +90,7 @@ describe('LicenseRowCache.load', () => {
   })
 
   it('answers from an entry due for refresh at once and refreshes it once in the background', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    at(0)
-    const cache = new LicenseRowCache(1000)
-    const { fetch, pending } = controlledFetch()
-    const first = cache.load('ten_1', 'lic_1', fetch)
-    pending[0]!.resolve(row('active'))
-    expect((await first)?.row.status).toBe('active')
+    const { cache, fetch, pending } = await primedCache()
 
     at(800) // past refreshAt (at most 750 ms), before until (1000 ms)
     const stale = cache.load('ten_1', 'lic_1', fetch)
@@ -101,13 +107,7 @@ describe('LicenseRowCache.load', () => {
   })
 
   it('never answers from an entry older than one TTL', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    at(0)
-    const cache = new LicenseRowCache(1000)
-    const { fetch, pending } = controlledFetch()
-    const first = cache.load('ten_1', 'lic_1', fetch)
-    pending[0]!.resolve(row('active'))
-    await first
+    const { cache, fetch, pending } = await primedCache()
     at(1000)
     const expired = cache.load('ten_1', 'lic_1', fetch)
     expect(await settled(expired)).toBe(false) // waits for the database
@@ -116,13 +116,7 @@ describe('LicenseRowCache.load', () => {
   })
 
   it('a failed background refresh keeps the entry until it expires, then the error surfaces', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    at(0)
-    const cache = new LicenseRowCache(1000)
-    const { fetch, pending } = controlledFetch()
-    const first = cache.load('ten_1', 'lic_1', fetch)
-    pending[0]!.resolve(row('active'))
-    await first
+    const { cache, fetch, pending } = await primedCache()
     at(800)
     expect((await cache.load('ten_1', 'lic_1', fetch))?.row.status).toBe('active')
     pending[1]!.reject(new Error('database down'))
