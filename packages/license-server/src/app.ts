@@ -12,52 +12,24 @@ import Fastify, {
 import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import type { Kysely } from 'kysely'
-import { ApiKeySchema, apiKeyRoutes } from './api-keys/api-key.routes.js'
-import { AuditEntrySchema, auditRoutes } from './audit/audit.routes.js'
-import { authenticateAdmin } from './auth/admin-auth.js'
 import { ConfigError, loadConfig, type Config } from './config/load-config.js'
 import type { ServerContext } from './context.js'
-import { customerRoutes } from './customers/customer.routes.js'
-import { CustomerSchema } from './customers/customer.schemas.js'
 import { createDatabase, databaseKinds } from './db/create-database.js'
 import type { Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { setupFleet, type FleetOverrides } from './deployments/setup-fleet.js'
 import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
 import { newRequestId } from './lib/ids.js'
-import { ErrorSchema } from './lib/schemas.js'
 import { LicenseRowCache } from './licenses/license-cache.js'
-import { licenseRoutes } from './licenses/license.routes.js'
-import { LicenseSchema } from './licenses/license.schemas.js'
-import { validateRoutes } from './licenses/validate.routes.js'
 import { setupMetrics } from './metrics/metrics.js'
-import { planRoutes } from './plans/plan.routes.js'
-import { PlanSchema } from './plans/plan.schemas.js'
 import { setupRateLimits } from './security/rate-limits.js'
 import { installSecurityHeaders } from './security/security-headers.js'
 import { resolveMasterKey } from './signing-keys/master-key.js'
 import { SigningKeyStore } from './signing-keys/signing-key-store.js'
-import {
-  SigningKeySchema,
-  jwksRoutes,
-  signingKeyRoutes,
-} from './signing-keys/signing-key.routes.js'
-import { systemRoutes } from './system/system.routes.js'
 import { bootstrap } from './tenants/bootstrap.js'
-import {
-  fleetAdminRoutes,
-  fleetPublicRoutes,
-  setupFleet,
-  type FleetOverrides,
-} from './deployments/setup-fleet.js'
-import { billingAdminRoutes } from './billing/billing-admin.routes.js'
-import { billingPublicRoutes } from './billing/billing-public.routes.js'
-import { BillingEventSchema } from './billing/billing.schemas.js'
 import { billingPlugin } from './billing/billing.plugin.js'
-import { stripeWebhookRoutes } from './billing/webhook.routes.js'
-import { outboxRoutes } from './outbox/outbox.routes.js'
-import { OutboxMessageSchema } from './outbox/outbox.view.js'
-import { analyzeRoutes } from './analyze/analyze.routes.js'
+import { registerRoutes, registerSharedSchemas } from './register-routes.js'
 import { VERSION } from './version.js'
 
 /** Options of {@link buildApp}. */
@@ -84,7 +56,7 @@ export interface BuildAppOptions {
  * Builds the license server (not listening): config, database + migrations, bootstrap, security
  * headers, rate limits, metrics, OpenAPI and every route.
  *
- * Features register their routes in the two lists below (`adminRoutes`, `publicRoutes`).
+ * Features register their routes in `register-routes.ts` (admin, public, operations scopes).
  *
  * @example
  * ```ts
@@ -207,20 +179,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
         },
       },
     })
-    // Shared $id schemas live at the root so every scope can $ref them. Features add theirs here.
-    for (const schema of [
-      ErrorSchema,
-      CustomerSchema,
-      PlanSchema,
-      LicenseSchema,
-      ApiKeySchema,
-      SigningKeySchema,
-      AuditEntrySchema,
-      BillingEventSchema,
-      OutboxMessageSchema,
-    ]) {
-      app.addSchema(schema)
-    }
+    registerSharedSchemas(app)
     const rateLimits = await setupRateLimits(app, config, redis, opts.rateLimitNamespace)
 
     const context: ServerContext = {
@@ -244,45 +203,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     })
     await app.register(billingPlugin)
 
-    // ---- Admin API: /v1/admin/*, API-key auth, limited per key. Add feature routes here. ----
-    await app.register(
-      async (admin) => {
-        admin.addHook('onRequest', authenticateAdmin)
-        admin.addHook('onRequest', rateLimits.perApiKey)
-        await admin.register(customerRoutes)
-        await admin.register(planRoutes)
-        await admin.register(licenseRoutes)
-        await admin.register(apiKeyRoutes)
-        await admin.register(signingKeyRoutes)
-        await admin.register(auditRoutes)
-        await admin.register(fleetAdminRoutes, { fleet })
-        await admin.register(billingAdminRoutes)
-        await admin.register(outboxRoutes)
-      },
-      { prefix: '/v1/admin' },
-    )
-
-    // ---- Public API: /v1/*, authenticated by license key, limited per IP. Add routes here. ----
-    await app.register(
-      async (pub) => {
-        pub.addHook('onRequest', rateLimits.perIp)
-        await pub.register(validateRoutes)
-        await pub.register(fleetPublicRoutes, { fleet })
-        await pub.register(billingPublicRoutes)
-        await pub.register(analyzeRoutes)
-      },
-      { prefix: '/v1' },
-    )
-    // Stripe webhooks: signature-verified, raw body, not IP rate limited (Stripe sends bursts
-    // from a few addresses, and a rejected delivery is only retried later).
-    await app.register(stripeWebhookRoutes, { prefix: '/v1' })
-    await app.register(async (wellKnown) => {
-      wellKnown.addHook('onRequest', rateLimits.perIp)
-      await wellKnown.register(jwksRoutes)
-    })
-
-    // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
-    await app.register(systemRoutes)
+    await registerRoutes(app, { fleet, rateLimits })
     return app
   } catch (err) {
     await app.close().catch(() => undefined)

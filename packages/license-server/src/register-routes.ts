@@ -1,0 +1,108 @@
+import type { FastifyInstance } from 'fastify'
+import { analyzeRoutes } from './analyze/analyze.routes.js'
+import { ApiKeySchema, apiKeyRoutes } from './api-keys/api-key.routes.js'
+import { AuditEntrySchema, auditRoutes } from './audit/audit.routes.js'
+import { authenticateAdmin } from './auth/admin-auth.js'
+import { billingAdminRoutes } from './billing/billing-admin.routes.js'
+import { billingPublicRoutes } from './billing/billing-public.routes.js'
+import { BillingEventSchema } from './billing/billing.schemas.js'
+import { stripeWebhookRoutes } from './billing/webhook.routes.js'
+import { customerRoutes } from './customers/customer.routes.js'
+import { CustomerSchema } from './customers/customer.schemas.js'
+import type { Fleet } from './deployments/fleet.js'
+import { fleetAdminRoutes, fleetPublicRoutes } from './deployments/setup-fleet.js'
+import { ErrorSchema } from './lib/schemas.js'
+import { licenseRoutes } from './licenses/license.routes.js'
+import { LicenseSchema } from './licenses/license.schemas.js'
+import { validateRoutes } from './licenses/validate.routes.js'
+import { outboxRoutes } from './outbox/outbox.routes.js'
+import { OutboxMessageSchema } from './outbox/outbox.view.js'
+import { planRoutes } from './plans/plan.routes.js'
+import { PlanSchema } from './plans/plan.schemas.js'
+import type { RateLimitHooks } from './security/rate-limits.js'
+import {
+  SigningKeySchema,
+  jwksRoutes,
+  signingKeyRoutes,
+} from './signing-keys/signing-key.routes.js'
+import { systemRoutes } from './system/system.routes.js'
+
+/**
+ * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
+ * them. Features add theirs here.
+ *
+ * @example
+ * ```ts
+ * registerSharedSchemas(app)
+ * ```
+ */
+export function registerSharedSchemas(app: FastifyInstance): void {
+  for (const schema of [
+    ErrorSchema,
+    CustomerSchema,
+    PlanSchema,
+    LicenseSchema,
+    ApiKeySchema,
+    SigningKeySchema,
+    AuditEntrySchema,
+    BillingEventSchema,
+    OutboxMessageSchema,
+  ]) {
+    app.addSchema(schema)
+  }
+}
+
+/**
+ * Every route of the server, in its scope: the admin API (`/v1/admin/*`, API-key auth, limited
+ * per key), the public API (`/v1/*`, limited per IP), Stripe webhooks, the JWKS and the
+ * operations routes. A feature adds its routes here.
+ *
+ * @example
+ * ```ts
+ * await registerRoutes(app, { fleet, rateLimits })
+ * ```
+ */
+export async function registerRoutes(
+  app: FastifyInstance,
+  { fleet, rateLimits }: { fleet: Fleet; rateLimits: RateLimitHooks },
+): Promise<void> {
+  // ---- Admin API: /v1/admin/*, API-key auth, limited per key. Add feature routes here. ----
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', authenticateAdmin)
+      admin.addHook('onRequest', rateLimits.perApiKey)
+      await admin.register(customerRoutes)
+      await admin.register(planRoutes)
+      await admin.register(licenseRoutes)
+      await admin.register(apiKeyRoutes)
+      await admin.register(signingKeyRoutes)
+      await admin.register(auditRoutes)
+      await admin.register(fleetAdminRoutes, { fleet })
+      await admin.register(billingAdminRoutes)
+      await admin.register(outboxRoutes)
+    },
+    { prefix: '/v1/admin' },
+  )
+
+  // ---- Public API: /v1/*, authenticated by license key, limited per IP. Add routes here. ----
+  await app.register(
+    async (pub) => {
+      pub.addHook('onRequest', rateLimits.perIp)
+      await pub.register(validateRoutes)
+      await pub.register(fleetPublicRoutes, { fleet })
+      await pub.register(billingPublicRoutes)
+      await pub.register(analyzeRoutes)
+    },
+    { prefix: '/v1' },
+  )
+  // Stripe webhooks: signature-verified, raw body, not IP rate limited (Stripe sends bursts
+  // from a few addresses, and a rejected delivery is only retried later).
+  await app.register(stripeWebhookRoutes, { prefix: '/v1' })
+  await app.register(async (wellKnown) => {
+    wellKnown.addHook('onRequest', rateLimits.perIp)
+    await wellKnown.register(jwksRoutes)
+  })
+
+  // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
+  await app.register(systemRoutes)
+}
