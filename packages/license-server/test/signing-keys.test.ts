@@ -24,6 +24,14 @@ describe('signing keys: rotate, retire, remove', () => {
   it('tokens signed before a rotation verify after it, and fail once their key is retired and removed', async () => {
     const before = await seedLicense(t)
     const oldKid = (await keys()).find((k) => k.signing)!.kid
+    // A deployment on it checks in (the fleet path remembers the verified key).
+    const activate = (key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/deployments/activate',
+        payload: { key, deploymentId: 'dep-rotation-1' },
+      })
+    expect((await activate(before.token)).statusCode).toBe(200)
 
     const rotated = await post<KeyView>(t, '/v1/admin/signing-keys/rotate', undefined)
     expect(rotated).toMatchObject({ state: 'active', signing: true })
@@ -66,6 +74,7 @@ describe('signing keys: rotate, retire, remove', () => {
     )
     const online = await validate(t, before.token)
     expect(online).toMatchObject({ valid: false, code: 'INVALID' })
+    expect((await activate(before.token)).json<{ code: string }>().code).toBe('INVALID_LICENSE_KEY')
     expect(online.warnings[0]).toMatch(/^UNKNOWN_KEY/)
     // The re-issued token of the same license is signed by the new key and still works.
     expect((await validate(t, reissued.token)).code).toBe('VALID')

@@ -102,6 +102,7 @@ async function verifySignature(
       tenantId,
       kid,
       licenseId: license.id,
+      tier: license.claims.tier,
       nbf: license.claims.nbf,
     })
     return { tenantId, licenseId: license.id }

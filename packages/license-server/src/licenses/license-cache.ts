@@ -43,19 +43,6 @@ export class LicenseRowCache {
     this.#ttlMs = ttlMs
   }
 
-  /** A fresh cached row (and its view), if any. */
-  get(tenantId: string, licenseId: string): CachedLicense | undefined {
-    if (this.#ttlMs <= 0) return undefined
-    const key = `${tenantId}/${licenseId}`
-    const hit = this.#rows.get(key)
-    if (!hit) return undefined
-    if (Date.now() >= hit.until) {
-      this.#rows.delete(key)
-      return undefined
-    }
-    return hit
-  }
-
   /**
    * The license through the cache: a fresh entry as is; an entry due for refresh as is, with
    * one background reload; otherwise `fetch()` (shared by concurrent callers), cached.

@@ -10,6 +10,8 @@ export interface VerifiedToken {
   tenantId: string
   kid: string
   licenseId: string
+  /** The plan tier the token names (fleet rate limits). */
+  tier: string
   /** Unix seconds. */
   nbf: number
 }
