@@ -136,6 +136,17 @@ function subEvent(
   return event(type, subscription({ id: h.sub, customer: h.cus, ...o }), created)
 }
 
+/** A renewal invoice event of the bought subscription `h` (paid, or open for payment_failed). */
+function invoiceEvent(
+  type: 'invoice.paid' | 'invoice.payment_failed',
+  h: { sub: string; cus: string; price: string },
+  o: { periodStart: number; periodEnd: number; created: number; attemptCount?: number },
+) {
+  const status = type === 'invoice.paid' ? 'paid' : 'open'
+  const body = invoice({ subscription: h.sub, customer: h.cus, price: h.price, status, ...o })
+  return event(type, body, o.created)
+}
+
 describe(`invoice.paid renews (${TEST_DB_KIND})`, () => {
   it('sets the expiry to the paid period end and extends it on the next period', async () => {
     const h = await buy()
@@ -144,19 +155,11 @@ describe(`invoice.paid renews (${TEST_DB_KIND})`, () => {
     const next = h.periodEnd + 30 * DAY_S
     const res = await deliver(
       t,
-      event(
-        'invoice.paid',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'paid',
-          periodStart: h.periodEnd,
-          periodEnd: next,
-          created: unix(t),
-        }),
-        unix(t),
-      ),
+      invoiceEvent('invoice.paid', h, {
+        periodStart: h.periodEnd,
+        periodEnd: next,
+        created: unix(t),
+      }),
     )
     expect(res.json<{ status: string }>().status).toBe('processed')
     const lic = await licenseOf(h.sub)
@@ -179,35 +182,19 @@ describe(`invoice.paid renews (${TEST_DB_KIND})`, () => {
     const later = h.periodEnd + 30 * DAY_S
     await deliver(
       t,
-      event(
-        'invoice.paid',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'paid',
-          periodStart: h.periodEnd,
-          periodEnd: later,
-          created: unix(t) + 10,
-        }),
-        unix(t) + 10,
-      ),
+      invoiceEvent('invoice.paid', h, {
+        periodStart: h.periodEnd,
+        periodEnd: later,
+        created: unix(t) + 10,
+      }),
     )
     const stale = await deliver(
       t,
-      event(
-        'invoice.paid',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'paid',
-          periodStart: h.periodStart,
-          periodEnd: h.periodEnd,
-          created: unix(t),
-        }),
-        unix(t),
-      ),
+      invoiceEvent('invoice.paid', h, {
+        periodStart: h.periodStart,
+        periodEnd: h.periodEnd,
+        created: unix(t),
+      }),
     )
     expect(stale.json<{ status: string }>().status).toBe('ignored')
     expect((await licenseOf(h.sub)).expires_at!.getTime()).toBe(later * 1000)
@@ -220,19 +207,11 @@ describe(`invoice.payment_failed: grace, then suspension (${TEST_DB_KIND})`, () 
     const failedAt = unix(t)
     const res = await deliver(
       t,
-      event(
-        'invoice.payment_failed',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'open',
-          periodStart: h.periodEnd,
-          periodEnd: h.periodEnd + 30 * DAY_S,
-          created: failedAt,
-        }),
-        failedAt,
-      ),
+      invoiceEvent('invoice.payment_failed', h, {
+        periodStart: h.periodEnd,
+        periodEnd: h.periodEnd + 30 * DAY_S,
+        created: failedAt,
+      }),
     )
     expect(res.json<{ status: string }>().status).toBe('processed')
     expect((await licenseOf(h.sub)).status).toBe('active')
@@ -248,20 +227,12 @@ describe(`invoice.payment_failed: grace, then suspension (${TEST_DB_KIND})`, () 
     t.clock.advance(2 * DAY)
     await deliver(
       t,
-      event(
-        'invoice.payment_failed',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'open',
-          periodStart: h.periodEnd,
-          periodEnd: h.periodEnd + 30 * DAY_S,
-          created: unix(t),
-          attemptCount: 2,
-        }),
-        unix(t),
-      ),
+      invoiceEvent('invoice.payment_failed', h, {
+        periodStart: h.periodEnd,
+        periodEnd: h.periodEnd + 30 * DAY_S,
+        created: unix(t),
+        attemptCount: 2,
+      }),
     )
     expect(await t.app.billing.sweep()).not.toContain(h.licenseId)
     expect((await licenseOf(h.sub)).status).toBe('active')
@@ -277,19 +248,11 @@ describe(`invoice.payment_failed: grace, then suspension (${TEST_DB_KIND})`, () 
     const next = h.periodEnd + 30 * DAY_S
     await deliver(
       t,
-      event(
-        'invoice.paid',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'paid',
-          periodStart: h.periodEnd,
-          periodEnd: next,
-          created: paidAt,
-        }),
-        paidAt,
-      ),
+      invoiceEvent('invoice.paid', h, {
+        periodStart: h.periodEnd,
+        periodEnd: next,
+        created: paidAt,
+      }),
     )
     const back = await licenseOf(h.sub)
     expect(back.status).toBe('active')
@@ -305,19 +268,11 @@ describe(`invoice.payment_failed: grace, then suspension (${TEST_DB_KIND})`, () 
     expect(s.statusCode).toBe(200)
     await deliver(
       t,
-      event(
-        'invoice.paid',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'paid',
-          periodStart: h.periodEnd,
-          periodEnd: h.periodEnd + 30 * DAY_S,
-          created: unix(t) + 5,
-        }),
-        unix(t) + 5,
-      ),
+      invoiceEvent('invoice.paid', h, {
+        periodStart: h.periodEnd,
+        periodEnd: h.periodEnd + 30 * DAY_S,
+        created: unix(t) + 5,
+      }),
     )
     expect(await licenseOf(h.sub)).toMatchObject({
       status: 'suspended',
@@ -485,35 +440,19 @@ describe(`out-of-order deliveries end in the right state (${TEST_DB_KIND})`, () 
     const base = unix(t)
     await deliver(
       t,
-      event(
-        'invoice.paid',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'paid',
-          periodStart: h.periodEnd,
-          periodEnd: h.periodEnd + 30 * DAY_S,
-          created: base + 300,
-        }),
-        base + 300,
-      ),
+      invoiceEvent('invoice.paid', h, {
+        periodStart: h.periodEnd,
+        periodEnd: h.periodEnd + 30 * DAY_S,
+        created: base + 300,
+      }),
     )
     const late = await deliver(
       t,
-      event(
-        'invoice.payment_failed',
-        invoice({
-          subscription: h.sub,
-          customer: h.cus,
-          price: h.price,
-          status: 'open',
-          periodStart: h.periodEnd,
-          periodEnd: h.periodEnd + 30 * DAY_S,
-          created: base + 200,
-        }),
-        base + 200,
-      ),
+      invoiceEvent('invoice.payment_failed', h, {
+        periodStart: h.periodEnd,
+        periodEnd: h.periodEnd + 30 * DAY_S,
+        created: base + 200,
+      }),
     )
     expect(late.json<{ status: string }>().status).toBe('ignored')
     const row = await t.db
