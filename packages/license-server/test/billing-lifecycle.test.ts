@@ -136,6 +136,16 @@ function subEvent(
   return event(type, subscription({ id: h.sub, customer: h.cus, ...o }), created)
 }
 
+/** `customer.subscription.deleted` of `h` in its current period, canceled (and sent) at `at`. */
+function canceledEvent(
+  h: { sub: string; cus: string; price: string; periodStart: number; periodEnd: number },
+  at: number,
+) {
+  const { price, periodStart, periodEnd } = h
+  const o = { price, status: 'canceled', periodStart, periodEnd, canceledAt: at }
+  return subEvent('customer.subscription.deleted', h, o, at)
+}
+
 /** A renewal invoice event of the bought subscription `h` (paid, or open for payment_failed). */
 function invoiceEvent(
   type: 'invoice.paid' | 'invoice.payment_failed',
@@ -345,21 +355,7 @@ describe(`customer.subscription.deleted (${TEST_DB_KIND})`, () => {
   it('keeps the license until the paid period ends when the plan says expire_at_period_end', async () => {
     const h = await buy('price_lapsing', lapsing)
     t.clock.advance(10 * DAY)
-    await deliver(
-      t,
-      subEvent(
-        'customer.subscription.deleted',
-        h,
-        {
-          price: h.price,
-          status: 'canceled',
-          periodStart: h.periodStart,
-          periodEnd: h.periodEnd,
-          canceledAt: unix(t),
-        },
-        unix(t),
-      ),
-    )
+    await deliver(t, canceledEvent(h, unix(t)))
     const lic = await licenseOf(h.sub)
     expect(lic.status).toBe('active')
     expect(lic.expires_at!.getTime()).toBe(h.periodEnd * 1000)
@@ -396,21 +392,7 @@ describe(`out-of-order deliveries end in the right state (${TEST_DB_KIND})`, () 
   it('deleted before a late updated(active): stays revoked', async () => {
     const h = await buy()
     const base = unix(t)
-    await deliver(
-      t,
-      subEvent(
-        'customer.subscription.deleted',
-        h,
-        {
-          price: h.price,
-          status: 'canceled',
-          periodStart: h.periodStart,
-          periodEnd: h.periodEnd,
-          canceledAt: base + 50,
-        },
-        base + 50,
-      ),
-    )
+    await deliver(t, canceledEvent(h, base + 50))
     await deliver(
       t,
       subEvent(
