@@ -1,7 +1,6 @@
 import { Value } from 'typebox/value'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
-import { readFleetConfig } from '../deployments/fleet.config.js'
-import type { FleetOverrides } from '../deployments/setup-fleet.js'
+import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
 
 /** The server configuration, resolved from the environment. */
@@ -32,7 +31,7 @@ export interface Config {
   /** Stripe billing and license delivery (issue 7). */
   billing: BillingConfig
   /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
-  fleet: FleetOverrides
+  fleet: FleetConfig
 }
 
 /**
