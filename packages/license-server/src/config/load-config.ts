@@ -3,6 +3,7 @@ import { readBillingConfig, type BillingConfig } from '../billing/billing.config
 import { readFleetConfig } from '../deployments/fleet.config.js'
 import type { FleetOverrides } from '../deployments/setup-fleet.js'
 import { EnvSchema, type Env } from './config.schema.js'
+import { resolveDataDir } from './data-dir.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -105,7 +106,7 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
+    dataDir: resolveDataDir(e.DATA_DIR, env),
     masterKey: e.MASTER_KEY,
     signingKeyFile: e.SIGNING_KEY_FILE,
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
