@@ -2,6 +2,7 @@ import { Value } from 'typebox/value'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
 import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
+import { resolveDataDir } from './data-dir.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -104,7 +105,7 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
+    dataDir: resolveDataDir(e.DATA_DIR, env),
     masterKey: e.MASTER_KEY,
     signingKeyFile: e.SIGNING_KEY_FILE,
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
