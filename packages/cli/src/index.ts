@@ -45,6 +45,10 @@ export { customerList, type CustomerListInput } from './commands/customer/list.j
 export { customerShow, type CustomerShowInput } from './commands/customer/show.js'
 export { customerUpdate, type CustomerUpdateInput } from './commands/customer/update.js'
 export { customerDelete, type CustomerDeleteInput } from './commands/customer/delete.js'
+export {
+  customerPortalLink,
+  type CustomerPortalLinkInput,
+} from './commands/customer/portal-link.js'
 export { planCreate, type PlanCreateInput } from './commands/plan/create.js'
 export { planList, type PlanListInput } from './commands/plan/list.js'
 export { planShow, type PlanShowInput } from './commands/plan/show.js'

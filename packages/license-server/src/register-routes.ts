@@ -18,6 +18,7 @@ import { validateRoutes } from './licenses/validate.routes.js'
 import { outboxRoutes } from './outbox/outbox.routes.js'
 import { OutboxMessageSchema } from './outbox/outbox.view.js'
 import { planRoutes } from './plans/plan.routes.js'
+import { portalAdminRoutes } from './portal/portal-admin.routes.js'
 import { PlanSchema } from './plans/plan.schemas.js'
 import type { RateLimitHooks } from './security/rate-limits.js'
 import {
@@ -80,6 +81,7 @@ export async function registerRoutes(
       await admin.register(fleetAdminRoutes, { fleet })
       await admin.register(billingAdminRoutes)
       await admin.register(outboxRoutes)
+      await admin.register(portalAdminRoutes)
     },
     { prefix: '/v1/admin' },
   )

@@ -10,6 +10,7 @@ import { customerDeleteCommand } from './customer/delete.js'
 import { customerListCommand } from './customer/list.js'
 import { customerShowCommand } from './customer/show.js'
 import { customerUpdateCommand } from './customer/update.js'
+import { customerPortalLinkCommand } from './customer/portal-link.js'
 import { deploymentDeactivateCommand } from './deployment/deactivate.js'
 import { deploymentListCommand } from './deployment/list.js'
 import { keysGenerateCommand } from './keys/generate.js'
@@ -91,6 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   customerListCommand,
   customerShowCommand,
   customerUpdateCommand,
+  customerPortalLinkCommand,
   customerDeleteCommand,
   planCreateCommand,
   planListCommand,

@@ -121,6 +121,28 @@ export const ERROR_CODES = {
   },
   ANALYSIS_BUSY: { status: 503, message: 'Too many analyses are running; retry shortly' },
   ANALYSIS_TIMEOUT: { status: 504, message: 'The analysis did not finish within its time limit' },
+  // customer portal (issue 17)
+  SEAT_RESET_COOLDOWN: {
+    status: 409,
+    message: 'A seat of this license was freed recently; wait for the cooldown',
+  },
+  SEAT_RESET_LIMIT_REACHED: {
+    status: 409,
+    message: 'The plan allows no more seat resets for this license in this period',
+  },
+  PORTAL_READ_ONLY: { status: 403, message: 'A support session can look but not change anything' },
+  PORTAL_ADMIN_REQUIRED: {
+    status: 403,
+    message: 'Only an admin of the customer account can do this',
+  },
+  PORTAL_TEAM_FULL: {
+    status: 409,
+    message: 'The customer account has the most people it may have',
+  },
+  SUPPORT_LINK_INVALID: {
+    status: 410,
+    message: 'The support link is unknown, expired or already used',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */
