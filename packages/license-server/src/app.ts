@@ -24,6 +24,7 @@ import { newRequestId } from './lib/ids.js'
 import { LicenseRowCache } from './licenses/license-cache.js'
 import { setupMetrics } from './metrics/metrics.js'
 import { setupRateLimits } from './security/rate-limits.js'
+import { rejectUnstorableText } from './security/reject-unstorable-text.js'
 import { installSecurityHeaders } from './security/security-headers.js'
 import { resolveMasterKey } from './signing-keys/master-key.js'
 import { SigningKeyStore } from './signing-keys/signing-key-store.js'
@@ -107,6 +108,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     if (request.body === undefined) request.body = null
     done()
   })
+  rejectUnstorableText(app)
 
   const ownsDb = opts.db === undefined
   const db =
