@@ -11,6 +11,7 @@ import {
   updateDeploymentSighting,
 } from './deployment.repository.js'
 import type { DeploymentFingerprint, DeploymentRow } from './deployment.table.js'
+import { deadAfter, DEFAULT_DEAD_WINDOW, type DeadWindow } from './dead-deadline.js'
 import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
 
 /** An activation request, resolved to its license. */
@@ -23,6 +24,8 @@ export interface ActivateInput {
   appVersion?: string | undefined
   address: string | null
   now: Date
+  /** The fleet's dead-deployment window (default {@link DEFAULT_DEAD_WINDOW}). */
+  deadWindow?: DeadWindow | undefined
 }
 
 /** What an activation did. */
@@ -76,6 +79,11 @@ export async function activateDeployment(
       appVersion: input.appVersion ?? null,
       address: input.address,
       now: input.now,
+      deadAfter: deadAfter(
+        input.now,
+        license.policy.heartbeatIntervalS,
+        input.deadWindow ?? DEFAULT_DEAD_WINDOW,
+      ),
     }
     if (!effective.seatable) {
       const used = await countActiveDeployments(trx, license.id)

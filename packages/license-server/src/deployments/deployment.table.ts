@@ -33,6 +33,8 @@ export interface DeploymentTable {
   activated_at: Date
   /** Written by the heartbeat coalescer; never moves backwards. */
   last_seen_at: Date
+  /** When the culler may mark it dead (null unless active); see `dead-deadline.ts`. */
+  dead_after: ColumnType<Date | null, Date | null | undefined, Date | null>
   deactivated_at: Date | null
   deactivated_reason: DeactivationReason | null
   created_at: ColumnType<Date, Date, never>

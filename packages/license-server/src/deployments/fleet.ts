@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ServerContext } from '../context.js'
 import { DEFAULT_KEY_SHARING, type KeySharingDefaults } from '../violations/key-sharing-policy.js'
 import { AddressTracker } from './address-tracker.js'
+import type { DeadWindow } from './dead-deadline.js'
 import { FleetStateLoader } from './fleet-state-loader.js'
 import { HeartbeatCoalescer, type PendingHeartbeat } from './heartbeat-coalescer.js'
 import { LeaseSigner } from './lease-signer.js'
@@ -72,6 +73,11 @@ export class Fleet {
           'heartbeat flush failed',
         ),
     })
+  }
+
+  /** The dead-deployment window of these options. */
+  get deadWindow(): DeadWindow {
+    return { missedHeartbeats: this.options.missedHeartbeats, minS: this.options.minDeadAfterS }
   }
 
   /** The app clock. */

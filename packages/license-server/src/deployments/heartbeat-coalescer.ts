@@ -10,6 +10,14 @@ export interface PendingHeartbeat {
   seenAt: Date
   appVersion: string | null
   address: string | null
+  /** When the deployment counts as dead after this heartbeat (see `dead-deadline.ts`). */
+  deadAfter: Date
+  /**
+   * True when the heartbeat was answered while the deployment held its seat: should a culler on
+   * another instance have marked it dead before this heartbeat reached the database, the flush
+   * gives the seat back instead of leaving a client that was told "active" dead.
+   */
+  revive: boolean
 }
 
 /** Options of {@link HeartbeatCoalescer}. */
@@ -211,14 +219,26 @@ export class HeartbeatCoalescer {
     const seen = rows.map((r) => r.seenAt.toISOString())
     const versions = rows.map((r) => r.appVersion)
     const addresses = rows.map((r) => r.address)
+    const deadlines = rows.map((r) => r.deadAfter.toISOString())
+    const revive = rows.map((r) => r.revive)
     this.stats.statements += 1
+    // A row culled after this heartbeat was answered (its new deadline is past the cull) is
+    // revived; one deactivated by a person, or culled for real, keeps its status.
+    const revived = sql`(v.revive and d.status = 'dead' and d.deactivated_reason = 'dead'
+                         and v.dead_after > d.deactivated_at)`
     await sql`
       update deployments as d
       set last_seen_at = v.seen,
           app_version = coalesce(v.version, d.app_version),
-          last_address = coalesce(v.address, d.last_address)
-      from unnest(${ids}::text[], ${seen}::timestamptz[], ${versions}::text[], ${addresses}::text[])
-        as v(id, seen, version, address)
+          last_address = coalesce(v.address, d.last_address),
+          status = case when ${revived} then 'active' else d.status end,
+          dead_after = case when ${revived} or d.status = 'active'
+                            then greatest(d.dead_after, v.dead_after) else d.dead_after end,
+          deactivated_at = case when ${revived} then null else d.deactivated_at end,
+          deactivated_reason = case when ${revived} then null else d.deactivated_reason end
+      from unnest(${ids}::text[], ${seen}::timestamptz[], ${versions}::text[], ${addresses}::text[],
+                  ${deadlines}::timestamptz[], ${revive}::boolean[])
+        as v(id, seen, version, address, dead_after, revive)
       where d.id = v.id and d.last_seen_at < v.seen
     `.execute(this.#db)
   }
