@@ -166,6 +166,8 @@ describe('a poisoned row in a coalesced heartbeat flush hurts nobody else', () =
       tenantId: depA.tenant_id,
       seenAt,
       appVersion: '9.9\u0000',
+      revive: false,
+      deadAfter: new Date(Date.now() + 3_600_000),
       address: null,
     })
     coalescer.record({
@@ -174,6 +176,8 @@ describe('a poisoned row in a coalesced heartbeat flush hurts nobody else', () =
       tenantId: depB.tenant_id,
       seenAt,
       appVersion: '2.0.0',
+      revive: false,
+      deadAfter: new Date(Date.now() + 3_600_000),
       address: '10.0.0.2',
     })
     await coalescer.flush()
@@ -207,6 +211,8 @@ describe('a poisoned row in a coalesced heartbeat flush hurts nobody else', () =
       tenantId: t.tenantId,
       seenAt: new Date(),
       appVersion: '1.0',
+      revive: false,
+      deadAfter: new Date(Date.now() + 3_600_000),
       address: null,
     })
     await expect(coalescer.flush()).rejects.toThrow()
