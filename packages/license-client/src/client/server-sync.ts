@@ -256,6 +256,15 @@ export class ServerSync {
    * and are resent with the same ids.
    */
   async #flushUsage(key: string): Promise<void> {
+    // Pending batches first; then what was still open is sealed and sent in the same round.
+    for (let pass = 0; pass < 2; pass++) {
+      const sent = await this.#sendPendingUsage(key)
+      if (!sent) return
+    }
+  }
+
+  /** Sends every pending batch; false when it had to stop (nothing pending, network, disk). */
+  async #sendPendingUsage(key: string): Promise<boolean> {
     const { usage, transport, core, logger } = this.#d
     const batches = await usage.takeBatches()
     if (batches === undefined) {
@@ -263,8 +272,9 @@ export class ServerSync {
         { code: 'STORAGE_ERROR' },
         'Usage could not be written to disk; nothing sent (it stays pending in memory)',
       )
-      return
+      return false
     }
+    if (batches.length === 0) return false
     const work: UsageBatch[] = [...batches]
     while (work.length > 0) {
       const batch = work.shift()!
@@ -283,9 +293,10 @@ export class ServerSync {
           )
         }
       }
-      if (!(await usage.settle(batch.batchId, replacement))) return
+      if (!(await usage.settle(batch.batchId, replacement))) return false
       work.unshift(...replacement)
     }
+    return true
   }
 
   async #sendViolations(key: string): Promise<void> {
