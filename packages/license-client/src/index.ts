@@ -87,4 +87,5 @@ export {
   StorageError,
   NetworkError,
   ConfigInvalidError,
+  UsageInvalidError,
 } from './errors.js'
