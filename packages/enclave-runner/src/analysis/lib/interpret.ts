@@ -28,8 +28,8 @@ export interface CallEvent extends Event {
   readonly opcode: 'CALL' | 'CALLCODE' | 'DELEGATECALL' | 'STATICCALL'
   readonly target: Expr
   readonly value: Expr
-  /** How many calls the same path made before this one. */
-  readonly callsBefore: number
+  /** pcs of the calls the same path made before this one, oldest first. */
+  readonly prior: readonly number[]
 }
 export interface SstoreEvent extends Event {
   readonly slot: Expr
@@ -43,7 +43,8 @@ export interface SelfdestructEvent extends Event {
 }
 /** A path that ended in REVERT (or INVALID) after at least one external call. */
 export interface RevertEvent extends Event {
-  readonly callsBefore: number
+  /** pcs of the calls the path made before it reverted. */
+  readonly prior: readonly number[]
 }
 
 /** Everything the abstract interpreter observed, across all explored paths. */
@@ -73,7 +74,7 @@ interface State {
   guards: Guard[]
   guardTags: number
   fn: string
-  calls: number
+  calls: readonly number[]
 }
 
 const CALL_OPS = new Set(['CALL', 'CALLCODE', 'DELEGATECALL', 'STATICCALL'])
@@ -110,7 +111,7 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
   const pushed: Expr[] = []
   const budget = createBudget(limits, isJumpdest, trace.cut)
   const work: State[] = [
-    { idx: 0, stack: [], mem: emptyMemory(), guards: [], guardTags: 0, fn: FALLBACK, calls: 0 },
+    { idx: 0, stack: [], mem: emptyMemory(), guards: [], guardTags: 0, fn: FALLBACK, calls: [] },
   ]
 
   const enter = (s: State, target: Expr): boolean => {
@@ -189,13 +190,8 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         s.guards = guard(false)
         s.guardTags |= cond.tags
       } else if (ENDS.has(name)) {
-        if ((name === 'REVERT' || name === 'INVALID') && s.calls > 0)
-          trace.revertsAfterCall.push({
-            pc: ins.pc,
-            guards: s.guards,
-            fn: s.fn,
-            callsBefore: s.calls,
-          })
+        if ((name === 'REVERT' || name === 'INVALID') && s.calls.length > 0)
+          trace.revertsAfterCall.push({ pc: ins.pc, guards: s.guards, fn: s.fn, prior: s.calls })
         break
       } else if (name === 'SELFDESTRUCT') {
         trace.selfdestructs.push({ pc: ins.pc, beneficiary: pop(), guards: s.guards, fn: s.fn })
@@ -245,9 +241,9 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
           value,
           guards: s.guards,
           fn: s.fn,
-          callsBefore: s.calls,
+          prior: s.calls,
         })
-        s.calls++
+        s.calls = s.calls.length < 16 ? [...s.calls, ins.pc] : s.calls
         // The callee may have written its output anywhere in the range it was given.
         writeRange(s.mem, retOffset, retLength, 'RETURNED', T.RETDATA, ins.pc)
         push(op('CALLRET', [], ins.pc))
