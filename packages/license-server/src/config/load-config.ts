@@ -4,6 +4,7 @@ import { readFleetConfig } from '../deployments/fleet.config.js'
 import type { FleetOverrides } from '../deployments/setup-fleet.js'
 import { EnvSchema, type Env } from './config.schema.js'
 import { resolveDataDir } from './data-dir.js'
+import type { LogFormat } from '../system/pretty-log.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   bootstrapAdminKey: string | undefined
   redisUrl: string | undefined
   logLevel: string
+  /** `auto` (readable on a terminal, JSON otherwise), `pretty` or `json`. */
+  logFormat: LogFormat
   trustProxy: boolean
   bodyLimit: number
   rateLimit: {
@@ -112,6 +115,7 @@ export function loadConfig(
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
     rateLimit: {
