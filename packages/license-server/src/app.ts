@@ -32,6 +32,7 @@ import { bootstrap } from './tenants/bootstrap.js'
 import { billingPlugin } from './billing/billing.plugin.js'
 import { registerRoutes, registerSharedSchemas } from './register-routes.js'
 import { VERSION } from './version.js'
+import { prettyLogStream, usePrettyLog } from './system/pretty-log.js'
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -72,6 +73,9 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     logger: opts.logger ?? {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
+      ...(usePrettyLog(config.logFormat, process.stdout.isTTY)
+        ? { stream: prettyLogStream(process.stdout) }
+        : {}),
     },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,

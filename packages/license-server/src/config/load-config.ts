@@ -3,6 +3,7 @@ import { readBillingConfig, type BillingConfig } from '../billing/billing.config
 import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
 import { resolveDataDir } from './data-dir.js'
+import type { LogFormat } from '../system/pretty-log.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
   bootstrapAdminKey: string | undefined
   redisUrl: string | undefined
   logLevel: string
+  /** `auto` (readable on a terminal, JSON otherwise), `pretty` or `json`. */
+  logFormat: LogFormat
   trustProxy: boolean
   bodyLimit: number
   rateLimit: {
@@ -111,6 +114,7 @@ export function loadConfig(
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
     rateLimit: {
