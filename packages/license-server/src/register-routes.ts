@@ -19,6 +19,7 @@ import { outboxRoutes } from './outbox/outbox.routes.js'
 import { OutboxMessageSchema } from './outbox/outbox.view.js'
 import { planRoutes } from './plans/plan.routes.js'
 import { portalAdminRoutes } from './portal/portal-admin.routes.js'
+import { portalJobsPlugin } from './portal/portal-jobs.plugin.js'
 import { PlanSchema } from './plans/plan.schemas.js'
 import type { RateLimitHooks } from './security/rate-limits.js'
 import {
@@ -107,4 +108,5 @@ export async function registerRoutes(
 
   // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
   await app.register(systemRoutes)
+  await app.register(portalJobsPlugin)
 }

@@ -166,3 +166,21 @@ describe(`portal sign-in codes (${TEST_DB_KIND})`, () => {
     expect(await verify('gone@acme.test', code)).toEqual({ ok: false, reason: 'invalid' })
   })
 })
+
+describe(`portal sign-in state clean-up (${TEST_DB_KIND})`, () => {
+  it('purges expired codes and idle throttle rows, keeps live lock-outs', async () => {
+    const { purgeLoginState } = await import('../src/portal/login-throttle.repository.js')
+    await ask('purge-me@nowhere.test')
+    expect(await codeRows('purge-me@nowhere.test')).toHaveLength(1)
+    await t.db
+      .updateTable('portal_login_throttle')
+      .set({ locked_until: new Date(t.clock.now().getTime() + 10 * 86_400_000) })
+      .where('email', '=', 'buyer@acme.test')
+      .execute()
+    t.clock.advance(2 * 86_400_000)
+    await purgeLoginState(t.db, t.clock.now(), 86_400_000)
+    expect(await codeRows('purge-me@nowhere.test')).toHaveLength(0)
+    const left = await t.db.selectFrom('portal_login_throttle').select('email').execute()
+    expect(left.map((r) => r.email)).toEqual(['buyer@acme.test'])
+  })
+})
