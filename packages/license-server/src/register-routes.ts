@@ -26,6 +26,12 @@ import {
   signingKeyRoutes,
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
+import {
+  EventSchema,
+  WebhookDeliverySchema,
+  WebhookEndpointSchema,
+} from './webhooks/webhook.schemas.js'
+import { webhookRoutes } from './webhooks/webhook.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -47,6 +53,9 @@ export function registerSharedSchemas(app: FastifyInstance): void {
     AuditEntrySchema,
     BillingEventSchema,
     OutboxMessageSchema,
+    WebhookEndpointSchema,
+    WebhookDeliverySchema,
+    EventSchema,
   ]) {
     app.addSchema(schema)
   }
@@ -80,6 +89,7 @@ export async function registerRoutes(
       await admin.register(fleetAdminRoutes, { fleet })
       await admin.register(billingAdminRoutes)
       await admin.register(outboxRoutes)
+      await admin.register(webhookRoutes)
     },
     { prefix: '/v1/admin' },
   )

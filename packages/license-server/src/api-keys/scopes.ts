@@ -15,6 +15,8 @@ export const KNOWN_SCOPES = [
   'fleet:write',
   'billing:read',
   'billing:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const
 
 /** Pattern a scope string must match (the JSON schema of api-key creation uses it). */

@@ -3,6 +3,7 @@ import { readBillingConfig, type BillingConfig } from '../billing/billing.config
 import { readFleetConfig } from '../deployments/fleet.config.js'
 import type { FleetOverrides } from '../deployments/setup-fleet.js'
 import { EnvSchema, type Env } from './config.schema.js'
+import { readWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooks.config.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   billing: BillingConfig
   /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
   fleet: FleetOverrides
+  /** Vendor webhooks, expiry and reminders (issue 19). */
+  webhooks: WebhooksConfig
 }
 
 /**
@@ -125,6 +128,7 @@ export function loadConfig(
     validateCacheMs: e.VALIDATE_CACHE_MS,
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
+    webhooks: readWebhooksConfig(e),
     ...overrides,
   }
 }

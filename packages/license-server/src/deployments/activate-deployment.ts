@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { emitEvent } from '../events/emit-event.js'
 import { AppError } from '../errors/app-error.js'
 import { findLicense } from '../licenses/license.repository.js'
 import type { LicenseRow } from '../licenses/license.table.js'
@@ -11,6 +12,7 @@ import {
   updateDeploymentSighting,
 } from './deployment.repository.js'
 import type { DeploymentFingerprint, DeploymentRow } from './deployment.table.js'
+import { toDeploymentView } from './deployment.view.js'
 import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
 
 /** An activation request, resolved to its license. */
@@ -111,6 +113,17 @@ export async function activateDeployment(
           },
           { ...base, status },
         )
+    if (!refused) {
+      await emitEvent(trx, {
+        tenantId: license.tenant_id,
+        type: 'deployment.activated',
+        licenseId: license.id,
+        subjectType: 'deployment',
+        subjectId: deployment.id,
+        data: { object: toDeploymentView(deployment), reactivated: existing !== undefined },
+        at: input.now,
+      })
+    }
     return {
       license,
       effective,

@@ -1,3 +1,4 @@
+import { emitEvent } from '../events/emit-event.js'
 import { markDeadDeployments } from './deployment.repository.js'
 import type { Fleet } from './fleet.js'
 
@@ -26,11 +27,30 @@ export async function cullDeadDeployments(fleet: Fleet): Promise<CullResult> {
   } catch {
     exceptIds = fleet.coalescer.pendingIds()
   }
-  const rows = await markDeadDeployments(fleet.ctx.db, {
-    now: fleet.now(),
-    missedHeartbeats: fleet.options.missedHeartbeats,
-    minWindowS: fleet.options.minDeadAfterS,
-    exceptIds,
+  const now = fleet.now()
+  // The culls and their `deployment.culled` events commit together.
+  const rows = await fleet.ctx.db.transaction().execute(async (trx) => {
+    const dead = await markDeadDeployments(trx, {
+      now,
+      missedHeartbeats: fleet.options.missedHeartbeats,
+      minWindowS: fleet.options.minDeadAfterS,
+      exceptIds,
+    })
+    for (const d of dead) {
+      await emitEvent(trx, {
+        tenantId: d.tenant_id,
+        type: 'deployment.culled',
+        licenseId: d.license_id,
+        subjectType: 'deployment',
+        subjectId: d.id,
+        data: {
+          object: { id: d.id, licenseId: d.license_id, deploymentId: d.install_id },
+          reason: 'dead',
+        },
+        at: now,
+      })
+    }
+    return dead
   })
   if (rows.length > 0) fleet.log.info({ culled: rows.length }, 'marked dead deployments')
   return {
