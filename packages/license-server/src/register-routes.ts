@@ -12,6 +12,7 @@ import { CustomerSchema } from './customers/customer.schemas.js'
 import type { Fleet } from './deployments/fleet.js'
 import { fleetAdminRoutes, fleetPublicRoutes } from './deployments/setup-fleet.js'
 import { ErrorSchema } from './lib/schemas.js'
+import { idempotencyOnSend, idempotencyPreHandler } from './idempotency/idempotency.hooks.js'
 import { licenseRoutes } from './licenses/license.routes.js'
 import { LicenseSchema } from './licenses/license.schemas.js'
 import { validateRoutes } from './licenses/validate.routes.js'
@@ -80,6 +81,8 @@ export async function registerRoutes(
     async (admin) => {
       admin.addHook('onRequest', authenticateAdmin)
       admin.addHook('onRequest', rateLimits.perApiKey)
+      admin.addHook('preHandler', idempotencyPreHandler)
+      admin.addHook('onSend', idempotencyOnSend)
       await admin.register(customerRoutes)
       await admin.register(planRoutes)
       await admin.register(licenseRoutes)

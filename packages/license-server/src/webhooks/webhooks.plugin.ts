@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
+import { IDEMPOTENCY_TTL_MS } from '../idempotency/idempotency.hooks.js'
+import { purgeIdempotencyKeys } from '../idempotency/idempotency.repository.js'
 import { expireLicenses } from '../lifecycle/expire-licenses.js'
 import { sendReminders } from '../lifecycle/send-reminders.js'
 import { PeriodicJobs } from '../lib/periodic-jobs.js'
@@ -76,6 +78,9 @@ export const webhooksPlugin = fp(
       jobs.every(cfg.intervalMs, 'webhook delivery', () => services.deliver())
       jobs.every(cfg.lifecycleIntervalMs, 'license expiry', () => services.expire())
       jobs.every(cfg.lifecycleIntervalMs, 'license reminders', () => services.remind())
+      jobs.every(cfg.lifecycleIntervalMs, 'idempotency key purge', () =>
+        purgeIdempotencyKeys(ctx.db, new Date(ctx.now().getTime() - IDEMPOTENCY_TTL_MS)),
+      )
       return Promise.resolve()
     })
     // Before the root hook that destroys the database (reverse registration order).
