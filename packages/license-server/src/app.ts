@@ -30,6 +30,7 @@ import { resolveMasterKey } from './signing-keys/master-key.js'
 import { SigningKeyStore } from './signing-keys/signing-key-store.js'
 import { bootstrap } from './tenants/bootstrap.js'
 import { billingPlugin } from './billing/billing.plugin.js'
+import { webhooksPlugin } from './webhooks/webhooks.plugin.js'
 import { registerRoutes, registerSharedSchemas } from './register-routes.js'
 import { VERSION } from './version.js'
 import { prettyLogStream, usePrettyLog } from './system/pretty-log.js'
@@ -208,6 +209,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       keySharing: { ...config.fleet.keySharing, ...opts.fleet?.keySharing },
     })
     await app.register(billingPlugin)
+    await app.register(webhooksPlugin)
 
     await registerRoutes(app, { fleet, rateLimits })
     return app

@@ -12,6 +12,7 @@ import { CustomerSchema } from './customers/customer.schemas.js'
 import type { Fleet } from './deployments/fleet.js'
 import { fleetAdminRoutes, fleetPublicRoutes } from './deployments/setup-fleet.js'
 import { ErrorSchema } from './lib/schemas.js'
+import { idempotencyOnSend, idempotencyPreHandler } from './idempotency/idempotency.hooks.js'
 import { licenseRoutes } from './licenses/license.routes.js'
 import { LicenseSchema } from './licenses/license.schemas.js'
 import { validateRoutes } from './licenses/validate.routes.js'
@@ -28,6 +29,12 @@ import {
   signingKeyRoutes,
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
+import {
+  EventSchema,
+  WebhookDeliverySchema,
+  WebhookEndpointSchema,
+} from './webhooks/webhook.schemas.js'
+import { webhookRoutes } from './webhooks/webhook.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -49,6 +56,9 @@ export function registerSharedSchemas(app: FastifyInstance): void {
     AuditEntrySchema,
     BillingEventSchema,
     OutboxMessageSchema,
+    WebhookEndpointSchema,
+    WebhookDeliverySchema,
+    EventSchema,
   ]) {
     app.addSchema(schema)
   }
@@ -73,6 +83,8 @@ export async function registerRoutes(
     async (admin) => {
       admin.addHook('onRequest', authenticateAdmin)
       admin.addHook('onRequest', rateLimits.perApiKey)
+      admin.addHook('preHandler', idempotencyPreHandler)
+      admin.addHook('onSend', idempotencyOnSend)
       await admin.register(customerRoutes)
       await admin.register(planRoutes)
       await admin.register(licenseRoutes)
@@ -83,6 +95,7 @@ export async function registerRoutes(
       await admin.register(billingAdminRoutes)
       await admin.register(outboxRoutes)
       await admin.register(portalAdminRoutes)
+      await admin.register(webhookRoutes)
     },
     { prefix: '/v1/admin' },
   )

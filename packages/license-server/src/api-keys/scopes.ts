@@ -17,6 +17,8 @@ export const KNOWN_SCOPES = [
   'billing:write',
   'portal:read',
   'portal:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const
 
 /** Pattern a scope string must match (the JSON schema of api-key creation uses it). */

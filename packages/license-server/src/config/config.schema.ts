@@ -170,6 +170,37 @@ export const EnvSchema = Type.Object({
     default: 'licenses@localhost',
     description: 'Sender address of license emails',
   }),
+  WEBHOOK_INTERVAL_MS: Int(0, 2000, 'Webhook delivery poll period, in ms (0: off)'),
+  WEBHOOK_TIMEOUT_MS: Int(100, 10_000, 'Timeout of one webhook request, in ms'),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: Type.Boolean({
+    default: false,
+    description:
+      'Allow webhook URLs on loopback/private/link-local addresses and plain http (testing only)',
+  }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: Int(
+    1,
+    20,
+    'Consecutive failed attempts before an endpoint can be disabled',
+  ),
+  WEBHOOK_DISABLE_AFTER_S: Int(
+    0,
+    259_200,
+    'Seconds an endpoint must keep failing before it is disabled',
+  ),
+  WEBHOOK_SECRET_OVERLAP_S: Int(
+    0,
+    86_400,
+    'After a secret rotation, seconds the old secret still signs (second signature)',
+  ),
+  WEBHOOK_ALERT_EMAIL: Type.Optional(
+    Type.String({
+      minLength: 3,
+      maxLength: 320,
+      description:
+        'Tenant owner address told when an endpoint is disabled (endpoint alertEmail wins)',
+    }),
+  ),
+  LIFECYCLE_INTERVAL_S: Int(0, 300, 'Expiry and reminder job period, in seconds (0: off)'),
 })
 
 /** The raw, validated environment. */

@@ -4,6 +4,7 @@ import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.j
 import { EnvSchema, type Env } from './config.schema.js'
 import { resolveDataDir } from './data-dir.js'
 import type { LogFormat } from '../system/pretty-log.js'
+import { readWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooks.config.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   billing: BillingConfig
   /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
   fleet: FleetConfig
+  /** Vendor webhooks, expiry and reminders (issue 19). */
+  webhooks: WebhooksConfig
 }
 
 /**
@@ -129,6 +132,7 @@ export function loadConfig(
     validateCacheMs: e.VALIDATE_CACHE_MS,
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
+    webhooks: readWebhooksConfig(e),
     ...overrides,
   }
 }

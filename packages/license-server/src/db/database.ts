@@ -12,6 +12,9 @@ import type { DeploymentTables } from '../deployments/deployment.table.js'
 import type { UsageTables } from '../usage/usage.table.js'
 import type { ViolationTables } from '../violations/violation.table.js'
 import type { PortalTables } from '../portal/portal.table.js'
+import type { EventTables } from '../events/event.table.js'
+import type { WebhookTables } from '../webhooks/webhook.table.js'
+import type { IdempotencyTables } from '../idempotency/idempotency.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -42,7 +45,10 @@ export interface Database
     DeploymentTables,
     UsageTables,
     ViolationTables,
-    PortalTables {}
+    PortalTables,
+    EventTables,
+    WebhookTables,
+    IdempotencyTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

@@ -143,6 +143,31 @@ export const ERROR_CODES = {
     status: 410,
     message: 'The support link is unknown, expired or already used',
   },
+  // lifecycle events, webhooks, idempotency (issue 19)
+  WEBHOOK_URL_NOT_ALLOWED: {
+    status: 400,
+    message: 'Webhook URLs must be https and reach a public address',
+  },
+  WEBHOOK_DELIVERY_PENDING: {
+    status: 409,
+    message: 'The delivery is still pending; it will be attempted without a resend',
+  },
+  INVALID_IDEMPOTENCY_KEY: {
+    status: 400,
+    message: 'Idempotency-Key must be 1-200 printable ASCII characters',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This Idempotency-Key was used with a different request in the last 24 hours',
+  },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still running; retry shortly',
+  },
+  CUSTOMER_HAS_NO_EMAIL: {
+    status: 409,
+    message: 'The customer has no email address to deliver the license to',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

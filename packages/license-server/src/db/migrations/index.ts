@@ -4,6 +4,7 @@ import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
 import * as portal from './2026120620_portal.js'
 import * as scale from './2026120640_scale.js'
+import * as events from './2026120630_events.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026120120_billing': billing,
   '2026120620_portal': portal,
   '2026120640_scale': scale,
+  '2026120630_events': events,
 }
