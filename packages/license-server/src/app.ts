@@ -20,8 +20,9 @@ import { migrateToLatest } from './db/migrate.js'
 import { setupFleet, type FleetOverrides } from './deployments/setup-fleet.js'
 import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
-import { newRequestId } from './lib/ids.js'
+import { requestIdOf } from './lib/ids.js'
 import { LicenseRowCache } from './licenses/license-cache.js'
+import { registerCacheMetrics } from './metrics/cache-metrics.js'
 import { setupMetrics } from './metrics/metrics.js'
 import { setupRateLimits } from './security/rate-limits.js'
 import { rejectUnstorableText } from './security/reject-unstorable-text.js'
@@ -80,8 +81,9 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: newRequestId,
+    // X-Request-Id is honoured only when it looks like an id (capped, validated): see requestIdOf.
+    requestIdHeader: false,
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     ajv: { customOptions: { removeAdditional: false } },
     // Bad URLs and over-long path parameters get our error body too.
     frameworkErrors: (err, _request, reply: FastifyReply) => {
@@ -176,6 +178,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     }
 
     const metrics = setupMetrics(app)
+    registerCacheMetrics(metrics.registry, () => signingKeys.cacheStats())
     installSecurityHeaders(app)
     await app.register(swagger, {
       openapi: {
