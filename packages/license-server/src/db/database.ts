@@ -11,6 +11,8 @@ import type { OutboxTables } from '../outbox/outbox.table.js'
 import type { DeploymentTables } from '../deployments/deployment.table.js'
 import type { UsageTables } from '../usage/usage.table.js'
 import type { ViolationTables } from '../violations/violation.table.js'
+import type { RevocationTables } from '../revocations/revocation.table.js'
+import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -34,7 +36,15 @@ export interface CoreTables
  * ```
  */
 export interface Database
-  extends CoreTables, BillingTables, OutboxTables, DeploymentTables, UsageTables, ViolationTables {}
+  extends
+    CoreTables,
+    BillingTables,
+    OutboxTables,
+    DeploymentTables,
+    UsageTables,
+    ViolationTables,
+    RevocationTables,
+    AnalyzeStateTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>
