@@ -15,6 +15,8 @@ import type { PortalTables } from '../portal/portal.table.js'
 import type { EventTables } from '../events/event.table.js'
 import type { WebhookTables } from '../webhooks/webhook.table.js'
 import type { IdempotencyTables } from '../idempotency/idempotency.table.js'
+import type { RevocationTables } from '../revocations/revocation.table.js'
+import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -48,7 +50,9 @@ export interface Database
     PortalTables,
     EventTables,
     WebhookTables,
-    IdempotencyTables {}
+    IdempotencyTables,
+    RevocationTables,
+    AnalyzeStateTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

@@ -7,6 +7,7 @@ import { FleetStateLoader } from './fleet-state-loader.js'
 import { HeartbeatCoalescer, type PendingHeartbeat } from './heartbeat-coalescer.js'
 import { LeaseSigner } from './lease-signer.js'
 import { LicenseKeyVerifier } from './license-key-verifier.js'
+import { RevocationListCache } from '../revocations/revocation-list-cache.js'
 
 /** Tunables of the fleet feature (buildApp `fleet` option). */
 export interface FleetOptions {
@@ -54,6 +55,8 @@ export class Fleet {
   readonly verifier: LicenseKeyVerifier
   readonly signer: LeaseSigner
   readonly addresses = new AddressTracker()
+  /** Signed revocation lists per tenant, rebuilt only when they change. */
+  readonly revocations: RevocationListCache
   /** Called with what each coalescer flush wrote (address tracking, key-sharing detection). */
   onFlushed: (written: readonly PendingHeartbeat[]) => Promise<void> = () => Promise.resolve()
 
@@ -64,6 +67,7 @@ export class Fleet {
     this.loader = new FleetStateLoader(ctx.db)
     this.verifier = new LicenseKeyVerifier(ctx.db, ctx.signingKeys)
     this.signer = new LeaseSigner(ctx.db, ctx.signingKeys)
+    this.revocations = new RevocationListCache(ctx.db)
     this.coalescer = new HeartbeatCoalescer(ctx.db, {
       intervalMs: options.heartbeatFlushMs,
       onFlushed: (written) => this.onFlushed(written),

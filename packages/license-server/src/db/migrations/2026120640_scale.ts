@@ -55,6 +55,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
          or (tg_op = 'UPDATE' and new.status is distinct from old.status
              and (new.status in ('revoked', 'suspended') or old.status in ('revoked', 'suspended')))
       then
+        -- One writer per tenant at a time, so versions (seq) are handed out in commit order and
+        -- a reader that sees version n has seen every change up to n.
+        perform pg_advisory_xact_lock(hashtext('tollgate.revocations:' || new.tenant_id));
         insert into revocation_changes (tenant_id, license_id, status)
         values (new.tenant_id, new.id, new.status);
       end if;

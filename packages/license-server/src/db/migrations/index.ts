@@ -21,6 +21,6 @@ export const migrations: Record<string, Migration> = {
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
   '2026120620_portal': portal,
-  '2026120640_scale': scale,
   '2026120630_events': events,
+  '2026120640_scale': scale,
 }
