@@ -3,8 +3,10 @@ import { readBillingConfig, type BillingConfig } from '../billing/billing.config
 import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
 import { resolveDataDir } from './data-dir.js'
-import type { LogFormat } from '../system/pretty-log.js'
 import { readWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooks.config.js'
+
+/** How the server writes its log: pretty on a terminal (`auto`), or always one of the two. */
+export type LogFormat = 'auto' | 'pretty' | 'json'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
