@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error.js'
 import { findLicense } from '../licenses/license.repository.js'
 import type { LicenseRow } from '../licenses/license.table.js'
 import { newId } from '../lib/ids.js'
+import { recordViolation } from '../violations/record-violation.js'
 import {
   countActiveDeployments,
   findDeployment,
@@ -76,6 +77,23 @@ export async function activateDeployment(
     )
     const max = license.policy.maxDeployments
     const existing = await findDeployment(trx, license.id, input.installId)
+    const before = existing?.fingerprint.machineId
+    const after = input.fingerprint?.machineId
+    if (before !== undefined && after !== undefined && before !== after) {
+      // The client's storage dir (its deployment id) now runs on another machine: a copied
+      // directory, or one machine id reused across machines. Recorded; the vendor decides.
+      await recordViolation(trx, {
+        tenantId: license.tenant_id,
+        licenseId: license.id,
+        installId: input.installId,
+        kind: 'fingerprint_changed',
+        severity: 'medium',
+        source: 'server',
+        details: { previousMachineId: before, machineId: after },
+        address: input.address,
+        now: input.now,
+      })
+    }
     const base = {
       fingerprint: input.fingerprint ?? existing?.fingerprint ?? {},
       appVersion: input.appVersion ?? null,
