@@ -141,7 +141,8 @@ export function detectHoneypot(ctx: DetectorContext): Finding[] {
       call.value.k === 'const' &&
       call.value.v === 0n &&
       (call.target.tags & (T.CALLER | T.ORIGIN | T.CALLDATA)) === 0 &&
-      (call.target.tags & T.SLOAD) !== 0 &&
+      // Set at deployment: a storage slot (checked below) or an immutable / constant.
+      (call.target.k === 'const' || (call.target.tags & T.SLOAD) !== 0) &&
       call.prior.some((pc) => {
         const p = callAt.get(pc)
         return p !== undefined && paysCaller(p) && !auth.authGuard(p.guards)
