@@ -47,19 +47,36 @@ export interface Gate {
   readonly writers: GateWriters
 }
 
-// A path that first checks a slot and then writes it (`if (hash == 0) hash = ...`): it runs
-// once, and the deployer runs it when setting the contract up.
+// The families a condition tests for being unset: `x == 0`, `!flag` (ISZERO), at any depth.
+function zeroTested(e: Expr, out: Set<string> = new Set()): Set<string> {
+  if (e.k !== 'op') return out
+  const [a, b] = e.args
+  const tested =
+    e.op === 'ISZERO'
+      ? a
+      : e.op === 'EQ' && b?.k === 'const' && b.v === 0n
+        ? a
+        : e.op === 'EQ' && a?.k === 'const' && a.v === 0n
+          ? b
+          : undefined
+  if (tested && tested.k === 'op' && (tested.tags & ~T.SLOAD) === 0)
+    for (const r of slotReads(tested)) if (!r.bySender) out.add(r.family)
+  for (const x of e.args) zeroTested(x, out)
+  return out
+}
+
+// A path that first checks a slot is unset and then sets it (`if (hash == 0) hash = ...`):
+// it runs once, and the deployer runs it when setting the contract up.
 function onceOnly(w: SstoreEvent, all: readonly SstoreEvent[]): boolean {
   return w.guards.some((g) =>
-    slotReads(g.cond).some(
-      (r) =>
-        !r.bySender &&
-        all.some(
-          (o) =>
-            o.fn === w.fn &&
-            slotFamily(o.slot) === r.family &&
-            o.guards.some((og) => og.pc === g.pc),
-        ),
+    [...zeroTested(g.cond)].some((family) =>
+      all.some(
+        (o) =>
+          o.fn === w.fn &&
+          slotFamily(o.slot) === family &&
+          !(o.value.k === 'const' && o.value.v === 0n) &&
+          o.guards.some((og) => og.pc === g.pc),
+      ),
     ),
   )
 }

@@ -1,4 +1,4 @@
-import { T } from '../lib/expr.js'
+import { T, find } from '../lib/expr.js'
 import type { Expr } from '../lib/expr.js'
 import type { CallEvent } from '../lib/interpret.js'
 import { authorisesBy } from '../lib/auth.js'
@@ -27,6 +27,7 @@ function valueBalanceCompare(e: Expr): boolean {
 // `for (var i = 0; i < 2 * msg.value; i++)`: `var` made `i` a uint8, so the loop never ends
 // for any real amount and the payout after it is unreachable.
 function narrowCounterVsValue(e: Expr): boolean {
+  if (e.k === 'op' && e.op === 'ISZERO' && e.args[0]) return narrowCounterVsValue(e.args[0])
   if (e.k !== 'op' || !COMPARES.has(e.op)) return false
   const [a, b] = e.args
   const narrow = (x: Expr | undefined): boolean =>
@@ -37,6 +38,15 @@ function narrowCounterVsValue(e: Expr): boolean {
   return (
     (narrow(a) && ((b?.tags ?? 0) & T.CALLVALUE) !== 0) ||
     (narrow(b) && ((a?.tags ?? 0) & T.CALLVALUE) !== 0)
+  )
+}
+
+// Storage compared with the hash of caller-supplied data: a "password" whose preimage was
+// public the moment someone stored it, so a payout behind it is either free for all or bait.
+function secretCheck(e: Expr): boolean {
+  return (
+    (e.tags & T.SLOAD) !== 0 &&
+    find(e, (n) => n.k === 'op' && n.op === 'SHA3' && (n.tags & T.CALLDATA) !== 0) !== undefined
   )
 }
 
@@ -103,14 +113,15 @@ export function detectHoneypot(ctx: DetectorContext): Finding[] {
   for (const call of trace.calls) {
     if (paysCaller(call) && (call.value.tags & BALANCE) !== 0 && !auth.authGuard(call.guards)) {
       if (payablePath(call.guards)) {
-        const locked = gatesOf(call.guards, trace.sstores, open).find(
-          (g) => g.writers !== 'outsider',
-        )
+        const gates = gatesOf(call.guards, trace.sstores, open)
+        const locked =
+          gates.find((g) => g.writers !== 'outsider') ??
+          gates.find((g) => secretCheck(g.guard.cond))
         if (locked && once('bait', call.pc))
           bait.push(
             where(
               call,
-              `pays the balance to msg.sender when storage ${locked.family} allows it (checked at pc ${locked.guard.pc}); ${locked.writers === 'nobody' ? 'no runtime code writes it' : 'only privileged code writes it'}`,
+              `pays the balance to msg.sender when storage ${locked.family} allows it (checked at pc ${locked.guard.pc}); ${locked.writers === 'nobody' ? 'no runtime code writes it' : locked.writers === 'privileged' ? 'only privileged code writes it' : "it holds a hash whose preimage the setter revealed on-chain, and it can be changed before a victim's call lands"}`,
             ),
           )
       }
@@ -130,7 +141,8 @@ export function detectHoneypot(ctx: DetectorContext): Finding[] {
       call.value.k === 'const' &&
       call.value.v === 0n &&
       (call.target.tags & (T.CALLER | T.ORIGIN | T.CALLDATA)) === 0 &&
-      (call.target.tags & T.SLOAD) !== 0 &&
+      // Set at deployment: a storage slot (checked below) or an immutable / constant.
+      (call.target.k === 'const' || (call.target.tags & T.SLOAD) !== 0) &&
       call.prior.some((pc) => {
         const p = callAt.get(pc)
         return p !== undefined && paysCaller(p) && !auth.authGuard(p.guards)
@@ -177,9 +189,13 @@ function decoyOwner(ctx: DetectorContext): Evidence[] {
   for (const j of trace.jumpis)
     if (authorisesBy(j.cond, T.CALLER) || authorisesBy(j.cond, T.ORIGIN))
       for (const r of slotReads(j.cond)) identitySlots.add(r.family)
+  // The owner's withdrawal: ETH to the sender behind a sender check, any amount but the
+  // sender's own balance entry.
   const guarded = trace.calls.find(
     (c) =>
-      paysCaller(c) && (c.value.tags & BALANCE) !== 0 && auth.authGuard(c.guards) !== undefined,
+      paysCaller(c) &&
+      !slotReads(c.value).some((r) => r.bySender) &&
+      auth.authGuard(c.guards) !== undefined,
   )
   if (!guarded) return []
   const write = trace.sstores.find((s) => {

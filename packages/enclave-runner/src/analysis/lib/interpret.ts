@@ -4,7 +4,7 @@ import { T, UNKNOWN, constant, op } from './expr.js'
 import type { Expr } from './expr.js'
 import { FALLBACK, selectorTested } from './dispatch.js'
 import { cloneMemory, emptyMemory, hashInput, loadWord, storeByte, storeWord } from './memory.js'
-import { writeRange } from './memory.js'
+import { selectorAt, writeRange } from './memory.js'
 import type { Memory } from './memory.js'
 import { createBudget } from './budget.js'
 import type { InterpretLimits } from './budget.js'
@@ -30,6 +30,8 @@ export interface CallEvent extends Event {
   readonly value: Expr
   /** pcs of the calls the same path made before this one, oldest first. */
   readonly prior: readonly number[]
+  /** Function selector of the call data, when it was built from constants. */
+  readonly selector: string | undefined
 }
 export interface SstoreEvent extends Event {
   readonly slot: Expr
@@ -229,7 +231,7 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         pop() // gas
         const target = pop()
         const value = hasValue ? pop() : constant(0n)
-        pop() // argsOffset
+        const argsOffset = pop()
         pop() // argsLength
         const retOffset = pop()
         const retLength = pop()
@@ -242,6 +244,7 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
           guards: s.guards,
           fn: s.fn,
           prior: s.calls,
+          selector: selectorAt(s.mem, argsOffset),
         })
         s.calls = s.calls.length < 16 ? [...s.calls, ins.pc] : s.calls
         // The callee may have written its output anywhere in the range it was given.

@@ -11,6 +11,11 @@ export interface Memory {
   readonly words: Map<bigint, Expr>
   /** Tags of data written to memory at offsets the interpreter does not know. */
   taint: number
+  /**
+   * First four bytes at an offset, kept while later unaligned stores leave them alone: the
+   * function selector of call data that solc builds as `mstore(p, sel)`, `mstore(p + 4, arg)`.
+   */
+  readonly heads: Map<bigint, bigint>
 }
 
 // The free-memory pointer: solc never lets a copy or a call's output land on it.
@@ -19,19 +24,30 @@ const FREE_MEMORY_POINTER = 0x40n
 const MAX_TRACKED_RANGE = 1024n
 
 export function emptyMemory(): Memory {
-  return { words: new Map(), taint: 0 }
+  return { words: new Map(), taint: 0, heads: new Map() }
 }
 
 export function cloneMemory(m: Memory): Memory {
-  return { words: new Map(m.words), taint: m.taint }
+  return { words: new Map(m.words), taint: m.taint, heads: new Map(m.heads) }
 }
 
 function forgetOverlapping(m: Memory, start: bigint, end: bigint): void {
   for (const k of [...m.words.keys()]) if (k + 32n > start && k < end) m.words.delete(k)
+  for (const k of [...m.heads.keys()]) if (k + 4n > start && k < end) m.heads.delete(k)
 }
 
 function forgetAllBut(m: Memory, keep: bigint): void {
   for (const k of [...m.words.keys()]) if (k !== keep) m.words.delete(k)
+  m.heads.clear()
+}
+
+const LOW_224 = (1n << 224n) - 1n
+
+/** The 4-byte selector at the start of call data at `off`, when the interpreter knows it. */
+export function selectorAt(m: Memory, off: Expr): string | undefined {
+  if (off.k !== 'const') return undefined
+  const head = m.heads.get(off.v)
+  return head === undefined ? undefined : `0x${head.toString(16).padStart(8, '0')}`
 }
 
 /** MSTORE: a word at a constant offset replaces every word it overlaps. */
@@ -39,6 +55,8 @@ export function storeWord(m: Memory, off: Expr, val: Expr): void {
   if (off.k !== 'const') return
   forgetOverlapping(m, off.v, off.v + 32n)
   m.words.set(off.v, val)
+  if (val.k === 'const' && val.v !== 0n && (val.v & LOW_224) === 0n)
+    m.heads.set(off.v, val.v >> 224n)
 }
 
 /** MSTORE8: forget the word(s) holding that byte. */
