@@ -26,6 +26,7 @@ import {
   signingKeyRoutes,
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
+import { webFoundation } from './web/web-foundation.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -105,4 +106,7 @@ export async function registerRoutes(
 
   // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
   await app.register(systemRoutes)
+
+  // ---- Web surfaces: shared assets + session purge; /console and /portal scopes below. ----
+  await app.register(webFoundation)
 }

@@ -11,6 +11,7 @@ import type { OutboxTables } from '../outbox/outbox.table.js'
 import type { DeploymentTables } from '../deployments/deployment.table.js'
 import type { UsageTables } from '../usage/usage.table.js'
 import type { ViolationTables } from '../violations/violation.table.js'
+import type { WebTables } from '../web/web-session.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -34,7 +35,14 @@ export interface CoreTables
  * ```
  */
 export interface Database
-  extends CoreTables, BillingTables, OutboxTables, DeploymentTables, UsageTables, ViolationTables {}
+  extends
+    CoreTables,
+    BillingTables,
+    OutboxTables,
+    DeploymentTables,
+    UsageTables,
+    ViolationTables,
+    WebTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>
