@@ -35,6 +35,7 @@ import {
   WebhookEndpointSchema,
 } from './webhooks/webhook.schemas.js'
 import { webhookRoutes } from './webhooks/webhook.routes.js'
+import { webFoundation } from './web/web-foundation.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -122,4 +123,7 @@ export async function registerRoutes(
   // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
   await app.register(systemRoutes)
   await app.register(portalJobsPlugin)
+
+  // ---- Web surfaces: shared assets + session purge; /console and /portal scopes below. ----
+  await app.register(webFoundation)
 }

@@ -201,6 +201,16 @@ export const EnvSchema = Type.Object({
     }),
   ),
   LIFECYCLE_INTERVAL_S: Int(0, 300, 'Expiry and reminder job period, in seconds (0: off)'),
+  // ---- web console and portal (issue 16)
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/?#]+/?$',
+      description:
+        "Origin browsers use to reach the server (https://licenses.example.com): checked against the Origin of every form post, and the WebAuthn relying party; default: the request's own origin",
+    }),
+  ),
+  WEB_SESSION_IDLE_MIN: Int(1, 30, 'Console/portal session idle timeout, in minutes'),
+  WEB_SESSION_MAX_HOURS: Int(1, 12, 'Console/portal session absolute lifetime, in hours'),
 })
 
 /** The raw, validated environment. */

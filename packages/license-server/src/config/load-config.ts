@@ -7,6 +7,7 @@ import { readWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooks.co
 
 /** How the server writes its log: pretty on a terminal (`auto`), or always one of the two. */
 export type LogFormat = 'auto' | 'pretty' | 'json'
+import { readWebConfig, type WebConfig } from '../web/web.config.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -41,6 +42,8 @@ export interface Config {
   fleet: FleetConfig
   /** Vendor webhooks, expiry and reminders (issue 19). */
   webhooks: WebhooksConfig
+  /** Staff console and customer portal: sessions, public origin (issue 16). */
+  web: WebConfig
 }
 
 /**
@@ -135,6 +138,7 @@ export function loadConfig(
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
     webhooks: readWebhooksConfig(e),
+    web: readWebConfig(e),
     ...overrides,
   }
 }

@@ -17,6 +17,7 @@ import type { WebhookTables } from '../webhooks/webhook.table.js'
 import type { IdempotencyTables } from '../idempotency/idempotency.table.js'
 import type { RevocationTables } from '../revocations/revocation.table.js'
 import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
+import type { WebTables } from '../web/web-session.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -52,7 +53,8 @@ export interface Database
     WebhookTables,
     IdempotencyTables,
     RevocationTables,
-    AnalyzeStateTables {}
+    AnalyzeStateTables,
+    WebTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

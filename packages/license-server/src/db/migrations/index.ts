@@ -5,6 +5,7 @@ import * as billing from './2026120120_billing.js'
 import * as portal from './2026120620_portal.js'
 import * as scale from './2026120640_scale.js'
 import * as events from './2026120630_events.js'
+import * as webSessions from './2026120610_web_sessions.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '2026120100_core': core,
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
+  '2026120610_web_sessions': webSessions,
   '2026120620_portal': portal,
   '2026120630_events': events,
   '2026120640_scale': scale,
