@@ -6,6 +6,8 @@ const conditions = ['tollgate-source', 'node', 'import', 'default']
 
 export default defineConfig({
   resolve: { conditions },
+  // Server-side templates use our own JSX factory (tsconfig: jsxFactory h, Fragment).
+  oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false } },
   // Vitest passes ssr.resolve.conditions to the worker as `node --conditions`; `import` there
   // makes CommonJS require() pick packages' ESM builds (pg -> pg-pool breaks), so keep it out.
   ssr: {

@@ -28,6 +28,7 @@ import {
   signingKeyRoutes,
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
+import { webFoundation } from './web/web-foundation.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -109,4 +110,7 @@ export async function registerRoutes(
   // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
   await app.register(systemRoutes)
   await app.register(portalJobsPlugin)
+
+  // ---- Web surfaces: shared assets + session purge; /console and /portal scopes below. ----
+  await app.register(webFoundation)
 }

@@ -166,6 +166,16 @@ export const EnvSchema = Type.Object({
     default: 'licenses@localhost',
     description: 'Sender address of license emails',
   }),
+  // ---- web console and portal (issue 16)
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/?#]+/?$',
+      description:
+        "Origin browsers use to reach the server (https://licenses.example.com): checked against the Origin of every form post, and the WebAuthn relying party; default: the request's own origin",
+    }),
+  ),
+  WEB_SESSION_IDLE_MIN: Int(1, 30, 'Console/portal session idle timeout, in minutes'),
+  WEB_SESSION_MAX_HOURS: Int(1, 12, 'Console/portal session absolute lifetime, in hours'),
 })
 
 /** The raw, validated environment. */

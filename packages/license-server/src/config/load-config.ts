@@ -3,6 +3,7 @@ import { readBillingConfig, type BillingConfig } from '../billing/billing.config
 import { readFleetConfig } from '../deployments/fleet.config.js'
 import type { FleetOverrides } from '../deployments/setup-fleet.js'
 import { EnvSchema, type Env } from './config.schema.js'
+import { readWebConfig, type WebConfig } from '../web/web.config.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   billing: BillingConfig
   /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
   fleet: FleetOverrides
+  /** Staff console and customer portal: sessions, public origin (issue 16). */
+  web: WebConfig
 }
 
 /**
@@ -125,6 +128,7 @@ export function loadConfig(
     validateCacheMs: e.VALIDATE_CACHE_MS,
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
+    web: readWebConfig(e),
     ...overrides,
   }
 }

@@ -11,6 +11,7 @@ import type { OutboxTables } from '../outbox/outbox.table.js'
 import type { DeploymentTables } from '../deployments/deployment.table.js'
 import type { UsageTables } from '../usage/usage.table.js'
 import type { ViolationTables } from '../violations/violation.table.js'
+import type { WebTables } from '../web/web-session.table.js'
 import type { PortalTables } from '../portal/portal.table.js'
 
 /** The core tables (issue 3). */
@@ -42,6 +43,7 @@ export interface Database
     DeploymentTables,
     UsageTables,
     ViolationTables,
+    WebTables,
     PortalTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as core from './2026120100_core.js'
 import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
+import * as webSessions from './2026120610_web_sessions.js'
 import * as portal from './2026120620_portal.js'
 
 /**
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '2026120100_core': core,
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
+  '2026120610_web_sessions': webSessions,
   '2026120620_portal': portal,
 }
