@@ -21,6 +21,7 @@ import { OutboxMessageSchema } from './outbox/outbox.view.js'
 import { planRoutes } from './plans/plan.routes.js'
 import { portalAdminRoutes } from './portal/portal-admin.routes.js'
 import { portalJobsPlugin } from './portal/portal-jobs.plugin.js'
+import { portalWeb } from './portal/web/portal.web.js'
 import { PlanSchema } from './plans/plan.schemas.js'
 import type { RateLimitHooks } from './security/rate-limits.js'
 import {
@@ -126,4 +127,5 @@ export async function registerRoutes(
 
   // ---- Web surfaces: shared assets + session purge; /console and /portal scopes below. ----
   await app.register(webFoundation)
+  await app.register(portalWeb, { fleet, rateLimits })
 }
