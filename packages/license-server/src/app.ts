@@ -18,6 +18,7 @@ import { createDatabase, databaseKinds } from './db/create-database.js'
 import type { Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { setupFleet, type FleetOverrides } from './deployments/setup-fleet.js'
+import { setupAdminAuth } from './auth/admin-auth.js'
 import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
 import { requestIdOf } from './lib/ids.js'
@@ -173,7 +174,12 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     }
 
     const metrics = setupMetrics(app)
-    registerCacheMetrics(metrics.registry, () => signingKeys.cacheStats())
+    setupAdminAuth(app, config.adminAuth)
+    registerCacheMetrics(metrics.registry, () => [
+      ...signingKeys.cacheStats(),
+      ...app.adminAuth.keys.cacheStats(),
+      ...app.adminAuth.failures.cacheStats(),
+    ])
     installSecurityHeaders(app)
     await app.register(swagger, {
       openapi: {

@@ -166,6 +166,18 @@ export const EnvSchema = Type.Object({
     default: 'licenses@localhost',
     description: 'Sender address of license emails',
   }),
+  // ---- admin authentication (issue 20)
+  ADMIN_AUTH_FAILURES_MAX: Int(
+    1,
+    30,
+    'Failed admin authentications per client IP per window; more answer 429 before any lookup',
+  ),
+  ADMIN_AUTH_FAILURE_WINDOW_S: Int(1, 300, 'Window of ADMIN_AUTH_FAILURES_MAX, in seconds'),
+  ADMIN_KEY_CACHE_MS: Int(
+    0,
+    5000,
+    'How long an admin key lookup is reused, in ms (0: off); a revocation applies at once on the instance that made it',
+  ),
 })
 
 /** The raw, validated environment. */

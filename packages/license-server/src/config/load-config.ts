@@ -1,4 +1,5 @@
 import { Value } from 'typebox/value'
+import { readAdminAuthConfig, type AdminAuthConfig } from '../auth/admin-auth.config.js'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
 import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
@@ -32,6 +33,8 @@ export interface Config {
   billing: BillingConfig
   /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
   fleet: FleetConfig
+  /** Failed-authentication limit and key lookup cache (issue 20). */
+  adminAuth: AdminAuthConfig
 }
 
 /**
@@ -124,6 +127,7 @@ export function loadConfig(
     validateCacheMs: e.VALIDATE_CACHE_MS,
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
+    adminAuth: readAdminAuthConfig(e),
     ...overrides,
   }
 }

@@ -121,6 +121,11 @@ export const ERROR_CODES = {
   },
   ANALYSIS_BUSY: { status: 503, message: 'Too many analyses are running; retry shortly' },
   ANALYSIS_TIMEOUT: { status: 504, message: 'The analysis did not finish within its time limit' },
+  // hardening (issue 20)
+  LAST_OWNER_KEY: {
+    status: 409,
+    message: 'The last active owner (*) key cannot be revoked; create another owner key first',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */
