@@ -76,7 +76,12 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
     },
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies nearest to us (proxy-addr semantics); Fastify's own
+    // numeric option trusts none. The client is the right-most address no trusted proxy added.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy)
+        : config.trustProxy,
     // X-Request-Id is honoured only when it looks like an id (capped, validated): see requestIdOf.
     requestIdHeader: false,
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),

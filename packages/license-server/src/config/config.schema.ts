@@ -53,9 +53,11 @@ export const EnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'pino log level' },
   ),
-  TRUST_PROXY: Type.Boolean({
-    default: false,
-    description: 'Trust X-Forwarded-For (behind a load balancer)',
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    pattern: '^[0-9A-Za-z.:/, ]{1,2000}$',
+    description:
+      'Proxies in front: false, a hop count (true = 1) or comma-separated trusted proxy addresses / CIDRs; the client is the right-most untrusted X-Forwarded-For address',
   }),
   BODY_LIMIT: Int(256, 65_536, 'Largest accepted request body, in bytes'),
   RATE_LIMIT_WINDOW_MS: Int(1, 60_000, 'Rate-limit window, in ms'),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { Value } from 'typebox/value'
 import { readAdminAuthConfig, type AdminAuthConfig } from '../auth/admin-auth.config.js'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
@@ -15,7 +16,11 @@ export interface Config {
   bootstrapAdminKey: string | undefined
   redisUrl: string | undefined
   logLevel: string
-  trustProxy: boolean
+  /**
+   * Fastify's `trustProxy`: false, a hop count, or trusted proxy addresses / CIDRs. Never
+   * `true` (that trusts the client-supplied, left-most X-Forwarded-For address).
+   */
+  trustProxy: false | number | string[]
   bodyLimit: number
   rateLimit: {
     windowMs: number
@@ -74,6 +79,28 @@ function parseTiers(raw: string): Record<string, number> {
   return value as Record<string, number>
 }
 
+const CIDR_HINT = 'must be false, a hop count (true = 1) or comma-separated addresses/CIDRs'
+
+function parseTrustProxy(raw: string): false | number | string[] {
+  const v = raw.trim().toLowerCase()
+  if (v === 'false' || v === '0') return false
+  // `true` used to trust every hop (the client picked its own address); it now means the one
+  // load balancer it almost always stood for.
+  if (v === 'true') return 1
+  if (/^[0-9]{1,2}$/.test(v)) return Number(v)
+  const parts = raw.split(',').map((p) => p.trim())
+  for (const part of parts) {
+    const [address, bits, extra] = part.split('/')
+    const family = isIP(address ?? '')
+    const maxBits = family === 6 ? 128 : 32
+    const bitsOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= maxBits)
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new ConfigError('TRUST_PROXY', `${CIDR_HINT} (got "${part}")`)
+    }
+  }
+  return parts
+}
+
 /**
  * Reads and validates the configuration from an environment (empty strings count as unset).
  *
@@ -113,7 +140,7 @@ export function loadConfig(
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: e.BODY_LIMIT,
     rateLimit: {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
