@@ -180,6 +180,17 @@ export const EnvSchema = Type.Object({
     5000,
     'How long an admin key lookup is reused, in ms (0: off); a revocation applies at once on the instance that made it',
   ),
+  OPS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        'Bearer token required by /metrics and /health (unset: open to anyone who can reach the port)',
+    }),
+  ),
+  OPS_HEALTH_PUBLIC: Type.Boolean({
+    default: false,
+    description: 'Keep /health open when OPS_TOKEN is set (for balancers that cannot send headers)',
+  }),
 })
 
 /** The raw, validated environment. */

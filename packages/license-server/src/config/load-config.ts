@@ -3,6 +3,7 @@ import { Value } from 'typebox/value'
 import { readAdminAuthConfig, type AdminAuthConfig } from '../auth/admin-auth.config.js'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
 import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
+import { readOpsConfig, type OpsConfig } from '../system/ops.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
 
 /** The server configuration, resolved from the environment. */
@@ -40,6 +41,8 @@ export interface Config {
   fleet: FleetConfig
   /** Failed-authentication limit and key lookup cache (issue 20). */
   adminAuth: AdminAuthConfig
+  /** Protection of /metrics and /health (issue 20). */
+  ops: OpsConfig
 }
 
 /**
@@ -124,7 +127,7 @@ export function loadConfig(
   if (first !== undefined) {
     const variable = first.instancePath.replace(/^\//, '') || 'environment'
     const shown =
-      typeof raw[variable] === 'string' && !/KEY/.test(variable)
+      typeof raw[variable] === 'string' && !/KEY|TOKEN|SECRET|PASSWORD/.test(variable)
         ? ` (got "${String(raw[variable])}")`
         : ''
     throw new ConfigError(variable, `${first.message}${shown}`)
@@ -155,6 +158,7 @@ export function loadConfig(
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
     adminAuth: readAdminAuthConfig(e),
+    ops: readOpsConfig(e),
     ...overrides,
   }
 }
