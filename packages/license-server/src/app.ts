@@ -18,6 +18,7 @@ import { createDatabase, databaseKinds } from './db/create-database.js'
 import type { Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { setupFleet, type FleetOverrides } from './deployments/setup-fleet.js'
+import { setupAdminAuth } from './auth/admin-auth.js'
 import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
 import { requestIdOf } from './lib/ids.js'
@@ -80,7 +81,12 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
         : {}),
     },
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies nearest to us (proxy-addr semantics); Fastify's own
+    // numeric option trusts none. The client is the right-most address no trusted proxy added.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy)
+        : config.trustProxy,
     // X-Request-Id is honoured only when it looks like an id (capped, validated): see requestIdOf.
     requestIdHeader: false,
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
@@ -178,7 +184,12 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     }
 
     const metrics = setupMetrics(app)
-    registerCacheMetrics(metrics.registry, () => signingKeys.cacheStats())
+    setupAdminAuth(app, config.adminAuth)
+    registerCacheMetrics(metrics.registry, () => [
+      ...signingKeys.cacheStats(),
+      ...app.adminAuth.keys.cacheStats(),
+      ...app.adminAuth.failures.cacheStats(),
+    ])
     installSecurityHeaders(app)
     await app.register(swagger, {
       openapi: {

@@ -39,7 +39,7 @@ describe('config from the environment', () => {
     expect(c).toMatchObject({
       port: 8080,
       databaseUrl: 'postgres://u@h:5432/db',
-      trustProxy: true,
+      trustProxy: 1,
       logLevel: 'warn',
     })
     expect(c.rateLimit.tiers).toEqual({ gold: 5 })

@@ -57,9 +57,11 @@ export const EnvSchema = Type.Object({
     default: 'auto',
     description: 'auto: readable lines on a terminal, JSON otherwise',
   }),
-  TRUST_PROXY: Type.Boolean({
-    default: false,
-    description: 'Trust X-Forwarded-For (behind a load balancer)',
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    pattern: '^[0-9A-Za-z.:/, ]{1,2000}$',
+    description:
+      'Proxies in front: false, a hop count (true = 1) or comma-separated trusted proxy addresses / CIDRs; the client is the right-most untrusted X-Forwarded-For address',
   }),
   BODY_LIMIT: Int(256, 65_536, 'Largest accepted request body, in bytes'),
   RATE_LIMIT_WINDOW_MS: Int(1, 60_000, 'Rate-limit window, in ms'),
@@ -211,6 +213,29 @@ export const EnvSchema = Type.Object({
   ),
   WEB_SESSION_IDLE_MIN: Int(1, 30, 'Console/portal session idle timeout, in minutes'),
   WEB_SESSION_MAX_HOURS: Int(1, 12, 'Console/portal session absolute lifetime, in hours'),
+  // ---- admin authentication (issue 20)
+  ADMIN_AUTH_FAILURES_MAX: Int(
+    1,
+    30,
+    'Failed admin authentications per client IP per window; more answer 429 before any lookup',
+  ),
+  ADMIN_AUTH_FAILURE_WINDOW_S: Int(1, 300, 'Window of ADMIN_AUTH_FAILURES_MAX, in seconds'),
+  ADMIN_KEY_CACHE_MS: Int(
+    0,
+    5000,
+    'How long an admin key lookup is reused, in ms (0: off); a revocation applies at once on the instance that made it',
+  ),
+  OPS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        'Bearer token required by /metrics and /health (unset: open to anyone who can reach the port)',
+    }),
+  ),
+  OPS_HEALTH_PUBLIC: Type.Boolean({
+    default: false,
+    description: 'Keep /health open when OPS_TOKEN is set (for balancers that cannot send headers)',
+  }),
 })
 
 /** The raw, validated environment. */

@@ -1,6 +1,9 @@
+import { isIP } from 'node:net'
 import { Value } from 'typebox/value'
+import { readAdminAuthConfig, type AdminAuthConfig } from '../auth/admin-auth.config.js'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
 import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
+import { readOpsConfig, type OpsConfig } from '../system/ops.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
 import { resolveDataDir } from './data-dir.js'
 import { readWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooks.config.js'
@@ -22,7 +25,11 @@ export interface Config {
   logLevel: string
   /** `auto` (readable on a terminal, JSON otherwise), `pretty` or `json`. */
   logFormat: LogFormat
-  trustProxy: boolean
+  /**
+   * Fastify's `trustProxy`: false, a hop count, or trusted proxy addresses / CIDRs. Never
+   * `true` (that trusts the client-supplied, left-most X-Forwarded-For address).
+   */
+  trustProxy: false | number | string[]
   bodyLimit: number
   rateLimit: {
     windowMs: number
@@ -44,6 +51,10 @@ export interface Config {
   webhooks: WebhooksConfig
   /** Staff console and customer portal: sessions, public origin (issue 16). */
   web: WebConfig
+  /** Failed-authentication limit and key lookup cache (issue 20). */
+  adminAuth: AdminAuthConfig
+  /** Protection of /metrics and /health (issue 20). */
+  ops: OpsConfig
 }
 
 /**
@@ -83,6 +94,28 @@ function parseTiers(raw: string): Record<string, number> {
   return value as Record<string, number>
 }
 
+const CIDR_HINT = 'must be false, a hop count (true = 1) or comma-separated addresses/CIDRs'
+
+function parseTrustProxy(raw: string): false | number | string[] {
+  const v = raw.trim().toLowerCase()
+  if (v === 'false' || v === '0') return false
+  // `true` used to trust every hop (the client picked its own address); it now means the one
+  // load balancer it almost always stood for.
+  if (v === 'true') return 1
+  if (/^[0-9]{1,2}$/.test(v)) return Number(v)
+  const parts = raw.split(',').map((p) => p.trim())
+  for (const part of parts) {
+    const [address, bits, extra] = part.split('/')
+    const family = isIP(address ?? '')
+    const maxBits = family === 6 ? 128 : 32
+    const bitsOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= maxBits)
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new ConfigError('TRUST_PROXY', `${CIDR_HINT} (got "${part}")`)
+    }
+  }
+  return parts
+}
+
 /**
  * Reads and validates the configuration from an environment (empty strings count as unset).
  *
@@ -106,7 +139,7 @@ export function loadConfig(
   if (first !== undefined) {
     const variable = first.instancePath.replace(/^\//, '') || 'environment'
     const shown =
-      typeof raw[variable] === 'string' && !/KEY/.test(variable)
+      typeof raw[variable] === 'string' && !/KEY|TOKEN|SECRET|PASSWORD/.test(variable)
         ? ` (got "${String(raw[variable])}")`
         : ''
     throw new ConfigError(variable, `${first.message}${shown}`)
@@ -123,7 +156,7 @@ export function loadConfig(
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: e.BODY_LIMIT,
     rateLimit: {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
@@ -139,6 +172,8 @@ export function loadConfig(
     fleet: readFleetConfig(e),
     webhooks: readWebhooksConfig(e),
     web: readWebConfig(e),
+    adminAuth: readAdminAuthConfig(e),
+    ops: readOpsConfig(e),
     ...overrides,
   }
 }

@@ -168,6 +168,11 @@ export const ERROR_CODES = {
     status: 409,
     message: 'The customer has no email address to deliver the license to',
   },
+  // hardening (issue 20)
+  LAST_OWNER_KEY: {
+    status: 409,
+    message: 'The last active owner (*) key cannot be revoked; create another owner key first',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

@@ -60,6 +60,12 @@ export class LruCache<K, V> {
     }
   }
 
+  /** The first key whose value matches (a linear scan; for rare operations such as revocation). */
+  findKey(match: (value: V) => boolean): K | undefined {
+    for (const [key, value] of this.#map) if (match(value)) return key
+    return undefined
+  }
+
   delete(key: K): boolean {
     return this.#map.delete(key)
   }
