@@ -16,6 +16,7 @@ export const STORE_FILES = {
   clock: 'clock.json',
   usage: 'usage.json',
   revocations: 'revocations.jws',
+  revocationsDelta: 'revocations-delta.jws',
   jwks: 'jwks.json',
 } as const
 

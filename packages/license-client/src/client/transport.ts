@@ -35,13 +35,45 @@ export class Transport {
     return this.#call('GET', path, undefined)
   }
 
+  /**
+   * GETs JSON with `If-None-Match`, reporting a 304 as such, with a size cap of `maxBytes`
+   * (revocation lists: up to the codec's limit, not the 8 MB of other answers).
+   */
+  async getConditional(
+    path: string,
+    etag: string | undefined,
+    maxBytes: number,
+  ): Promise<{ status: 304 } | { status: 200; body: unknown; etag: string | undefined }> {
+    let etagOut: string | undefined
+    let notModified = false
+    const body = await this.#call('GET', path, undefined, {
+      maxBytes,
+      headers: etag === undefined ? {} : { 'if-none-match': etag },
+      onHead: (status, headers) => {
+        notModified = status === 304
+        const e = headers.etag
+        etagOut = typeof e === 'string' && e.length <= 200 ? e : undefined
+      },
+    })
+    return notModified ? { status: 304 } : { status: 200, body, etag: etagOut }
+  }
+
   /** Aborts calls in flight and releases sockets. */
   async close(): Promise<void> {
     this.#closing.abort()
     await this.#agent.destroy().catch(() => undefined)
   }
 
-  async #call(method: 'GET' | 'POST', path: string, body: string | undefined): Promise<unknown> {
+  async #call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    extra: {
+      maxBytes?: number
+      headers?: Record<string, string>
+      onHead?: (status: number, headers: Record<string, string | string[] | undefined>) => void
+    } = {},
+  ): Promise<unknown> {
     const url = `${this.#base}${path}`
     let status: number
     let text: string
@@ -53,16 +85,20 @@ export class Transport {
         headers: {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...extra.headers,
         },
         body,
         signal: AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#timeoutMs)]),
       })
       status = res.statusCode
-      text = await readCapped(res.body)
+      extra.onHead?.(status, res.headers)
+      text = await readCapped(res.body, extra.maxBytes ?? MAX_BODY_BYTES)
     } catch (cause) {
       if (cause instanceof NetworkError) throw cause
       throw new NetworkError(`${method} ${path} failed: ${describe(cause)}`, { cause })
     }
+    // A conditional request's 304 has no body: the caller learnt it through onHead.
+    if (status === 304 && extra.onHead !== undefined) return undefined
     const json = parseJson(text)
     if (status < 200 || status >= 300) {
       const err = json as { code?: unknown; error?: unknown } | undefined
@@ -84,14 +120,17 @@ export class Transport {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  maxBytes: number,
+): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
     size += chunk.length
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       body.destroy()
-      throw new NetworkError(`Response larger than ${MAX_BODY_BYTES} bytes`)
+      throw new NetworkError(`Response larger than ${maxBytes} bytes`)
     }
     chunks.push(chunk)
   }
