@@ -4,19 +4,9 @@ import { AppError } from '../errors/app-error.js'
 import { SingleFlight } from '../lib/single-flight.js'
 import { unsealSigningKey } from './get-active-signing-key.js'
 import { findNewestActiveKey, listSigningKeys } from './signing-key.repository.js'
+import { VerifiedTokenMemo, type VerifiedToken } from './verified-token-memo.js'
 
-/** What a successful signature check established about a token (see `recallVerified`). */
-export interface VerifiedToken {
-  tenantId: string
-  kid: string
-  licenseId: string
-  /** The plan tier the token names (fleet rate limits). */
-  tier: string
-  /** Unix seconds. */
-  nbf: number
-}
-
-const VERIFIED_MAX = 20_000
+export type { VerifiedToken } from './verified-token-memo.js'
 
 interface CachedKeySet {
   keys: KeySet
@@ -44,14 +34,16 @@ export class SigningKeyStore {
   readonly #ttlMs: number
   readonly #sets = new Map<string, CachedKeySet>()
   readonly #private = new Map<string, SigningKey>()
-  readonly #verified = new Map<string, VerifiedToken>()
+  /** Verified token strings (metrics read its size, hits and misses). */
+  readonly verified: VerifiedTokenMemo
   readonly #loads = new SingleFlight<string, CachedKeySet>()
   /** Bumped by `invalidate`: a reload that started before it does not store its result. */
   #generation = 0
 
-  constructor(masterKey: Buffer, opts: { ttlMs?: number } = {}) {
+  constructor(masterKey: Buffer, opts: { ttlMs?: number; verifiedMemoSize?: number } = {}) {
     this.#masterKey = masterKey
     this.#ttlMs = opts.ttlMs ?? 5000
+    this.verified = new VerifiedTokenMemo(opts.verifiedMemoSize)
   }
 
   /** The master key (for code that seals its own secrets). */
@@ -121,17 +113,12 @@ export class SigningKeyStore {
    * public key forever: a later check only has to confirm the kid is still in the tenant's set.
    */
   rememberVerified(token: string, info: VerifiedToken): void {
-    if (this.#verified.size >= VERIFIED_MAX) {
-      // Map iterates in insertion order: drop the oldest entry.
-      const oldest = this.#verified.keys().next().value
-      if (oldest !== undefined) this.#verified.delete(oldest)
-    }
-    this.#verified.set(token, info)
+    this.verified.remember(token, info)
   }
 
   /** A remembered verification of exactly this token string, if any. */
   recallVerified(token: string): VerifiedToken | undefined {
-    return this.#verified.get(token)
+    return this.verified.recall(token)
   }
 
   /** Forgets cached keys of a tenant (after rotate / retire / remove). */
