@@ -4,6 +4,8 @@ import type { LeaseClaims } from '../lease/types.js'
 import { verifyLease } from '../lease/verify-lease.js'
 import type { RevocationListClaims } from '../revocation/types.js'
 import { verifyRevocationList } from '../revocation/verify-revocation-list.js'
+import { verifyRevocationDelta } from '../revocation/verify-revocation-delta.js'
+import { HeldRevocations } from '../revocation/held-revocations.js'
 import type { VerifiedLicense } from '../token/verified-license.js'
 import { verifyLicense } from '../token/verify-license.js'
 import { decideState, type StateInput } from './decide-state.js'
@@ -21,6 +23,8 @@ export interface CoreOptions {
   serverConfigured: boolean
   clockToleranceS: number
   freeFeatures: readonly string[]
+  /** Keep the server's revocation list current for offline use (LicenseClientOptions). */
+  offlineRevocations?: boolean
   onChange: (state: LicenseState, previous: LicenseState) => void
 }
 
@@ -53,7 +57,9 @@ export class ClientCore {
   license: VerifiedLicense | null = null
   licenseError = 'No license key'
   lease: LeaseClaims | null = null
+  /** The revocation list in force (the held list with its newest delta applied). */
   revocations: RevocationListClaims | null = null
+  readonly heldRevocations = new HeldRevocations()
   refusal: StateInput['refusal'] = null
   /** True while a fresh deployment's first activation is in flight. */
   activating = false
@@ -128,6 +134,10 @@ export class ClientCore {
     if (list !== undefined && !this.acceptRevocationList(list, 'storage', false)) {
       await store.discard('revocations', 'not a valid revocation list')
     }
+    const delta = await store.readText('revocationsDelta')
+    if (delta !== undefined && !this.acceptRevocationDelta(delta, 'storage', false)) {
+      await store.discard('revocationsDelta', 'not a valid revocation delta for the held list')
+    }
   }
 
   /**
@@ -196,9 +206,31 @@ export class ClientCore {
       )
       return false
     }
-    if (this.revocations !== null && list.iat <= this.revocations.iat) return true
-    this.revocations = list
-    if (persist) void this.opts.store.writeText('revocations', jws)
+    if (!this.heldRevocations.acceptList(list)) return true
+    this.revocations = this.heldRevocations.current
+    if (persist) {
+      void this.opts.store.writeText('revocations', jws)
+      // A delta applies to the list it was issued for: the new list replaces it.
+      void this.opts.store.writeText('revocationsDelta', '')
+    }
+    return true
+  }
+
+  /** Applies a revocation delta to the held list if it verifies and fits it; false if refused. */
+  acceptRevocationDelta(jws: string, source: string, persist = true): boolean {
+    if (this.keys === null) return false
+    try {
+      const delta = verifyRevocationDelta(jws, this.keys)
+      if (!this.heldRevocations.acceptDelta(delta)) return false
+    } catch (err) {
+      this.opts.logger.warn(
+        { code: codeOf(err), source },
+        `Refused a revocation delta: ${describe(err)}`,
+      )
+      return false
+    }
+    this.revocations = this.heldRevocations.current
+    if (persist) void this.opts.store.writeText('revocationsDelta', jws)
     return true
   }
 

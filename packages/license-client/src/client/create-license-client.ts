@@ -66,6 +66,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     serverConfigured: opts.serverUrl !== undefined,
     clockToleranceS: opts.clockToleranceS ?? 3600,
     freeFeatures: opts.freeFeatures ?? [],
+    offlineRevocations: opts.offlineRevocations === true,
     onChange: (state, previous) => opts.onStateChange?.(state, previous),
   })
   core.keys = await loadKeys(opts, store, timeoutMs, logger)

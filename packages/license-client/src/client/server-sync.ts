@@ -2,6 +2,8 @@ import { NetworkError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
 import { describe, type ClientCore } from './core.js'
+import { fetchRevocations } from '../revocation/fetch-revocations.js'
+import { MAX_REVOCATION_LIST_LENGTH } from '../revocation/types.js'
 import type { ClientStore } from './storage.js'
 import { RESPONSE_CAPS, type Transport } from './transport.js'
 import type { Logger } from './types.js'
@@ -46,16 +48,20 @@ interface Violation {
 export class ServerSync {
   readonly #d: SyncDeps
   readonly #violations: Violation[] = []
-  #forceRevocations = true
+  #forceRevocations: boolean
   #reachable = true
   #activateNext: boolean
   /** Failed rounds since the last success, and when the last one was logged. */
   #failedRounds = 0
   #lastFailureLog = 0
 
+  /** ETag of the last revocation answer (a refresh of an unchanged list is a bodiless 304). */
+  #revocationsEtag: string | undefined
+
   constructor(deps: SyncDeps) {
     this.#d = deps
     this.#activateNext = deps.activateFirst
+    this.#forceRevocations = deps.core.opts.offlineRevocations === true
   }
 
   /** The first failure of this round (logged through {@link #report}, with backoff). */
@@ -109,9 +115,12 @@ export class ServerSync {
     if (this.#violations.length < 20) this.#violations.push(v)
   }
 
-  /** Makes the next round fetch the revocation list whatever its `nextUpdate`. */
+  /**
+   * Makes the next round refresh the revocation list whatever its `nextUpdate`, when the client
+   * keeps one for offline use (an online client has its leases).
+   */
   forceRevocations(): void {
-    this.#forceRevocations = true
+    if (this.#d.core.opts.offlineRevocations === true) this.#forceRevocations = true
   }
 
   async run(): Promise<boolean> {
@@ -313,16 +322,27 @@ export class ServerSync {
 
   async #refreshRevocations(): Promise<void> {
     const { core, transport } = this.#d
+    // Online clients learn revocations from their leases; the list is for offline use, or to
+    // confirm an unsigned refusal (forced).
     const next = core.revocations?.nextUpdate ?? 0
-    if (!this.#forceRevocations && next > Math.floor(core.opts.now() / 1000)) return
+    const due = core.opts.offlineRevocations === true && next <= Math.floor(core.opts.now() / 1000)
+    if (!this.#forceRevocations && !due) return
     // A multi-tenant server keeps one list per issuer (tenant); ask for ours.
     const iss = core.license?.claims.iss
-    const query = iss !== undefined && /^ten_[0-9a-z]+$/.test(iss) ? `?tenant=${iss}` : ''
-    const body = (await transport.get(`/v1/revocations${query}`, RESPONSE_CAPS.revocations)) as {
-      list?: unknown
-    }
-    if (typeof body.list !== 'string') throw new NetworkError('Revocation answer carried no list')
-    if (core.acceptRevocationList(body.list, 'server')) this.#forceRevocations = false
+    const since = core.heldRevocations.sinceVersion
+    const answer = await fetchRevocations(
+      (path, etag) => transport.getConditional(path, etag, MAX_REVOCATION_LIST_LENGTH + 4096),
+      {
+        tenant: iss !== undefined && /^ten_[0-9a-z]+$/.test(iss) ? iss : undefined,
+        since,
+        etag: since === undefined ? undefined : this.#revocationsEtag,
+      },
+    )
+    let ok = answer.kind === 'unchanged'
+    if (answer.kind === 'list') ok = core.acceptRevocationList(answer.jws, 'server')
+    if (answer.kind === 'delta') ok = core.acceptRevocationDelta(answer.jws, 'server')
+    if (answer.kind !== 'unchanged') this.#revocationsEtag = ok ? answer.etag : undefined
+    if (ok) this.#forceRevocations = false
   }
 
   #version(): { appVersion?: string } {

@@ -8,6 +8,7 @@ import {
   writeFileAtomic,
 } from '../lib/atomic-file.js'
 import { LicenseError } from '../errors.js'
+import { MAX_REVOCATION_LIST_LENGTH } from '../revocation/types.js'
 import type { Logger } from './types.js'
 
 /** The files the client keeps under `storageDir`. */
@@ -17,6 +18,7 @@ export const STORE_FILES = {
   clock: 'clock.json',
   usage: 'usage.json',
   revocations: 'revocations.jws',
+  revocationsDelta: 'revocations-delta.jws',
   jwks: 'jwks.json',
   stateLock: 'state.lock',
   ownerLock: 'owner.lock',
@@ -28,7 +30,9 @@ const MAX_BYTES: Record<StoreFile, number> = {
   lease: 16 * 1024,
   clock: 16 * 1024,
   usage: 16 * 1024 * 1024,
-  revocations: 8 * 1024 * 1024,
+  // A signed list of a million ids is tens of MB (see MAX_REVOCATION_LIST_LENGTH).
+  revocations: MAX_REVOCATION_LIST_LENGTH + 4096,
+  revocationsDelta: MAX_REVOCATION_LIST_LENGTH + 4096,
   jwks: 1024 * 1024,
   stateLock: 4096,
   ownerLock: 4096,

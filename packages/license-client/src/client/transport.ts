@@ -47,6 +47,28 @@ export class Transport {
     return this.#call('GET', path, undefined, capBytes)
   }
 
+  /**
+   * GETs JSON with `If-None-Match`, reporting a 304 as such, with a size cap of `maxBytes`
+   * (revocation lists: up to the codec's limit, not the cap of other answers).
+   */
+  async getConditional(
+    path: string,
+    etag: string | undefined,
+    maxBytes: number,
+  ): Promise<{ status: 304 } | { status: 200; body: unknown; etag: string | undefined }> {
+    let etagOut: string | undefined
+    let notModified = false
+    const body = await this.#call('GET', path, undefined, maxBytes, {
+      headers: etag === undefined ? {} : { 'if-none-match': etag },
+      onHead: (status, headers) => {
+        notModified = status === 304
+        const e = headers.etag
+        etagOut = typeof e === 'string' && e.length <= 200 ? e : undefined
+      },
+    })
+    return notModified ? { status: 304 } : { status: 200, body, etag: etagOut }
+  }
+
   /** Aborts calls in flight and releases sockets. */
   async close(): Promise<void> {
     this.#closing.abort()
@@ -58,6 +80,10 @@ export class Transport {
     path: string,
     body: string | undefined,
     capBytes: number,
+    extra: {
+      headers?: Record<string, string>
+      onHead?: (status: number, headers: Record<string, string | string[] | undefined>) => void
+    } = {},
   ): Promise<unknown> {
     const url = `${this.#base}${path}`
     let status: number
@@ -71,12 +97,14 @@ export class Transport {
         headers: {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...extra.headers,
         },
         body,
         signal: AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#timeoutMs)]),
       })
       status = res.statusCode
       retryAfterS = parseRetryAfter(res.headers['retry-after'])
+      extra.onHead?.(status, res.headers)
       const length = Number(res.headers['content-length'])
       if (Number.isFinite(length) && length > capBytes) {
         res.body.destroy()
@@ -89,6 +117,8 @@ export class Transport {
       if (cause instanceof NetworkError) throw cause
       throw new NetworkError(`${method} ${url} failed: ${describe(cause)}`, { cause })
     }
+    // A conditional request's 304 has no body: the caller learnt it through onHead.
+    if (status === 304 && extra.onHead !== undefined) return undefined
     const json = parseJson(text)
     if (status < 200 || status >= 300) {
       const err = json as { code?: unknown; error?: unknown } | undefined

@@ -86,6 +86,13 @@ export interface LicenseClientOptions {
   appVersion?: string
   /** A signed revocation list file (air-gapped sites); re-read when it changes. */
   revocationListFile?: string
+  /**
+   * Keep the server's signed revocation list current, so revocations still bite after the
+   * client goes offline (default false: an online client learns revocations from the signed
+   * lease of its next heartbeat, and fetches the list only to confirm an unsigned refusal).
+   * Refreshes are conditional and fetch only what changed since the list held.
+   */
+  offlineRevocations?: boolean
   /** Features every state keeps, e.g. the free tier. Default none. */
   freeFeatures?: readonly string[]
   /** Limits in restricted states (and for metrics the license does not name). Default 0. */

@@ -13,6 +13,11 @@ import { RevocationListCache } from '../revocations/revocation-list-cache.js'
 export interface FleetOptions {
   /** Heartbeat coalescer flush period, ms (default 1000; 0: only on close / by hand). */
   heartbeatFlushMs: number
+  /**
+   * Heartbeat status reads wait this long to share one query, ms (default 100; 0: per
+   * event-loop turn). See `FleetStateLoader`.
+   */
+  heartbeatReadWindowMs: number
   /** Dead-deployment culler period, ms (default 60000; 0: never on a timer). */
   cullIntervalMs: number
   /** A deployment is dead after this many missed heartbeat intervals of its policy (default 3). */
@@ -28,6 +33,7 @@ export interface FleetOptions {
 /** The defaults of {@link FleetOptions}. */
 export const DEFAULT_FLEET_OPTIONS: FleetOptions = {
   heartbeatFlushMs: 1000,
+  heartbeatReadWindowMs: 100,
   cullIntervalMs: 60_000,
   missedHeartbeats: 3,
   minDeadAfterS: 120,
@@ -64,7 +70,7 @@ export class Fleet {
     this.ctx = ctx
     this.options = options
     this.log = log
-    this.loader = new FleetStateLoader(ctx.db)
+    this.loader = new FleetStateLoader(ctx.db, { windowMs: options.heartbeatReadWindowMs })
     this.verifier = new LicenseKeyVerifier(ctx.db, ctx.signingKeys)
     this.signer = new LeaseSigner(ctx.db, ctx.signingKeys)
     this.revocations = new RevocationListCache(ctx.db)

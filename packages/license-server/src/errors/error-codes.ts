@@ -49,6 +49,10 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, message: 'Internal server error' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unavailable; retry later' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is unavailable; retry later' },
+  QUERY_TIMEOUT: {
+    status: 503,
+    message: 'The query ran past the database statement timeout; narrow the filters or retry',
+  },
   // fleet (issue 4)
   INVALID_LICENSE_KEY: {
     status: 401,

@@ -5,19 +5,10 @@ import { LruCache, type LruStats } from '../lib/lru-cache.js'
 import { SingleFlight } from '../lib/single-flight.js'
 import { unsealSigningKey } from './get-active-signing-key.js'
 import { findNewestActiveKey, listSigningKeys } from './signing-key.repository.js'
+import { VerifiedTokenMemo, type VerifiedToken } from './verified-token-memo.js'
 
-/** What a successful signature check established about a token (see `recallVerified`). */
-export interface VerifiedToken {
-  tenantId: string
-  kid: string
-  licenseId: string
-  /** The plan tier the token names (fleet rate limits). */
-  tier: string
-  /** Unix seconds. */
-  nbf: number
-}
+export type { VerifiedToken } from './verified-token-memo.js'
 
-const VERIFIED_MAX = 20_000
 /** Tenants whose key sets are kept; only tenants that have keys are ever cached. */
 const KEY_SETS_MAX = 10_000
 const PRIVATE_KEYS_MAX = 1_000
@@ -51,14 +42,16 @@ export class SigningKeyStore {
   readonly #ttlMs: number
   readonly #sets = new LruCache<string, CachedKeySet>('signing_key_sets', KEY_SETS_MAX)
   readonly #private = new LruCache<string, SigningKey>('signing_private_keys', PRIVATE_KEYS_MAX)
-  readonly #verified = new LruCache<string, VerifiedToken>('verified_tokens', VERIFIED_MAX)
+  /** Verified token strings (bounded LRU of digests; metrics read its stats). */
+  readonly verified: VerifiedTokenMemo
   readonly #loads = new SingleFlight<string, CachedKeySet>()
   /** Bumped by `invalidate`: a reload that started before it does not store its result. */
   #generation = 0
 
-  constructor(masterKey: Buffer, opts: { ttlMs?: number } = {}) {
+  constructor(masterKey: Buffer, opts: { ttlMs?: number; verifiedMemoSize?: number } = {}) {
     this.#masterKey = masterKey
     this.#ttlMs = opts.ttlMs ?? 5000
+    this.verified = new VerifiedTokenMemo(opts.verifiedMemoSize)
   }
 
   /** The master key (for code that seals its own secrets). */
@@ -129,17 +122,17 @@ export class SigningKeyStore {
    * public key forever: a later check only has to confirm the kid is still in the tenant's set.
    */
   rememberVerified(token: string, info: VerifiedToken): void {
-    this.#verified.set(token, info)
+    this.verified.remember(token, info)
   }
 
   /** A remembered verification of exactly this token string, if any. */
   recallVerified(token: string): VerifiedToken | undefined {
-    return this.#verified.get(token)
+    return this.verified.recall(token)
   }
 
   /** Sizes and counters of the caches, for /metrics. */
   cacheStats(): LruStats[] {
-    return [this.#sets.stats(), this.#private.stats(), this.#verified.stats()]
+    return [this.#sets.stats(), this.#private.stats(), this.verified.stats()]
   }
 
   /** Forgets cached keys of a tenant (after rotate / retire / remove). */
