@@ -22,6 +22,9 @@ export const IdParams = Type.Object(
 /** No query parameters allowed (unknown ones are VALIDATION_FAILED). */
 export const EmptyQuery = Type.Object({}, { additionalProperties: false })
 
+/** Body of an action that takes none: absent, `null` or `{}`; anything else is refused. */
+export const EmptyBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()])
+
 /** `?limit=&cursor=` of list routes. */
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE.max, default: PAGE.default })),

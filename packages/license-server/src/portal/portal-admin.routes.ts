@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { findCustomer } from '../customers/customer.repository.js'
 import { AppError } from '../errors/app-error.js'
-import { EmptyQuery, IdParams, errorResponses } from '../lib/schemas.js'
+import { EmptyBody, EmptyQuery, IdParams, errorResponses } from '../lib/schemas.js'
 import { findPlan } from '../plans/plan.repository.js'
 import { findBranding } from './branding.repository.js'
 import { invitePortalUser } from './invite-portal-user.js'
@@ -46,6 +46,7 @@ export const portalAdminRoutes: FastifyPluginCallbackTypebox = (app, _opts, done
         tags,
         params: IdParams,
         querystring: EmptyQuery,
+        body: EmptyBody,
         response: { 201: SupportLinkSchema, ...errorResponses },
       },
       preHandler: requireScope('portal:write'),

@@ -35,6 +35,16 @@ export function findUnstorableText(value: unknown, root = ''): string | undefine
   return undefined
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's form reader checks text itself and answers per field (console and portal
+     * forms): the hook leaves the body to it, and still checks query and path parameters.
+     */
+    ownTextChecks?: boolean
+  }
+}
+
 /**
  * Refuses, before schema validation and before any handler, every request whose body, query
  * string or path parameters carry text Postgres cannot store: `400 VALIDATION_FAILED` naming
@@ -51,7 +61,9 @@ export function rejectUnstorableText(app: FastifyInstance): void {
     const where =
       findUnstorableText(request.params, 'params') ??
       findUnstorableText(request.query, 'query') ??
-      findUnstorableText(request.body, 'body')
+      (request.routeOptions.config.ownTextChecks === true
+        ? undefined
+        : findUnstorableText(request.body, 'body'))
     if (where === undefined) {
       done()
       return

@@ -4,7 +4,14 @@ import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
 import { AppError } from '../errors/app-error.js'
 import { iso } from '../lib/json.js'
-import { DateTime, EmptyQuery, NullableString, StringEnum, errorResponses } from '../lib/schemas.js'
+import {
+  DateTime,
+  EmptyBody,
+  EmptyQuery,
+  NullableString,
+  StringEnum,
+  errorResponses,
+} from '../lib/schemas.js'
 import { createSigningKey } from './create-signing-key.js'
 import {
   deleteSigningKey,
@@ -51,7 +58,6 @@ const KidParams = Type.Object(
   { kid: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) },
   { additionalProperties: false },
 )
-const EmptyBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()])
 
 /**
  * Signing keys under /v1/admin/signing-keys (scope keys:admin): list, rotate (new active

@@ -124,6 +124,12 @@ export async function setupWebScope(scope: FastifyInstance, opts: WebScopeOption
   await scope.register(formbody, { bodyLimit: opts.formBodyLimit ?? 64 * 1024 })
   const headers = webSecurityHeaders(opts.formActionSources)
   scope.decorateRequest('web', null as never)
+  // Pages are not API: kept out of the OpenAPI document, and their forms report bad text per
+  // field through FormReader instead of the API's one-line 400.
+  scope.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true }
+    route.config = { ...route.config, ownTextChecks: true }
+  })
 
   scope.addHook('onRequest', async (request, reply) => {
     void reply.headers(headers)
