@@ -40,6 +40,23 @@ describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) 
     }
   })
 
+  it.each([
+    'TransparentUpgradeableProxy',
+    'ProxyAdmin',
+    'ERC1967Proxy',
+    'UpgradeableBeacon',
+    'BeaconProxy',
+    'TimelockController',
+    'VestingWallet',
+    'OzToken',
+    'OzUupsVault',
+    'OzRoleExecutor',
+  ])('raises no finding on OpenZeppelin 5.7 %s, and explores it completely', (contract) => {
+    const { findings, complete } = analyse(contract, optimizer)
+    expect(findings).toEqual([])
+    expect(complete).toBe(true)
+  })
+
   it('reaches the last functions behind ABI helpers shared by many functions', () => {
     const { findings, complete } = analyse('SharedAbiHelpers', optimizer)
     expect(detectors(findings).sort()).toEqual(['unchecked-call', 'unprotected-selfdestruct'])
