@@ -94,6 +94,18 @@ describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) 
   })
 })
 
+describe.each([false, true])('severity (optimizer %s)', (optimizer) => {
+  it('is critical only when an outsider can take the path on their own', () => {
+    const open = analyse('SubCheckOpenOwner', optimizer).findings
+    expect(open.map((f) => f.severity)).toEqual(['critical'])
+    const switched = analyse('SwitchedKill', optimizer).findings
+    expect(switched.map((f) => [f.detector, f.severity])).toEqual([
+      ['unprotected-selfdestruct', 'medium'],
+    ])
+    expect(switched[0]!.evidence[0]!.selector).toMatch(/^0x[0-9a-f]{8}$/)
+  })
+})
+
 describe('report completeness', () => {
   it('says which functions a budget cut short instead of claiming completeness', () => {
     const f = fixtures.find((x) => x.contract === 'SharedAbiHelpers' && !x.optimizer)!

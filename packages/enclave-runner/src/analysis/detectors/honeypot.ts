@@ -52,11 +52,18 @@ function secretCheck(e: Expr): boolean {
 }
 
 function finding(title: string, confidence: Finding['confidence'], evidence: Evidence[]): Finding {
-  return { detector: 'honeypot-pattern', title, severity: 'high', confidence, evidence }
+  // A trap for whoever takes the bait: high when the compiled code makes it certain.
+  const severity = confidence === 'high' ? 'high' : 'medium'
+  return { detector: 'honeypot-pattern', title, severity, confidence, evidence }
 }
 
 function where(call: CallEvent, reason: string): Evidence {
-  return { pc: call.pc, opcode: 'CALL', reason: `${reason} (function ${call.fn})` }
+  return {
+    pc: call.pc,
+    opcode: 'CALL',
+    reason: `${reason} (function ${call.fn})`,
+    selector: call.fn,
+  }
 }
 
 /**
