@@ -128,7 +128,7 @@ describe('faults: the client keeps the right state and the host keeps serving', 
 
   it('a garbage revocation list is refused and the held one kept', async () => {
     server.revoked = []
-    const { client, logger } = await start()
+    const { client, logger } = await start({ offlineRevocations: true })
     await client.refresh()
     server.mode = 'unknown-key'
     await client.refresh()

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { emitEvent } from '../events/emit-event.js'
 import { AppError } from '../errors/app-error.js'
 import { findLicense } from '../licenses/license.repository.js'
 import type { LicenseRow } from '../licenses/license.table.js'
 import { newId } from '../lib/ids.js'
+import { recordViolation } from '../violations/record-violation.js'
 import {
   countActiveDeployments,
   findDeployment,
@@ -11,6 +13,8 @@ import {
   updateDeploymentSighting,
 } from './deployment.repository.js'
 import type { DeploymentFingerprint, DeploymentRow } from './deployment.table.js'
+import { deadAfter, DEFAULT_DEAD_WINDOW, type DeadWindow } from './dead-deadline.js'
+import { toDeploymentView } from './deployment.view.js'
 import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
 
 /** An activation request, resolved to its license. */
@@ -23,6 +27,8 @@ export interface ActivateInput {
   appVersion?: string | undefined
   address: string | null
   now: Date
+  /** The fleet's dead-deployment window (default {@link DEFAULT_DEAD_WINDOW}). */
+  deadWindow?: DeadWindow | undefined
 }
 
 /** What an activation did. */
@@ -71,11 +77,33 @@ export async function activateDeployment(
     )
     const max = license.policy.maxDeployments
     const existing = await findDeployment(trx, license.id, input.installId)
+    const before = existing?.fingerprint.machineId
+    const after = input.fingerprint?.machineId
+    if (before !== undefined && after !== undefined && before !== after) {
+      // The client's storage dir (its deployment id) now runs on another machine: a copied
+      // directory, or one machine id reused across machines. Recorded; the vendor decides.
+      await recordViolation(trx, {
+        tenantId: license.tenant_id,
+        licenseId: license.id,
+        installId: input.installId,
+        kind: 'fingerprint_changed',
+        severity: 'medium',
+        source: 'server',
+        details: { previousMachineId: before, machineId: after },
+        address: input.address,
+        now: input.now,
+      })
+    }
     const base = {
       fingerprint: input.fingerprint ?? existing?.fingerprint ?? {},
       appVersion: input.appVersion ?? null,
       address: input.address,
       now: input.now,
+      deadAfter: deadAfter(
+        input.now,
+        license.policy.heartbeatIntervalS,
+        input.deadWindow ?? DEFAULT_DEAD_WINDOW,
+      ),
     }
     if (!effective.seatable) {
       const used = await countActiveDeployments(trx, license.id)
@@ -111,6 +139,17 @@ export async function activateDeployment(
           },
           { ...base, status },
         )
+    if (!refused) {
+      await emitEvent(trx, {
+        tenantId: license.tenant_id,
+        type: 'deployment.activated',
+        licenseId: license.id,
+        subjectType: 'deployment',
+        subjectId: deployment.id,
+        data: { object: toDeploymentView(deployment), reactivated: existing !== undefined },
+        at: input.now,
+      })
+    }
     return {
       license,
       effective,

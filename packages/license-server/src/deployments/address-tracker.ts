@@ -8,11 +8,25 @@ export interface AddressSighting {
   seenAt: Date
 }
 
+/** Options of {@link AddressTracker}. */
+export interface AddressTrackerOptions {
+  /** A pair is rewritten at most this often, ms (default 60 000). */
+  refreshMs?: number
+  /**
+   * A pair is remembered this long after its last write, ms (default 25 h: longer than any
+   * heartbeat interval, so an hourly heartbeat from a known address is never "new").
+   */
+  forgetMs?: number
+  /** Pairs remembered at most (default 1 000 000, ~60 bytes each); least recent go first. */
+  maxPairs?: number
+}
+
 /**
  * Decides which (license, address) sightings of a heartbeat flush need writing: a pair is
  * rewritten at most once per `refreshMs` (key-sharing windows are hours, so a minute of
  * resolution costs nothing), keeping address tracking off the per-heartbeat write path.
  * Licenses with a pair this instance had not seen recently are returned for key-sharing checks.
+ * Pairs are kept as 52-bit hashes (a collision only skips one address refresh).
  *
  * @example
  * ```ts
@@ -22,10 +36,20 @@ export interface AddressSighting {
  */
 export class AddressTracker {
   readonly #refreshMs: number
-  readonly #written = new Map<string, number>()
+  readonly #forgetMs: number
+  readonly #maxPairs: number
+  /** Pair hash -> when it was last written (app clock, ms); insertion order = write order. */
+  readonly #written = new Map<number, number>()
 
-  constructor(options: { refreshMs?: number } = {}) {
+  constructor(options: AddressTrackerOptions = {}) {
     this.#refreshMs = options.refreshMs ?? 60_000
+    this.#forgetMs = options.forgetMs ?? 25 * 3_600_000
+    this.#maxPairs = options.maxPairs ?? 1_000_000
+  }
+
+  /** Pairs remembered now. */
+  get size(): number {
+    return this.#written.size
   }
 
   /** The sightings to write and the licenses with an address new to this instance (`nowMs`: app clock). */
@@ -37,10 +61,11 @@ export class AddressTracker {
     const licenseIds = new Set<string>()
     for (const r of rows) {
       if (r.address === null) continue
-      const key = `${r.licenseId}\u0000${r.address}`
+      const key = pairHash(r.licenseId, r.address)
       const last = this.#written.get(key)
       if (last !== undefined && nowMs - last < this.#refreshMs) continue
-      if (last === undefined) licenseIds.add(r.licenseId)
+      if (last === undefined || nowMs - last >= this.#forgetMs) licenseIds.add(r.licenseId)
+      this.#written.delete(key)
       this.#written.set(key, nowMs)
       sightings.push({
         licenseId: r.licenseId,
@@ -54,11 +79,23 @@ export class AddressTracker {
   }
 
   #prune(nowMs: number): void {
-    if (this.#written.size < 10_000) return
-    // Entries older than a window carry no information any more: a pair seen again is "new"
-    // and triggers one more (idempotent) key-sharing check.
+    // Oldest writes first: stop at the first pair still worth remembering, unless over the cap.
     for (const [key, at] of this.#written) {
-      if (nowMs - at >= this.#refreshMs * 10) this.#written.delete(key)
+      if (this.#written.size <= this.#maxPairs && nowMs - at < this.#forgetMs) break
+      this.#written.delete(key)
     }
   }
+}
+
+/** FNV-1a over the pair, two 32-bit lanes folded into 52 bits (a safe integer). */
+function pairHash(licenseId: string, address: string): number {
+  let a = 0x811c9dc5
+  let b = 0x050c5d1f
+  const s = `${licenseId}\u0000${address}`
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15)
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff)
 }

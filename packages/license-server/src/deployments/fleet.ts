@@ -2,15 +2,22 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ServerContext } from '../context.js'
 import { DEFAULT_KEY_SHARING, type KeySharingDefaults } from '../violations/key-sharing-policy.js'
 import { AddressTracker } from './address-tracker.js'
+import type { DeadWindow } from './dead-deadline.js'
 import { FleetStateLoader } from './fleet-state-loader.js'
 import { HeartbeatCoalescer, type PendingHeartbeat } from './heartbeat-coalescer.js'
 import { LeaseSigner } from './lease-signer.js'
 import { LicenseKeyVerifier } from './license-key-verifier.js'
+import { RevocationListCache } from '../revocations/revocation-list-cache.js'
 
 /** Tunables of the fleet feature (buildApp `fleet` option). */
 export interface FleetOptions {
   /** Heartbeat coalescer flush period, ms (default 1000; 0: only on close / by hand). */
   heartbeatFlushMs: number
+  /**
+   * Heartbeat status reads wait this long to share one query, ms (default 100; 0: per
+   * event-loop turn). See `FleetStateLoader`.
+   */
+  heartbeatReadWindowMs: number
   /** Dead-deployment culler period, ms (default 60000; 0: never on a timer). */
   cullIntervalMs: number
   /** A deployment is dead after this many missed heartbeat intervals of its policy (default 3). */
@@ -26,6 +33,7 @@ export interface FleetOptions {
 /** The defaults of {@link FleetOptions}. */
 export const DEFAULT_FLEET_OPTIONS: FleetOptions = {
   heartbeatFlushMs: 1000,
+  heartbeatReadWindowMs: 100,
   cullIntervalMs: 60_000,
   missedHeartbeats: 3,
   minDeadAfterS: 120,
@@ -53,6 +61,8 @@ export class Fleet {
   readonly verifier: LicenseKeyVerifier
   readonly signer: LeaseSigner
   readonly addresses = new AddressTracker()
+  /** Signed revocation lists per tenant, rebuilt only when they change. */
+  readonly revocations: RevocationListCache
   /** Called with what each coalescer flush wrote (address tracking, key-sharing detection). */
   onFlushed: (written: readonly PendingHeartbeat[]) => Promise<void> = () => Promise.resolve()
 
@@ -60,9 +70,10 @@ export class Fleet {
     this.ctx = ctx
     this.options = options
     this.log = log
-    this.loader = new FleetStateLoader(ctx.db)
+    this.loader = new FleetStateLoader(ctx.db, { windowMs: options.heartbeatReadWindowMs })
     this.verifier = new LicenseKeyVerifier(ctx.db, ctx.signingKeys)
     this.signer = new LeaseSigner(ctx.db, ctx.signingKeys)
+    this.revocations = new RevocationListCache(ctx.db)
     this.coalescer = new HeartbeatCoalescer(ctx.db, {
       intervalMs: options.heartbeatFlushMs,
       onFlushed: (written) => this.onFlushed(written),
@@ -72,6 +83,11 @@ export class Fleet {
           'heartbeat flush failed',
         ),
     })
+  }
+
+  /** The dead-deployment window of these options. */
+  get deadWindow(): DeadWindow {
+    return { missedHeartbeats: this.options.missedHeartbeats, minS: this.options.minDeadAfterS }
   }
 
   /** The app clock. */

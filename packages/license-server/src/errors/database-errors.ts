@@ -50,3 +50,20 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false
 }
+
+/**
+ * True when a query was cancelled by the statement timeout (SQLSTATE 57014): the database is
+ * up, the query was too costly. Answers 503 QUERY_TIMEOUT, never 500.
+ *
+ * @example
+ * ```ts
+ * if (isStatementTimeout(err)) throw new AppError('QUERY_TIMEOUT')
+ * ```
+ */
+export function isStatementTimeout(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === '57014') return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}

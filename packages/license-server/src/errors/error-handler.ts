@@ -18,7 +18,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     } else {
       request.log.info({ code: appError.code, msg: appError.message }, 'request rejected')
     }
-    if (appError.code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', '5')
+    if (appError.code === 'DATABASE_UNAVAILABLE' || appError.code === 'QUERY_TIMEOUT')
+      reply.header('retry-after', '5')
     return reply.code(appError.statusCode).send(appError.toBody())
   })
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

@@ -1,6 +1,6 @@
 import type { FastifyError } from 'fastify'
 import { AppError } from './app-error.js'
-import { isDatabaseUnavailable } from './database-errors.js'
+import { isDatabaseUnavailable, isStatementTimeout } from './database-errors.js'
 import type { ErrorCode } from './error-codes.js'
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -56,6 +56,7 @@ export function toAppError(err: unknown): AppError {
         cause: err,
       })
   }
+  if (isStatementTimeout(err)) return new AppError('QUERY_TIMEOUT', undefined, { cause: err })
   if (isDatabaseUnavailable(err))
     return new AppError('DATABASE_UNAVAILABLE', undefined, { cause: err })
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500
