@@ -14,13 +14,25 @@ interface SolcOutput {
 }
 interface Solc {
   version(): string
-  compile(input: string): string
+  compile(input: string, callbacks?: { import: (path: string) => ImportResult }): string
 }
+type ImportResult = { contents: string } | { error: string }
 
 const here = dirname(fileURLToPath(import.meta.url))
 const fixturesDir = join(here, '..', 'test', 'fixtures')
 const contractsDir = join(fixturesDir, 'contracts')
-const solc = createRequire(import.meta.url)('solc') as Solc
+const require = createRequire(import.meta.url)
+const solc = require('solc') as Solc
+
+// `import "@openzeppelin/contracts/..."` resolves to the installed package (a devDependency),
+// so OpenZeppelin's real releases are compiled as negatives, offline.
+function findImport(path: string): ImportResult {
+  try {
+    return { contents: readFileSync(require.resolve(path), 'utf8') }
+  } catch {
+    return { error: `cannot resolve import ${path}` }
+  }
+}
 
 function compile(sources: Record<string, string>, optimizer: boolean): SolcOutput {
   const input = {
@@ -31,7 +43,7 @@ function compile(sources: Record<string, string>, optimizer: boolean): SolcOutpu
       outputSelection: { '*': { '*': ['evm.deployedBytecode.object'] } },
     },
   }
-  const out = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput
+  const out = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput
   const errors = (out.errors ?? []).filter((e) => e.severity === 'error')
   if (errors.length > 0) {
     process.stderr.write(errors.map((e) => e.formattedMessage).join('\n'))

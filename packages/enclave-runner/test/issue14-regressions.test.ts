@@ -40,6 +40,23 @@ describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) 
     }
   })
 
+  it.each([
+    'TransparentUpgradeableProxy',
+    'ProxyAdmin',
+    'ERC1967Proxy',
+    'UpgradeableBeacon',
+    'BeaconProxy',
+    'TimelockController',
+    'VestingWallet',
+    'OzToken',
+    'OzUupsVault',
+    'OzRoleExecutor',
+  ])('raises no finding on OpenZeppelin 5.7 %s, and explores it completely', (contract) => {
+    const { findings, complete } = analyse(contract, optimizer)
+    expect(findings).toEqual([])
+    expect(complete).toBe(true)
+  })
+
   it('reaches the last functions behind ABI helpers shared by many functions', () => {
     const { findings, complete } = analyse('SharedAbiHelpers', optimizer)
     expect(detectors(findings).sort()).toEqual(['unchecked-call', 'unprotected-selfdestruct'])
@@ -74,6 +91,18 @@ describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) 
   it('does not call a non-payable sweep behind an unwritten flag, or a timestamp game, a honeypot', () => {
     expect(detectors(analyse('LeftoverSweep', optimizer).findings)).toEqual([])
     expect(detectors(analyse('BlockRoulette', optimizer).findings)).toEqual([])
+  })
+})
+
+describe.each([false, true])('severity (optimizer %s)', (optimizer) => {
+  it('is critical only when an outsider can take the path on their own', () => {
+    const open = analyse('SubCheckOpenOwner', optimizer).findings
+    expect(open.map((f) => f.severity)).toEqual(['critical'])
+    const switched = analyse('SwitchedKill', optimizer).findings
+    expect(switched.map((f) => [f.detector, f.severity])).toEqual([
+      ['unprotected-selfdestruct', 'medium'],
+    ])
+    expect(switched[0]!.evidence[0]!.selector).toMatch(/^0x[0-9a-f]{8}$/)
   })
 })
 

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_RULES, analyzeBytecode, disassemble } from '@tollgate/enclave-runner'
 import type { AnalysisType } from '@tollgate/enclave-runner'
+import { loadFixtures } from './helpers.js'
 
 const TYPES: AnalysisType[] = ['vulnerability', 'mev', 'honeypot']
 
@@ -17,6 +18,25 @@ describe('analysis engine on arbitrary input', () => {
         },
       ),
       { numRuns: 150 },
+    )
+  })
+
+  it('never throws on mutated compiled contracts (real dispatchers, helpers and loops, damaged)', () => {
+    const corpus = loadFixtures().map((f) => Buffer.from(f.bytecode.slice(2), 'hex'))
+    fc.assert(
+      fc.property(
+        fc.nat({ max: corpus.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }),
+        fc.constantFrom(...TYPES),
+        (i, edits, type) => {
+          const code = Uint8Array.from(corpus[i]!)
+          for (const [at, byte] of edits) code[at % code.length] = byte
+          const report = analyzeBytecode(code, type, DEFAULT_RULES)
+          expect(Array.isArray(report.incompleteFunctions)).toBe(true)
+          expect(report.complete).toBe(report.incompleteFunctions.length === 0)
+        },
+      ),
+      { numRuns: 120 },
     )
   })
 

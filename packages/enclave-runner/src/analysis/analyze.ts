@@ -9,7 +9,7 @@ import type { DetectorContext } from './detectors/context.js'
 import type { AnalysisRules, AnalysisType, Finding } from './types.js'
 
 /** Version of the analysis engine code; the rules carry their own version. */
-export const ENGINE_VERSION = '0.1.0'
+export const ENGINE_VERSION = '0.2.0'
 
 /** Output of {@link analyzeBytecode}. */
 export interface AnalysisReport {

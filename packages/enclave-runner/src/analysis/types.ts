@@ -20,6 +20,8 @@ export interface Evidence {
   readonly pc: number
   readonly opcode: string
   readonly reason: string
+  /** Function selector (`0x` + 8 hex) whose path reaches the instruction, or `fallback`. */
+  readonly selector?: string
 }
 
 /** One detector hit. Only JSON-safe values (strings and integers) so it signs canonically. */

@@ -39,6 +39,7 @@ export function detectControlledDelegatecall(ctx: DetectorContext): Finding[] {
       evidence.push({
         pc: ev.pc,
         opcode: ev.opcode,
+        selector: ev.fn,
         reason: 'target address is read from calldata; no sender check on the path',
       })
       if ((ev.target.tags & T.SLOAD) !== 0) confidence = 'medium'
@@ -50,19 +51,28 @@ export function detectControlledDelegatecall(ctx: DetectorContext): Finding[] {
           {
             pc: writer.pc,
             opcode: 'SSTORE',
+            selector: writer.fn,
             reason: `anyone can store a calldata address into slot ${family}`,
           },
-          { pc: ev.pc, opcode: ev.opcode, reason: `target address is loaded from slot ${family}` },
+          {
+            pc: ev.pc,
+            opcode: ev.opcode,
+            reason: `target address is loaded from slot ${family}`,
+            selector: ev.fn,
+          },
         )
         break
       }
     }
     if (evidence.length === 0) continue
+    const switched = ctx.auth.ownerSwitch(ev.guards)
     flagged.set(ev.pc, {
       detector: 'controlled-delegatecall',
-      title: 'Delegatecall to a caller-supplied address',
-      severity: 'critical',
-      confidence,
+      title: switched
+        ? 'Delegatecall to a caller-supplied address once the owner enables it'
+        : 'Delegatecall to a caller-supplied address',
+      severity: switched ? 'medium' : 'critical',
+      confidence: switched ? 'medium' : confidence,
       evidence,
     })
   }

@@ -1,7 +1,8 @@
 import { T, find } from '../lib/expr.js'
 import type { Expr } from '../lib/expr.js'
-import type { CallEvent } from '../lib/interpret.js'
-import { authorisesBy } from '../lib/auth.js'
+import type { CallEvent, Guard } from '../lib/interpret.js'
+import { isOriginCallerCheck } from '../lib/auth.js'
+import { selectorTested } from '../lib/dispatch.js'
 import { slotFamily, slotReads } from '../lib/slots.js'
 import type { Evidence, Finding } from '../types.js'
 import type { DetectorContext } from './context.js'
@@ -51,11 +52,18 @@ function secretCheck(e: Expr): boolean {
 }
 
 function finding(title: string, confidence: Finding['confidence'], evidence: Evidence[]): Finding {
-  return { detector: 'honeypot-pattern', title, severity: 'high', confidence, evidence }
+  // A trap for whoever takes the bait: high when the compiled code makes it certain.
+  const severity = confidence === 'high' ? 'high' : 'medium'
+  return { detector: 'honeypot-pattern', title, severity, confidence, evidence }
 }
 
 function where(call: CallEvent, reason: string): Evidence {
-  return { pc: call.pc, opcode: 'CALL', reason: `${reason} (function ${call.fn})` }
+  return {
+    pc: call.pc,
+    opcode: 'CALL',
+    reason: `${reason} (function ${call.fn})`,
+    selector: call.fn,
+  }
 }
 
 /**
@@ -181,14 +189,36 @@ export function detectHoneypot(ctx: DetectorContext): Finding[] {
   return out
 }
 
-// Inheritance disorder: a payable path stores msg.sender into a slot no sender check ever
-// reads, while the balance payout is guarded by a sender check on another slot.
+// A branch that any caller passes on purpose: the dispatcher, the call data size, paying
+// enough, or being an EOA. Anything else (a date, a secret) is a real condition.
+function offeredToAnyone(g: Guard): boolean {
+  const c = g.cond
+  if (c.k !== 'op') return true
+  if (selectorTested(c) || isOriginCallerCheck(c)) return true
+  if ((c.tags & ~(T.CALLVALUE | T.SLOAD)) === 0 && (c.tags & T.CALLVALUE) !== 0) return true
+  return find(c, (n) => n.k === 'op' && n.op === 'CALLDATASIZE') !== undefined
+}
+
+// Inheritance disorder: an open path stores the caller (or an address they pass) into a slot
+// that nothing else ever uses: no sender check, no call, no branch, no other store reads it,
+// so it only shows up as a public "owner". The balance payout meanwhile checks the sender
+// against another slot.
 function decoyOwner(ctx: DetectorContext): Evidence[] {
   const { trace, auth } = ctx
-  const identitySlots = new Set<string>()
-  for (const j of trace.jumpis)
-    if (authorisesBy(j.cond, T.CALLER) || authorisesBy(j.cond, T.ORIGIN))
-      for (const r of slotReads(j.cond)) identitySlots.add(r.family)
+  const used = new Set<string>()
+  const use = (e: Expr): void => {
+    for (const r of slotReads(e)) used.add(r.family)
+  }
+  for (const j of trace.jumpis) use(j.cond)
+  for (const c of trace.calls) {
+    use(c.target)
+    use(c.value)
+  }
+  for (const s of trace.sstores) {
+    const own = slotFamily(s.slot)
+    for (const r of slotReads(s.value)) if (r.family !== own) used.add(r.family)
+    use(s.slot)
+  }
   // The owner's withdrawal: ETH to the sender behind a sender check, any amount but the
   // sender's own balance entry.
   const guarded = trace.calls.find(
@@ -203,11 +233,10 @@ function decoyOwner(ctx: DetectorContext): Evidence[] {
     return (
       f !== undefined &&
       f.startsWith('c:') &&
-      !identitySlots.has(f) &&
+      !used.has(f) &&
       (s.value.tags & T.CALLER) !== 0 &&
       (s.value.tags & ~(T.CALLER | T.SLOAD)) === 0 &&
-      payablePath(s.guards) &&
-      !auth.authGuard(s.guards)
+      s.guards.every(offeredToAnyone)
     )
   })
   if (!write) return []
@@ -215,12 +244,12 @@ function decoyOwner(ctx: DetectorContext): Evidence[] {
     {
       pc: write.pc,
       opcode: 'SSTORE',
-      reason: `a payable path stores msg.sender into ${slotFamily(write.slot) ?? '?'}, which no sender check reads (function ${write.fn})`,
+      reason: `an open path stores ${(write.value.tags & T.CALLER) !== 0 ? 'msg.sender' : 'a caller-chosen address'} into ${slotFamily(write.slot) ?? '?'}, which nothing reads (function ${write.fn})`,
     },
     {
       pc: guarded.pc,
       opcode: 'CALL',
-      reason: `the balance payout checks the sender against another slot (function ${guarded.fn})`,
+      reason: `the payout checks the sender against another slot (function ${guarded.fn})`,
     },
   ]
 }

@@ -12,7 +12,12 @@ function identityGated(guards: readonly Guard[]): boolean {
 }
 
 function evidenceOf(call: CallEvent, reason: string): Evidence {
-  return { pc: call.pc, opcode: call.opcode, reason: `${reason} (function ${call.fn})` }
+  return {
+    pc: call.pc,
+    opcode: call.opcode,
+    reason: `${reason} (function ${call.fn})`,
+    selector: call.fn,
+  }
 }
 
 function mevFinding(title: string, severity: Finding['severity'], evidence: Evidence[]): Finding {

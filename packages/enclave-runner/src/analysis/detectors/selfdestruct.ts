@@ -15,15 +15,21 @@ export function detectUnprotectedSelfdestruct(ctx: DetectorContext): Finding[] {
   for (const ev of ctx.trace.selfdestructs) {
     if (flagged.has(ev.pc) || ctx.auth.authGuard(ev.guards)) continue
     const toCaller = (ev.beneficiary.tags & (T.CALLER | T.CALLDATA)) !== 0
+    // Critical only when an outsider can take the path on their own: a switch that only the
+    // owner flips (`require(!locked)`) makes it a latent risk, not an open door.
+    const switched = ctx.auth.ownerSwitch(ev.guards)
     flagged.set(ev.pc, {
       detector: 'unprotected-selfdestruct',
-      title: 'Anyone can destroy the contract',
-      severity: 'critical',
-      confidence: ctx.trace.complete ? 'high' : 'medium',
+      title: switched
+        ? 'Anyone can destroy the contract once the owner enables it'
+        : 'Anyone can destroy the contract',
+      severity: switched ? 'medium' : 'critical',
+      confidence: ctx.trace.complete && !switched ? 'high' : 'medium',
       evidence: [
         {
           pc: ev.pc,
           opcode: 'SELFDESTRUCT',
+          selector: ev.fn,
           reason: `reachable without a msg.sender/tx.origin check${toCaller ? '; beneficiary chosen by the caller' : ''}`,
         },
       ],

@@ -24,10 +24,11 @@ export function detectTxOriginAuth(ctx: DetectorContext): Finding[] {
       severity: 'high',
       confidence: 'high',
       evidence: [
-        { pc: originPc, opcode: 'ORIGIN', reason: 'tx.origin read' },
+        { pc: originPc, opcode: 'ORIGIN', reason: 'tx.origin read', selector: ev.fn },
         {
           pc: ev.pc,
           opcode: 'JUMPI',
+          selector: ev.fn,
           reason: 'branch decides access by tx.origin; a contract the owner calls can act as them',
         },
       ],

@@ -26,6 +26,7 @@ export function detectUncheckedCall(ctx: DetectorContext): Finding[] {
         {
           pc: ev.pc,
           opcode: ev.opcode,
+          selector: ev.fn,
           reason: 'success flag is discarded; a failed call goes unnoticed',
         },
       ],

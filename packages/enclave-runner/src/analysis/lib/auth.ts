@@ -100,6 +100,11 @@ export interface AuthOracle {
   isOpen(family: string, mask: bigint): boolean
   /** All SSTOREs to a slot family (any guard), in trace order. */
   writers(family: string): readonly SstoreEvent[]
+  /**
+   * First guard that reads storage only sender-checked code writes (a pause flag, a switch
+   * the owner flips): the path is open to an outsider only when the owner allows it.
+   */
+  ownerSwitch(guards: readonly Guard[]): Guard | undefined
 }
 
 /**
@@ -134,5 +139,12 @@ export function createAuthOracle(sstores: readonly SstoreEvent[]): AuthOracle {
     openWrites: (family) => (open.get(family) ?? []).map((w) => w.event),
     isOpen,
     writers: (family) => all.get(family) ?? [],
+    ownerSwitch: (guards) =>
+      guards.find((g) =>
+        slotReads(g.cond).some((r) => {
+          const ws = all.get(r.family) ?? []
+          return !r.bySender && ws.length > 0 && ws.every((w) => w.guards.some(effective))
+        }),
+      ),
   }
 }

@@ -64,12 +64,14 @@ export function createBudget(
         cut.add(s.fn)
         return false
       }
-      if (n >= limits.maxVisitsPerBlock) {
+      const widen = n >= limits.maxVisitsPerBlock
+      if (widen) {
         // Keep code addresses (return addresses, jump targets), forget the data constants
-        // that made each pass look new (loop counters, offsets).
+        // that made each pass look new (loop counters, offsets) and which sources the
+        // branches so far tested: the widened state then stops changing after a few passes.
         s.stack = s.stack.map((e) => (e.k === 'const' && !isJumpdest(e.v) ? WIDE : e))
       }
-      const key = stateKey(s, pc)
+      const key = widen ? `${stateKey({ ...s, guardTags: -1 }, pc)}` : stateKey(s, pc)
       if (seen.has(key)) return false
       seen.add(key)
       visits.set(site, n + 1)
