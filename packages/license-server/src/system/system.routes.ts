@@ -25,14 +25,15 @@ async function pingDatabase(run: () => Promise<unknown>, timeoutMs: number): Pro
 /** onRequest hook requiring `Authorization: Bearer <OPS_TOKEN>` (compared in constant time). */
 function requireOpsToken(token: string) {
   const expected = sha256Hex(token)
-  return async (request: FastifyRequest): Promise<void> => {
+  return (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void => {
     const header = request.headers.authorization
     const given = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined
-    if (given === undefined) throw new AppError('UNAUTHORIZED', 'This route needs the OPS_TOKEN')
     // Hashes first: equal lengths, so the comparison time says nothing about the token.
-    if (!safeEqual(sha256Hex(given), expected)) {
-      throw new AppError('UNAUTHORIZED', 'This route needs the OPS_TOKEN')
+    if (given === undefined || !safeEqual(sha256Hex(given), expected)) {
+      done(new AppError('UNAUTHORIZED', 'This route needs the OPS_TOKEN'))
+      return
     }
+    done()
   }
 }
 
