@@ -12,6 +12,7 @@ import type { DeploymentTables } from '../deployments/deployment.table.js'
 import type { UsageTables } from '../usage/usage.table.js'
 import type { ViolationTables } from '../violations/violation.table.js'
 import type { WebTables } from '../web/web-session.table.js'
+import type { StaffTables } from '../console/staff.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -42,7 +43,8 @@ export interface Database
     DeploymentTables,
     UsageTables,
     ViolationTables,
-    WebTables {}
+    WebTables,
+    StaffTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>
