@@ -27,7 +27,8 @@ export interface LicenseListRow {
   plan_name: string
 }
 
-function likePattern(q: string): string {
+/** A LIKE pattern matching `q` anywhere, with `%`, `_` and `\\` taken literally. */
+export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 

@@ -10,6 +10,7 @@ import { PageError } from '../web/page-error.js'
 import { sendPage } from '../web/web-scope.js'
 import { actorOf, can, requireStaffScope } from './console-context.js'
 import { ConsolePage, Field } from './console-layout.js'
+import { likePattern } from './console-queries.js'
 
 const PAGE_SIZE = 50
 
@@ -74,7 +75,7 @@ export function consoleCustomerRoutes(app: FastifyInstance): Promise<void> {
       .selectAll()
       .where('tenant_id', '=', request.staff.tenant_id)
     if (q) {
-      const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      const pattern = likePattern(q.toLowerCase())
       query = query.where((eb) =>
         eb.or([
           eb(sql`lower(name)`, 'like', pattern),

@@ -9,7 +9,7 @@ import {
   screenshot,
   watchPageProblems,
 } from '../helpers/browser.js'
-import { createStaff, currentCode } from '../helpers/console-support.js'
+import { createStaff, currentCode, type TestStaff } from '../helpers/console-support.js'
 import { seedLicense } from '../helpers/fixtures.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 
@@ -39,6 +39,16 @@ describe.skipIf(browserSkipReason !== undefined)('staff console in Chromium', ()
     await page.locator('input[name="code"]').fill(totpCode(secret, totpStep(t.clock.now())))
     await page.getByRole('button', { name: 'Create account' }).click()
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor()
+  }
+
+  /** Fills the sign-in form and the TOTP step (the page is on /console/login). */
+  async function signInWithPassword(page: Page, member: TestStaff) {
+    await page.getByLabel('Email').fill(member.email)
+    await page.getByLabel('Password').fill(member.password)
+    await page.getByRole('button', { name: 'Continue' }).click()
+    t.clock.advance(30_000)
+    await page.getByLabel(/Code from your authenticator/).fill(currentCode(t, member))
+    await page.getByRole('button', { name: 'Sign in' }).click()
   }
 
   const post = (path: string, body: unknown) =>
@@ -154,12 +164,7 @@ describe.skipIf(browserSkipReason !== undefined)('staff console in Chromium', ()
     const page = await newPage()
     await page.goto(`${base}/console/licenses/${licenseId}`)
     await page.waitForURL(/\/console\/login/)
-    await page.getByLabel('Email').fill(member.email)
-    await page.getByLabel('Password').fill(member.password)
-    await page.getByRole('button', { name: 'Continue' }).click()
-    t.clock.advance(30_000)
-    await page.getByLabel(/Code from your authenticator/).fill(currentCode(t, member))
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await signInWithPassword(page, member)
     await page.getByRole('heading', { name: /License/ }).waitFor()
     expect(await page.getByRole('button', { name: 'Revoke' }).count()).toBe(0)
     expect(await page.getByRole('button', { name: 'Reinstate' }).count()).toBe(0)
@@ -189,12 +194,7 @@ describe.skipIf(browserSkipReason !== undefined)('staff console in Chromium', ()
     const sales = await createStaff(t, 'sales')
     const page = await newPage()
     await page.goto(`${base}/console/login`)
-    await page.getByLabel('Email').fill(sales.email)
-    await page.getByLabel('Password').fill(sales.password)
-    await page.getByRole('button', { name: 'Continue' }).click()
-    t.clock.advance(30_000)
-    await page.getByLabel(/Code from your authenticator/).fill(currentCode(t, sales))
-    await page.getByRole('button', { name: 'Sign in' }).click()
+    await signInWithPassword(page, sales)
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
     await page.getByRole('link', { name: 'Customers' }).click()
     const evil = '<script>window.pwned = 1</script><img src=x onerror="window.pwned=2">'
