@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js'
 import { ConfigError } from './config/load-config.js'
+import { consoleSetupPath } from './console/console-setup.js'
 import { missingNodeFlags } from './system/node-flags.js'
 import { usePrettyLog } from './system/pretty-log.js'
 import { listSurfaces, surfacesBanner } from './system/surfaces.js'
@@ -48,6 +49,15 @@ async function main(): Promise<void> {
   if (usePrettyLog(config.logFormat, process.stdout.isTTY)) {
     const database = dbKind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres (DATABASE_URL)'
     process.stdout.write(`${surfacesBanner(surfaces, database)}\n`)
+  }
+  // Until the tenant has staff: the console's one-time first-owner setup link.
+  const setup = consoleSetupPath(app.tollgate)
+  if (setup) {
+    const origin = (config.web.publicUrl ?? base).replace(/\/$/, '')
+    process.stdout.write(
+      ` First owner of the staff console: open ${origin}${setup}\n` +
+        ' (one-time link, valid 7 days; a restart prints a new one until an owner exists)\n\n',
+    )
   }
   const missing = missingNodeFlags()
   if (missing.length > 0) {

@@ -37,6 +37,7 @@ import {
 } from './webhooks/webhook.schemas.js'
 import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { webFoundation } from './web/web-foundation.js'
+import { consoleRoutes } from './console/console.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -128,4 +129,5 @@ export async function registerRoutes(
   // ---- Web surfaces: shared assets + session purge; /console and /portal scopes below. ----
   await app.register(webFoundation)
   await app.register(portalWeb, { fleet, rateLimits })
+  await app.register(consoleRoutes, { prefix: '/console' })
 }

@@ -18,6 +18,7 @@ import type { IdempotencyTables } from '../idempotency/idempotency.table.js'
 import type { RevocationTables } from '../revocations/revocation.table.js'
 import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
 import type { WebTables } from '../web/web-session.table.js'
+import type { StaffTables } from '../console/staff.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -54,7 +55,8 @@ export interface Database
     IdempotencyTables,
     RevocationTables,
     AnalyzeStateTables,
-    WebTables {}
+    WebTables,
+    StaffTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

@@ -6,6 +6,7 @@ import * as portal from './2026120620_portal.js'
 import * as scale from './2026120640_scale.js'
 import * as events from './2026120630_events.js'
 import * as webSessions from './2026120610_web_sessions.js'
+import * as staff from './2026120611_staff.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
   '2026120610_web_sessions': webSessions,
+  '2026120611_staff': staff,
   '2026120620_portal': portal,
   '2026120630_events': events,
   '2026120640_scale': scale,
