@@ -37,6 +37,9 @@ export { signRevocationList } from './revocation/sign-revocation-list.js'
 export { verifyRevocationList } from './revocation/verify-revocation-list.js'
 export type { RevocationListClaims, RevocationListInput } from './revocation/types.js'
 
+export { signKeySet, type KeySetClaims } from './keyset/sign-key-set.js'
+export { verifyKeySet, type SignedJwks } from './keyset/verify-key-set.js'
+
 export { hasNativeEd25519, type Ed25519Engine } from './lib/ed25519.js'
 
 export {

@@ -1,6 +1,7 @@
 import { InvalidKeyError, ConfigInvalidError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
+import { verifyKeySet } from '../keyset/verify-key-set.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
 import { FileLock } from '../lib/file-lock.js'
 import { ClientCore, describe, monotonicMs } from './core.js'
@@ -68,7 +69,12 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     freeFeatures: opts.freeFeatures ?? [],
     onChange: (state, previous) => opts.onStateChange?.(state, previous),
   })
-  core.keys = await loadKeys(opts, store, timeoutMs, logger)
+  // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
+  // key set counts only when a pinned key signed it.
+  const anchors = opts.publicKeys !== undefined && opts.jwksUrl !== undefined
+  const keysFrom = (doc: Jwks): KeySet =>
+    anchors ? verifyKeySet(doc, KeySet.from(opts.publicKeys!)) : KeySet.from(doc)
+  core.keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
   let token = await readToken(opts)
   core.setToken(token.token, token.missing)
   await core.load()
@@ -101,6 +107,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       appVersion: opts.appVersion,
       jwksUrl: opts.jwksUrl,
       fetchJwks: () => fetchJwks(opts.jwksUrl!, timeoutMs),
+      keysFrom,
     })
   const scheduler =
     sync &&
@@ -221,23 +228,35 @@ async function loadKeys(
   store: ClientStore,
   timeoutMs: number,
   logger: Logger,
+  keysFrom: (doc: Jwks) => KeySet,
 ): Promise<KeySet | null> {
+  let pinned: KeySet | undefined
   if (opts.publicKeys !== undefined) {
     try {
-      return KeySet.from(opts.publicKeys)
+      pinned = KeySet.from(opts.publicKeys)
     } catch (err) {
       throw new ConfigInvalidError(
         `publicKeys: ${err instanceof InvalidKeyError ? err.message : describe(err)}`,
       )
     }
+    if (opts.jwksUrl === undefined) return pinned
+  } else {
+    logger.warn(
+      { code: 'CONFIG_INVALID', jwksUrl: opts.jwksUrl },
+      'jwksUrl without publicKeys: the key set cached in storageDir is trusted as found there. ' +
+        'Pin a vendor key (publicKeys) so only key sets it signed are accepted.',
+    )
   }
   // JWKS URL: a cached copy lets an offline restart verify immediately; refreshed in the background.
   const cached = await store.readJson('jwks', isJwks)
-  const fromCache = cached && safeKeySet(cached)
-  if (fromCache) return fromCache
+  if (cached !== undefined) {
+    const fromCache = safeKeySet(cached, keysFrom)
+    if (fromCache) return fromCache
+    await store.discard('jwks', 'not signed by a pinned key')
+  }
   try {
     const jwks = await fetchJwks(opts.jwksUrl!, timeoutMs)
-    const keys = KeySet.from(jwks)
+    const keys = keysFrom(jwks)
     await store.writeJson('jwks', jwks)
     return keys
   } catch (err) {
@@ -245,13 +264,13 @@ async function loadKeys(
       { code: 'NETWORK_ERROR', jwksUrl: opts.jwksUrl },
       `Could not fetch the JWKS from ${opts.jwksUrl}: ${describe(err)}`,
     )
-    return null
+    return pinned ?? null
   }
 }
 
-function safeKeySet(jwks: Jwks): KeySet | undefined {
+function safeKeySet(jwks: Jwks, keysFrom: (doc: Jwks) => KeySet): KeySet | undefined {
   try {
-    return KeySet.from(jwks)
+    return keysFrom(jwks)
   } catch {
     return undefined
   }

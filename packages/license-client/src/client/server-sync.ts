@@ -1,5 +1,5 @@
 import { NetworkError } from '../errors.js'
-import { KeySet } from '../keys/key-set.js'
+import type { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
 import { describe, type ClientCore } from './core.js'
 import type { ClientStore } from './storage.js'
@@ -15,6 +15,8 @@ const MISMATCH = /DEPLOYMENT_MISMATCH/i
 const UNKNOWN_DEPLOYMENT = /DEPLOYMENT_NOT_FOUND|NOT_ACTIVATED|DEACTIVATED/i
 /** Unsigned hints of a status change: confirmed only by a signed lease or revocation list. */
 const STATUS_HINT = /REVOKED|SUSPENDED/i
+/** The server does not accept the key itself (unknown signing key, bad signature). */
+const KEY_REFUSED = /INVALID_LICENSE_KEY|UNKNOWN_KEY|BAD_SIGNATURE/i
 
 export interface SyncDeps {
   core: ClientCore
@@ -29,6 +31,8 @@ export interface SyncDeps {
   appVersion: string | undefined
   jwksUrl: string | undefined
   fetchJwks: () => Promise<Jwks>
+  /** Turns a fetched JWKS into trusted keys; throws when it is not signed by a pinned key. */
+  keysFrom: (doc: Jwks) => KeySet
 }
 
 interface Violation {
@@ -47,6 +51,7 @@ export class ServerSync {
   readonly #d: SyncDeps
   readonly #violations: Violation[] = []
   #forceRevocations = true
+  #refetchKeys = false
   #reachable = true
   #activateNext: boolean
   /** Failed rounds since the last success, and when the last one was logged. */
@@ -118,7 +123,10 @@ export class ServerSync {
     const { core } = this.#d
     const key = this.#d.token()
     // With a JWKS URL the keys may have been unreachable at start: fetch them first.
-    if (core.keys === null && this.#d.jwksUrl !== undefined) await this.#refreshKeys()
+    if ((core.keys === null || this.#refetchKeys) && this.#d.jwksUrl !== undefined) {
+      this.#refetchKeys = false
+      await this.#refreshKeys()
+    }
     if (key === undefined || core.license === null) {
       // Nothing the server could activate; not a network failure, so no backoff.
       core.evaluate()
@@ -213,6 +221,11 @@ export class ServerSync {
         code: 'deployment_mismatch',
         reason: `The server refused this deployment (${code})`,
       }
+    } else if (KEY_REFUSED.test(code)) {
+      // A key the server rejects must not unlock anything here, whatever the local key set
+      // says (it may have been swapped): downgrade, and fetch the keys again next round.
+      core.refusal = { code: 'invalid', reason: `The license server refused this key (${code})` }
+      this.#refetchKeys = true
     } else if (STATUS_HINT.test(code)) {
       this.#forceRevocations = true
     }
@@ -238,12 +251,15 @@ export class ServerSync {
     const { core, logger } = this.#d
     try {
       const jwks = await this.#d.fetchJwks()
-      core.keys = KeySet.from(jwks)
+      core.keys = this.#d.keysFrom(jwks)
       core.setToken(this.#d.token())
       void this.#d.store.writeJson('jwks', jwks)
       return true
     } catch (err) {
-      logger.warn({ code: 'NETWORK_ERROR' }, `Could not refresh the JWKS: ${describe(err)}`)
+      logger.warn(
+        { code: err instanceof NetworkError ? 'NETWORK_ERROR' : 'UNTRUSTED_KEYS' },
+        `Could not refresh the JWKS: ${describe(err)}`,
+      )
       return false
     }
   }
