@@ -35,7 +35,17 @@ export type { LeaseClaims, LeaseInput, LeaseStatus } from './lease/types.js'
 
 export { signRevocationList } from './revocation/sign-revocation-list.js'
 export { verifyRevocationList } from './revocation/verify-revocation-list.js'
-export type { RevocationListClaims, RevocationListInput } from './revocation/types.js'
+export { signRevocationDelta } from './revocation/sign-revocation-delta.js'
+export { verifyRevocationDelta } from './revocation/verify-revocation-delta.js'
+export { applyRevocationDelta } from './revocation/apply-revocation-delta.js'
+export { isListedSuspended, isRevoked } from './revocation/revocation-index.js'
+export { MAX_REVOCATION_LIST_LENGTH } from './revocation/types.js'
+export type {
+  RevocationDeltaClaims,
+  RevocationDeltaInput,
+  RevocationListClaims,
+  RevocationListInput,
+} from './revocation/types.js'
 
 export { signKeySet, type KeySetClaims } from './keyset/sign-key-set.js'
 export { verifyKeySet, type SignedJwks } from './keyset/verify-key-set.js'

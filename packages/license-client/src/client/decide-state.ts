@@ -1,4 +1,5 @@
 import type { LeaseClaims } from '../lease/types.js'
+import { isListedSuspended, isRevoked } from '../revocation/revocation-index.js'
 import type { RevocationListClaims } from '../revocation/types.js'
 import type { LicenseClaims } from '../token/types.js'
 import { UNRESTRICTED_STATES, type LicenseState, type LicenseStateCode } from './types.js'
@@ -74,7 +75,7 @@ export function decideState(input: StateInput): LicenseState {
 
   const lease = usableLease(input)
   const list = usableList(input)
-  if (lease?.status === 'revoked' || list?.revoked.includes(claims.lid)) {
+  if (lease?.status === 'revoked' || (list !== null && isRevoked(list, claims.lid))) {
     return make('revoked', 'The license was revoked', 0)
   }
   if (isSuspended(claims.lid, lease, list)) {
@@ -154,7 +155,7 @@ function isSuspended(
   if (lease !== null && (list === null || lease.serverTime >= list.iat)) {
     return lease.status === 'suspended'
   }
-  return list?.suspended.includes(lid) ?? false
+  return list !== null && isListedSuspended(list, lid)
 }
 
 function build(

@@ -23,6 +23,7 @@ export function signRevocationList(input: RevocationListInput, key: SigningKey):
     suspended: [...input.suspended],
     iat: Math.floor((input.issuedAt ?? new Date()).getTime() / 1000),
     nextUpdate: Math.floor(input.nextUpdate.getTime() / 1000),
+    ...(input.version === undefined ? {} : { ver: input.version }),
   }
   return signCompactJws(claims, TOKEN_TYP.revocations, key)
 }

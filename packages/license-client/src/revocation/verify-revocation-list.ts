@@ -4,11 +4,8 @@ import type { Jwks } from '../keys/types.js'
 import type { Ed25519Engine } from '../lib/ed25519.js'
 import { onlyLicenseErrors, verifyCompactJws } from '../lib/jws.js'
 import { TOKEN_TYP } from '../token/types.js'
+import { isIdList, isTime, isVersion } from './claim-checks.js'
 import { MAX_REVOCATION_LIST_LENGTH, type RevocationListClaims } from './types.js'
-
-const isIdList = (v: unknown): v is string[] =>
-  Array.isArray(v) && v.every((x) => typeof x === 'string')
-const isTime = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0
 
 /**
  * Verifies a signed revocation list (file or endpoint).
@@ -16,7 +13,7 @@ const isTime = (n: unknown): n is number => typeof n === 'number' && Number.isFi
  * @example
  * ```ts
  * const list = verifyRevocationList(fs.readFileSync('revocations.jws', 'utf8').trim(), keys)
- * const revoked = new Set(list.revoked).has(license.id)
+ * const revoked = isRevoked(list, license.id)
  * ```
  */
 export function verifyRevocationList(
@@ -37,7 +34,8 @@ export function verifyRevocationList(
       !isIdList(p.revoked) ||
       !isIdList(p.suspended) ||
       !isTime(p.iat) ||
-      !isTime(p.nextUpdate)
+      !isTime(p.nextUpdate) ||
+      (p.ver !== undefined && !isVersion(p.ver))
     ) {
       throw new MalformedError('Revocation list payload has the wrong shape')
     }

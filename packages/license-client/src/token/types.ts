@@ -54,6 +54,7 @@ export const TOKEN_TYP = {
   license: 'tollgate-license+jwt',
   lease: 'tollgate-lease+jwt',
   revocations: 'tollgate-revocations+jwt',
+  revocationsDelta: 'tollgate-revocations-delta+jwt',
   keySet: 'tollgate-keyset+jwt',
 } as const
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { emitEvent } from '../events/emit-event.js'
 import { AppError } from '../errors/app-error.js'
 import { findLicense } from '../licenses/license.repository.js'
 import type { LicenseRow } from '../licenses/license.table.js'
@@ -12,6 +13,8 @@ import {
   updateDeploymentSighting,
 } from './deployment.repository.js'
 import type { DeploymentFingerprint, DeploymentRow } from './deployment.table.js'
+import { deadAfter, DEFAULT_DEAD_WINDOW, type DeadWindow } from './dead-deadline.js'
+import { toDeploymentView } from './deployment.view.js'
 import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
 
 /** An activation request, resolved to its license. */
@@ -24,6 +27,8 @@ export interface ActivateInput {
   appVersion?: string | undefined
   address: string | null
   now: Date
+  /** The fleet's dead-deployment window (default {@link DEFAULT_DEAD_WINDOW}). */
+  deadWindow?: DeadWindow | undefined
 }
 
 /** What an activation did. */
@@ -94,6 +99,11 @@ export async function activateDeployment(
       appVersion: input.appVersion ?? null,
       address: input.address,
       now: input.now,
+      deadAfter: deadAfter(
+        input.now,
+        license.policy.heartbeatIntervalS,
+        input.deadWindow ?? DEFAULT_DEAD_WINDOW,
+      ),
     }
     if (!effective.seatable) {
       const used = await countActiveDeployments(trx, license.id)
@@ -129,6 +139,17 @@ export async function activateDeployment(
           },
           { ...base, status },
         )
+    if (!refused) {
+      await emitEvent(trx, {
+        tenantId: license.tenant_id,
+        type: 'deployment.activated',
+        licenseId: license.id,
+        subjectType: 'deployment',
+        subjectId: deployment.id,
+        data: { object: toDeploymentView(deployment), reactivated: existing !== undefined },
+        at: input.now,
+      })
+    }
     return {
       license,
       effective,

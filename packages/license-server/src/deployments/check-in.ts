@@ -34,7 +34,7 @@ export interface CheckInResult {
  * ```
  */
 export async function checkIn(fleet: Fleet, input: ActivateInput): Promise<CheckInResult> {
-  const r = await activateDeployment(fleet.ctx.db, input)
+  const r = await activateDeployment(fleet.ctx.db, { deadWindow: fleet.deadWindow, ...input })
   let newAddress = false
   if (input.address !== null) {
     // Outside the seat transaction (it holds the license row lock); at most once a minute per

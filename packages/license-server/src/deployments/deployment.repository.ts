@@ -59,6 +59,8 @@ export interface DeploymentSighting {
   appVersion: string | null
   address: string | null
   now: Date
+  /** The new `dead_after` (see `dead-deadline.ts`); only an active row has one. */
+  deadAfter: Date
 }
 
 /** Inserts a new deployment row. */
@@ -80,6 +82,7 @@ export async function insertDeployment(
       last_address: s.address,
       activated_at: s.now,
       last_seen_at: s.now,
+      dead_after: s.status === 'active' ? s.deadAfter : null,
       deactivated_at: null,
       deactivated_reason: null,
       created_at: s.now,
@@ -107,6 +110,10 @@ export async function updateDeploymentSighting(
       ...(s.address === null ? {} : { last_address: s.address }),
       ...(s.seated ? { activated_at: s.now, deactivated_at: null, deactivated_reason: null } : {}),
       last_seen_at: sql<Date>`greatest(last_seen_at, ${s.now.toISOString()}::timestamptz)`,
+      dead_after:
+        s.status === 'active'
+          ? sql<Date>`greatest(dead_after, ${s.deadAfter.toISOString()}::timestamptz)`
+          : null,
       updated_at: s.now,
     })
     .where('id', '=', id)
@@ -123,7 +130,13 @@ export async function deactivateDeployment(
 ): Promise<DeploymentRow | undefined> {
   const row = await db
     .updateTable('deployments')
-    .set({ status: 'inactive', deactivated_at: now, deactivated_reason: reason, updated_at: now })
+    .set({
+      status: 'inactive',
+      dead_after: null,
+      deactivated_at: now,
+      deactivated_reason: reason,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .where('status', '=', 'active')
     .returningAll()
@@ -151,26 +164,47 @@ export function listDeployments(
     .execute()
 }
 
+/** A deployment the culler marked dead. */
+export type CulledRow = Pick<DeploymentRow, 'id' | 'tenant_id' | 'license_id' | 'install_id'>
+
 /**
- * Marks dead every active deployment not seen for `missedHeartbeats` heartbeat intervals of its
- * license's policy (at least `minWindowS`), freeing its seat. Returns the culled rows.
+ * Marks dead up to `limit` active deployments whose `dead_after` passed and that have not been
+ * seen for `missedHeartbeats` heartbeat intervals of their license's current policy (at least
+ * `minWindowS`), freeing their seats. Candidates come from the partial index on `dead_after`,
+ * so a run costs what is due, not the size of the fleet; the policy check guards rows whose
+ * deadline was written under a shorter window. Rows locked by an activation in progress are
+ * skipped (the next run sees them). Returns the culled rows.
  */
 export async function markDeadDeployments(
   db: Db,
-  opts: { now: Date; missedHeartbeats: number; minWindowS: number; exceptIds: readonly string[] },
-): Promise<Pick<DeploymentRow, 'id' | 'tenant_id' | 'license_id' | 'install_id'>[]> {
+  opts: {
+    now: Date
+    missedHeartbeats: number
+    minWindowS: number
+    exceptIds: readonly string[]
+    limit: number
+  },
+): Promise<CulledRow[]> {
   const now = opts.now.toISOString()
-  const { rows } = await sql<Pick<DeploymentRow, 'id' | 'tenant_id' | 'license_id' | 'install_id'>>`
+  const { rows } = await sql<CulledRow>`
+    with due as (
+      select d.id from deployments as d
+      join licenses as l on l.id = d.license_id
+      where d.status = 'active'
+        and d.dead_after < ${now}::timestamptz
+        and d.last_seen_at < ${now}::timestamptz - make_interval(secs => greatest(
+              coalesce((l.policy->>'heartbeatIntervalS')::float8, 3600) * ${opts.missedHeartbeats},
+              ${opts.minWindowS}::float8))
+        and not (d.id = any(${[...opts.exceptIds]}::text[]))
+      order by d.dead_after
+      limit ${opts.limit}
+      for update of d skip locked
+    )
     update deployments as d
-    set status = 'dead', deactivated_at = ${now}::timestamptz, deactivated_reason = 'dead',
-        updated_at = ${now}::timestamptz
-    from licenses as l
-    where l.id = d.license_id
-      and d.status = 'active'
-      and d.last_seen_at < ${now}::timestamptz - make_interval(secs => greatest(
-            coalesce((l.policy->>'heartbeatIntervalS')::float8, 3600) * ${opts.missedHeartbeats},
-            ${opts.minWindowS}::float8))
-      and not (d.id = any(${[...opts.exceptIds]}::text[]))
+    set status = 'dead', dead_after = null, deactivated_at = ${now}::timestamptz,
+        deactivated_reason = 'dead', updated_at = ${now}::timestamptz
+    from due
+    where d.id = due.id
     returning d.id, d.tenant_id, d.license_id, d.install_id
   `.execute(db)
   return rows

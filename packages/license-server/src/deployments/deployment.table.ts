@@ -7,8 +7,8 @@ import type { ColumnType, Selectable } from 'kysely'
  */
 export type DeploymentStatus = 'active' | 'inactive' | 'dead' | 'refused'
 
-/** Why a deployment stopped holding a seat. */
-export type DeactivationReason = 'client' | 'admin' | 'dead'
+/** Why a deployment stopped holding a seat (`customer`: freed from the customer portal). */
+export type DeactivationReason = 'client' | 'admin' | 'dead' | 'customer'
 
 /** Optional fingerprint components a client reports on activation. */
 export interface DeploymentFingerprint {
@@ -33,6 +33,8 @@ export interface DeploymentTable {
   activated_at: Date
   /** Written by the heartbeat coalescer; never moves backwards. */
   last_seen_at: Date
+  /** When the culler may mark it dead (null unless active); see `dead-deadline.ts`. */
+  dead_after: ColumnType<Date | null, Date | null | undefined, Date | null>
   deactivated_at: Date | null
   deactivated_reason: DeactivationReason | null
   created_at: ColumnType<Date, Date, never>

@@ -11,7 +11,7 @@ export interface FleetState {
   status: LicenseStatus
   expiresAt: Date | null
   /** The grace periods of the license's policy. */
-  policy: Pick<LicensePolicy, 'offlineGraceDays' | 'expiryGraceDays'>
+  policy: Pick<LicensePolicy, 'offlineGraceDays' | 'expiryGraceDays' | 'heartbeatIntervalS'>
   /** Node lock: the only install id the license may run on. */
   lockedTo: string | null
   deployment: { id: string; status: DeploymentStatus } | null
@@ -33,6 +33,7 @@ interface StateRow {
   expires_ms: number | string | null
   offline_grace_days: number | string
   expiry_grace_days: number | string
+  heartbeat_interval_s: number | string | null
   locked_to: string | null
   dep_id: string | null
   dep_status: DeploymentStatus | null
@@ -112,6 +113,7 @@ export class FleetStateLoader {
                (extract(epoch from l.expires_at) * 1000)::float8 as expires_ms,
                (l.policy->>'offlineGraceDays')::float8 as offline_grace_days,
                (l.policy->>'expiryGraceDays')::float8 as expiry_grace_days,
+               (l.policy->>'heartbeatIntervalS')::float8 as heartbeat_interval_s,
                l.deployment_id as locked_to, d.id as dep_id, d.status as dep_status
         from unnest(${lids}::text[], ${iids}::text[]) as k(license_id, install_id)
         join licenses l on l.id = k.license_id
@@ -137,6 +139,7 @@ function toState(r: StateRow): FleetState {
     policy: {
       offlineGraceDays: Number(r.offline_grace_days),
       expiryGraceDays: Number(r.expiry_grace_days),
+      heartbeatIntervalS: r.heartbeat_interval_s === null ? 3600 : Number(r.heartbeat_interval_s),
     },
     lockedTo: r.locked_to,
     deployment: r.dep_id === null ? null : { id: r.dep_id, status: r.dep_status! },

@@ -2,10 +2,12 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ServerContext } from '../context.js'
 import { DEFAULT_KEY_SHARING, type KeySharingDefaults } from '../violations/key-sharing-policy.js'
 import { AddressTracker } from './address-tracker.js'
+import type { DeadWindow } from './dead-deadline.js'
 import { FleetStateLoader } from './fleet-state-loader.js'
 import { HeartbeatCoalescer, type PendingHeartbeat } from './heartbeat-coalescer.js'
 import { LeaseSigner } from './lease-signer.js'
 import { LicenseKeyVerifier } from './license-key-verifier.js'
+import { RevocationListCache } from '../revocations/revocation-list-cache.js'
 
 /** Tunables of the fleet feature (buildApp `fleet` option). */
 export interface FleetOptions {
@@ -53,6 +55,8 @@ export class Fleet {
   readonly verifier: LicenseKeyVerifier
   readonly signer: LeaseSigner
   readonly addresses = new AddressTracker()
+  /** Signed revocation lists per tenant, rebuilt only when they change. */
+  readonly revocations: RevocationListCache
   /** Called with what each coalescer flush wrote (address tracking, key-sharing detection). */
   onFlushed: (written: readonly PendingHeartbeat[]) => Promise<void> = () => Promise.resolve()
 
@@ -63,6 +67,7 @@ export class Fleet {
     this.loader = new FleetStateLoader(ctx.db)
     this.verifier = new LicenseKeyVerifier(ctx.db, ctx.signingKeys)
     this.signer = new LeaseSigner(ctx.db, ctx.signingKeys)
+    this.revocations = new RevocationListCache(ctx.db)
     this.coalescer = new HeartbeatCoalescer(ctx.db, {
       intervalMs: options.heartbeatFlushMs,
       onFlushed: (written) => this.onFlushed(written),
@@ -72,6 +77,11 @@ export class Fleet {
           'heartbeat flush failed',
         ),
     })
+  }
+
+  /** The dead-deployment window of these options. */
+  get deadWindow(): DeadWindow {
+    return { missedHeartbeats: this.options.missedHeartbeats, minS: this.options.minDeadAfterS }
   }
 
   /** The app clock. */

@@ -1,6 +1,7 @@
 import type { LeaseStatus } from '@tollgate/license-client'
 import { AppError } from '../errors/app-error.js'
 import { checkIn } from './check-in.js'
+import { deadAfter } from './dead-deadline.js'
 import type { Fleet } from './fleet.js'
 import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
 import type { VerifiedKey } from './license-key-verifier.js'
@@ -67,6 +68,8 @@ export async function recordHeartbeat(
       seenAt: now,
       appVersion: input.appVersion ?? null,
       address: input.address,
+      deadAfter: deadAfter(now, state.policy.heartbeatIntervalS, fleet.deadWindow),
+      revive: state.deployment.status === 'active',
     })
   }
   const lease = await fleet.signer.sign(state.tenantId, {

@@ -3,21 +3,63 @@ import { Type } from 'typebox'
 import type { Fleet } from '../deployments/fleet.js'
 import { AppError } from '../errors/app-error.js'
 import { errorResponses } from '../lib/schemas.js'
-import { buildRevocationList } from './build-revocation-list.js'
+import type { SignedRevocationList } from './revocation-list-cache.js'
 
 const RevocationsQuery = Type.Object(
   {
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('jws')])),
     tenant: Type.Optional(Type.String({ minLength: 3, maxLength: 64, pattern: '^ten_[0-9a-z]+$' })),
+    since: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 )
 
+const FullList = Type.Object({
+  list: Type.String(),
+  revoked: Type.Array(Type.String()),
+  suspended: Type.Array(Type.String()),
+  issuedAt: Type.String({ format: 'date-time' }),
+  nextUpdate: Type.String({ format: 'date-time' }),
+  version: Type.Integer(),
+})
+const SinceAnswer = Type.Object({
+  version: Type.Integer(),
+  delta: Type.Optional(Type.String()),
+  list: Type.Optional(Type.String()),
+})
+
+/** The JSON body of a full list, serialised once per signed list (a million ids is ~60 MB). */
+const bodies = new WeakMap<SignedRevocationList, string>()
+function fullBody(list: SignedRevocationList): string {
+  let body = bodies.get(list)
+  if (body === undefined) {
+    body = JSON.stringify({
+      list: list.jws,
+      revoked: list.revoked,
+      suspended: list.suspended,
+      issuedAt: list.issuedAt.toISOString(),
+      nextUpdate: list.nextUpdate.toISOString(),
+      version: list.version,
+    })
+    bodies.set(list, body)
+  }
+  return body
+}
+
+/** True when the request's If-None-Match names `etag`. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (header === undefined || etag === '') return false
+  return header === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
+}
+
 /**
- * `GET /v1/revocations`: the signed revocation list (revoked and suspended license ids,
- * issue time, next update) as `{ list, revoked, suspended, issuedAt, nextUpdate }`, or with
- * `?format=jws` the bare JWS (`application/jose`) for air-gapped sites. Defaults to the
- * server's own (bootstrap) tenant; `?tenant=` selects another. Public: license ids are opaque.
+ * `GET /v1/revocations`: the signed revocation list (revoked and suspended license ids, issue
+ * time, next update, version) as `{ list, revoked, suspended, issuedAt, nextUpdate, version }`,
+ * or with `?format=jws` the bare JWS (`application/jose`) for air-gapped sites. With
+ * `?since=<version>` the answer is `{ version, delta }` (a signed delta of the changes since
+ * that version) or `{ version, list }` when the whole list is smaller. Every answer carries an
+ * ETag; `If-None-Match` with it answers 304 while nothing changed. Defaults to the server's
+ * own (bootstrap) tenant; `?tenant=` selects another. Public: license ids are opaque.
  *
  * @example
  * ```ts
@@ -37,13 +79,8 @@ export const revocationRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = 
         tags: ['fleet'],
         querystring: RevocationsQuery,
         response: {
-          200: Type.Object({
-            list: Type.String(),
-            revoked: Type.Array(Type.String()),
-            suspended: Type.Array(Type.String()),
-            issuedAt: Type.String({ format: 'date-time' }),
-            nextUpdate: Type.String({ format: 'date-time' }),
-          }),
+          200: Type.Union([FullList, SinceAnswer]),
+          304: Type.Null(),
           ...errorResponses,
         },
       },
@@ -57,21 +94,29 @@ export const revocationRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = 
         .executeTakeFirst()
       if (!tenant) throw new AppError('NOT_FOUND', `No tenant ${tenantId}`)
       const key = await fleet.signer.activeKey(tenantId)
-      const list = await buildRevocationList(db, tenantId, key, {
-        now: fleet.now(),
-        ttlS: fleet.options.revocationListTtlS,
-      })
+      const opts = { now: fleet.now(), ttlS: fleet.options.revocationListTtlS }
       void reply.header('cache-control', 'no-cache')
-      if (req.query.format === 'jws') {
-        return reply.type('application/jose').send(list.jws)
+      const ifNoneMatch = req.headers['if-none-match']
+      const { since } = req.query
+      if (since !== undefined && req.query.format !== 'jws') {
+        if (ifNoneMatch !== undefined) {
+          const etag = await fleet.revocations.deltaEtag(tenantId, since, key)
+          if (matches(ifNoneMatch, etag)) return reply.code(304).header('etag', etag).send(null)
+        }
+        const answer = await fleet.revocations.since(tenantId, since, key, opts)
+        if (answer.kind === 'delta') {
+          void reply.header('etag', answer.etag)
+          return { version: answer.version, delta: answer.jws }
+        }
+        void reply.header('etag', answer.list.etag)
+        return { version: answer.list.version, list: answer.list.jws }
       }
-      return {
-        list: list.jws,
-        revoked: list.revoked,
-        suspended: list.suspended,
-        issuedAt: list.issuedAt.toISOString(),
-        nextUpdate: list.nextUpdate.toISOString(),
-      }
+      const list = await fleet.revocations.list(tenantId, key, opts)
+      const etag = req.query.format === 'jws' ? `${list.etag.slice(0, -1)}-jws"` : list.etag
+      void reply.header('etag', etag)
+      if (matches(ifNoneMatch, etag)) return reply.code(304).send(null)
+      if (req.query.format === 'jws') return reply.type('application/jose').send(list.jws)
+      return reply.type('application/json; charset=utf-8').send(fullBody(list))
     },
   )
   done()

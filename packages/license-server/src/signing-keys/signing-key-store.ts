@@ -1,6 +1,7 @@
 import { KeySet, type Jwks, type SigningKey } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
+import { LruCache, type LruStats } from '../lib/lru-cache.js'
 import { SingleFlight } from '../lib/single-flight.js'
 import { unsealSigningKey } from './get-active-signing-key.js'
 import { findNewestActiveKey, listSigningKeys } from './signing-key.repository.js'
@@ -17,6 +18,9 @@ export interface VerifiedToken {
 }
 
 const VERIFIED_MAX = 20_000
+/** Tenants whose key sets are kept; only tenants that have keys are ever cached. */
+const KEY_SETS_MAX = 10_000
+const PRIVATE_KEYS_MAX = 1_000
 
 interface CachedKeySet {
   keys: KeySet
@@ -27,7 +31,10 @@ interface CachedKeySet {
 /**
  * Per-app cache in front of the signing_keys table: the verification KeySet and JWKS of each
  * tenant (parsed once, refreshed every `ttlMs` so other instances' rotations show up) and the
- * decrypted private keys. Local rotations call {@link SigningKeyStore.invalidate}.
+ * decrypted private keys. Local rotations call {@link SigningKeyStore.invalidate}. Every map is
+ * a bounded LRU ({@link SigningKeyStore.cacheStats} feeds /metrics), and a tenant without keys (an
+ * unknown `iss` named by an unsigned key) is never cached: a flood of made-up issuers costs
+ * queries the rate limits bound, never memory.
  *
  * A key set older than `ttlMs` is still answered while one background reload replaces it (up to
  * twice `ttlMs`; older ones are awaited): every validation needs the set, so an expiry that made
@@ -42,9 +49,9 @@ interface CachedKeySet {
 export class SigningKeyStore {
   readonly #masterKey: Buffer
   readonly #ttlMs: number
-  readonly #sets = new Map<string, CachedKeySet>()
-  readonly #private = new Map<string, SigningKey>()
-  readonly #verified = new Map<string, VerifiedToken>()
+  readonly #sets = new LruCache<string, CachedKeySet>('signing_key_sets', KEY_SETS_MAX)
+  readonly #private = new LruCache<string, SigningKey>('signing_private_keys', PRIVATE_KEYS_MAX)
+  readonly #verified = new LruCache<string, VerifiedToken>('verified_tokens', VERIFIED_MAX)
   readonly #loads = new SingleFlight<string, CachedKeySet>()
   /** Bumped by `invalidate`: a reload that started before it does not store its result. */
   #generation = 0
@@ -104,7 +111,8 @@ export class SigningKeyStore {
       const rows = await listSigningKeys(db, tenantId)
       const jwks: Jwks = { keys: rows.map((r) => r.public_jwk) }
       const entry = { keys: KeySet.from(jwks), jwks, at: Date.now() }
-      if (generation === this.#generation) this.#sets.set(tenantId, entry)
+      // An unknown tenant is not cached: its id came from unsigned input.
+      if (generation === this.#generation && rows.length > 0) this.#sets.set(tenantId, entry)
       return entry
     })
   }
@@ -134,17 +142,17 @@ export class SigningKeyStore {
    * public key forever: a later check only has to confirm the kid is still in the tenant's set.
    */
   rememberVerified(token: string, info: VerifiedToken): void {
-    if (this.#verified.size >= VERIFIED_MAX) {
-      // Map iterates in insertion order: drop the oldest entry.
-      const oldest = this.#verified.keys().next().value
-      if (oldest !== undefined) this.#verified.delete(oldest)
-    }
     this.#verified.set(token, info)
   }
 
   /** A remembered verification of exactly this token string, if any. */
   recallVerified(token: string): VerifiedToken | undefined {
     return this.#verified.get(token)
+  }
+
+  /** Sizes and counters of the caches, for /metrics. */
+  cacheStats(): LruStats[] {
+    return [this.#sets.stats(), this.#private.stats(), this.#verified.stats()]
   }
 
   /** Forgets cached keys of a tenant (after rotate / retire / remove). */
