@@ -8,7 +8,7 @@ import { ClientCore, describe, monotonicMs } from './core.js'
 import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.js'
 import { LicenseClient } from './license-client.js'
 import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
-import { machineFingerprint } from './machine-fingerprint.js'
+import { machineFingerprint, type MachineFingerprint } from './machine-fingerprint.js'
 import { Scheduler } from './scheduler.js'
 import { ServerSync } from './server-sync.js'
 import { ClientStore } from './storage.js'
@@ -55,8 +55,11 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const timeoutMs = opts.requestTimeoutMs ?? 10_000
   const store = new ClientStore(opts.storageDir, logger)
   await store.ensureDir()
-  await store.cleanOrphans()
-  const fingerprint = await machineFingerprint()
+  // Best effort and off the start-up path: only temp files older than a minute are removed.
+  void store.cleanOrphans()
+  // Computed once, when first needed (a new deployment id, the first activation).
+  let fingerprintMemo: Promise<MachineFingerprint> | undefined
+  const fingerprint = (): Promise<MachineFingerprint> => (fingerprintMemo ??= machineFingerprint())
   const identity = await loadDeploymentIdentity(store, opts.deploymentId, fingerprint, logger)
 
   const core = new ClientCore({
@@ -77,7 +80,6 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   core.keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
   let token = await readToken(opts)
   core.setToken(token.token, token.missing)
-  await core.load()
   let revocationMtime: number | undefined
   const readRevocationFile = async (): Promise<void> => {
     if (opts.revocationListFile === undefined) return
@@ -87,10 +89,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     const text = await readFileIfExists(opts.revocationListFile).catch(() => undefined)
     if (text !== undefined) core.acceptRevocationList(text.trim(), opts.revocationListFile)
   }
-  await readRevocationFile()
-
   const usage = new UsageLedger(store, logger)
-  await usage.load()
   const transport =
     opts.serverUrl === undefined ? undefined : new Transport(opts.serverUrl, timeoutMs)
   const sync =
@@ -120,7 +119,10 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     sync.reportViolation({
       kind: 'fingerprint_changed',
       severity: 'medium',
-      details: { previousMachineId: identity.movedFrom, machineId: fingerprint.machineId },
+      details: {
+        previousMachineId: identity.movedFrom,
+        machineId: (await fingerprint()).machineId,
+      },
     })
   }
 
@@ -156,7 +158,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       if (!owner.held) await core.reloadShared()
       if (opts.deploymentId === undefined && (await store.stamp('deployment')) === '') {
         // Deleted while running: written again, with the same id.
-        await writeDeployment(store, identity.deploymentId, fingerprint)
+        await writeDeployment(store, identity.deploymentId, await fingerprint())
       }
       const before = core.state.code
       const state = core.evaluate()
@@ -213,7 +215,13 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       await owner.release()
     },
   })
-  const leader = await ownsDir()
+  // Independent reads (and the owner lock) in parallel: start-up stays about one disk round.
+  const [leader] = await Promise.all([
+    // Without a heartbeat loop there is nothing to own yet: the lock is taken when one starts.
+    autoHeartbeat ? ownsDir() : false,
+    core.load().then(readRevocationFile),
+    usage.load(),
+  ])
   core.activating = autoHeartbeat && leader && core.lease === null
   const initial = core.evaluate()
   if (initial.code === 'clock_tampered') {

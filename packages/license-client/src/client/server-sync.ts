@@ -24,7 +24,8 @@ export interface SyncDeps {
   store: ClientStore
   usage: UsageLedger
   logger: Logger
-  fingerprint: MachineFingerprint
+  /** This machine's fingerprint (computed once, on first use). */
+  fingerprint: () => Promise<MachineFingerprint>
   /** Activate (carrying the fingerprint) rather than heartbeat on the first round. */
   activateFirst: boolean
   token: () => string | undefined
@@ -194,8 +195,8 @@ export class ServerSync {
     return false
   }
 
-  #activate(key: string): Promise<unknown> {
-    const { hostname, machineId, container } = this.#d.fingerprint
+  async #activate(key: string): Promise<unknown> {
+    const { hostname, machineId, container } = await this.#d.fingerprint()
     const fingerprint = {
       hostname,
       machineId,
