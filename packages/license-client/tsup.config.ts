@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     errors: 'src/errors.ts',
     attestation: 'src/attestation/index.ts',
+    fastify: 'src/fastify.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

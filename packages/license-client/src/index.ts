@@ -47,6 +47,9 @@ export type {
   RevocationListInput,
 } from './revocation/types.js'
 
+export { signKeySet, type KeySetClaims } from './keyset/sign-key-set.js'
+export { verifyKeySet, type SignedJwks } from './keyset/verify-key-set.js'
+
 export { hasNativeEd25519, type Ed25519Engine } from './lib/ed25519.js'
 
 export {

@@ -8,13 +8,12 @@ import {
   LicenseNotValidError,
   createLicenseClient,
   expressLicense,
-  fastifyLicense,
   licensed,
-  requireFeatureHook,
   signRevocationList,
-  type FeaturePreHandler,
   type LicenseClient,
 } from '@tollgate/license-client'
+// The shipped augmentation types app.requireFeature / app.license (no local declare module).
+import { fastifyLicense, requireFeatureHook } from '@tollgate/license-client/fastify'
 import { DAY } from './helpers.js'
 import { EXPIRES, LID, jwks, recordingLogger, tempDir, token, vendor } from './client-fixtures.js'
 
@@ -45,13 +44,6 @@ async function clientAt(at: number): Promise<LicenseClient> {
     now: () => at,
     logger: recordingLogger(),
   })
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    requireFeature(feature: string): FeaturePreHandler
-    license: LicenseClient
-  }
 }
 
 describe('Fastify plugin', () => {

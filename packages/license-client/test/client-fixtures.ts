@@ -53,7 +53,8 @@ export function fakeClock(start: number): {
   return { now: () => t, set: (v) => void (t = v), advance: (ms) => void (t += ms) }
 }
 
-export type FaultMode = 'ok' | '500' | 'hang' | 'close' | 'garbage' | 'unknown-key' | 'wrong-shape'
+export type FaultMode =
+  'ok' | '500' | 'hang' | 'close' | 'garbage' | 'unknown-key' | 'wrong-shape' | 'huge'
 
 /**
  * A stand-in license server on a real port speaking the fleet contract (activate, heartbeat,
@@ -151,6 +152,9 @@ export class FakeLicenseServer {
     if (path === '/v1/deployments/activate' || path === '/v1/deployments/heartbeat') {
       if (this.refuse) return json(res, this.refuse.status, { error: 'refused', ...this.refuse })
       if (this.mode === 'wrong-shape') return json(res, 200, { status: 'active', lease: 42 })
+      if (this.mode === 'huge') {
+        return json(res, 200, { status: this.status, lease: lease(), pad: 'x'.repeat(6 << 20) })
+      }
       return json(res, 200, { status: this.status, lease: lease() })
     }
     if (path === '/v1/usage') {

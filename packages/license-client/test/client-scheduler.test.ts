@@ -29,6 +29,27 @@ describe('Scheduler (fake timers)', () => {
     vi.useRealTimers()
   })
 
+  it("honours the server's Retry-After: no run before it, whatever the backoff says", async () => {
+    const runs: number[] = []
+    const scheduler = new Scheduler(
+      async () => {
+        runs.push(Date.now())
+        return false
+      },
+      () => 3600,
+      () => 0.5,
+    )
+    const t0 = Date.now()
+    scheduler.notBefore = () => t0 + 600_000 // Retry-After: 600
+    scheduler.start(0)
+    await vi.advanceTimersByTimeAsync(0)
+    await vi.advanceTimersByTimeAsync(599_000)
+    expect(runs).toHaveLength(1) // backoff alone would have retried after 3.75 s
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(runs).toHaveLength(2)
+    await scheduler.stop()
+  })
+
   it('runs on the interval, backs off while failing, and recovers', async () => {
     const results = [true, false, false, false, true, true]
     const runs: number[] = []

@@ -1,19 +1,7 @@
-import { LicenseError } from '../errors.js'
+import { LicenseError } from '../lib/license-error.js'
+import type { AttestationErrorCode } from './error-codes.js'
 
-/** Every code an {@link AttestationError} can carry; one per way a check can fail. */
-export type AttestationErrorCode =
-  | 'ATTESTATION_MALFORMED'
-  | 'ATTESTATION_UNSUPPORTED_ALG'
-  | 'ATTESTATION_BAD_SIGNATURE'
-  | 'ATTESTATION_BAD_CHAIN'
-  | 'ATTESTATION_UNTRUSTED_ROOT'
-  | 'ATTESTATION_STALE'
-  | 'EMULATED_NOT_ALLOWED'
-  | 'PCR_MISMATCH'
-  | 'NONCE_MISMATCH'
-  | 'RESULT_MALFORMED'
-  | 'RESULT_BAD_SIGNATURE'
-  | 'CODE_HASH_MISMATCH'
+export type { AttestationErrorCode } from './error-codes.js'
 
 /**
  * Raised when an attestation document or an attested analysis result fails verification.

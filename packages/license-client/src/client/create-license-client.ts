@@ -1,13 +1,14 @@
 import { InvalidKeyError, ConfigInvalidError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
+import { verifyKeySet } from '../keyset/verify-key-set.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
 import { FileLock } from '../lib/file-lock.js'
 import { ClientCore, describe, monotonicMs } from './core.js'
 import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.js'
 import { LicenseClient } from './license-client.js'
 import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
-import { machineFingerprint } from './machine-fingerprint.js'
+import { machineFingerprint, type MachineFingerprint } from './machine-fingerprint.js'
 import { Scheduler } from './scheduler.js'
 import { ServerSync } from './server-sync.js'
 import { ClientStore } from './storage.js'
@@ -54,8 +55,11 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const timeoutMs = opts.requestTimeoutMs ?? 10_000
   const store = new ClientStore(opts.storageDir, logger)
   await store.ensureDir()
-  await store.cleanOrphans()
-  const fingerprint = await machineFingerprint()
+  // Best effort and off the start-up path: only temp files older than a minute are removed.
+  void store.cleanOrphans()
+  // Computed once, when first needed (a new deployment id, the first activation).
+  let fingerprintMemo: Promise<MachineFingerprint> | undefined
+  const fingerprint = (): Promise<MachineFingerprint> => (fingerprintMemo ??= machineFingerprint())
   const identity = await loadDeploymentIdentity(store, opts.deploymentId, fingerprint, logger)
 
   const core = new ClientCore({
@@ -69,10 +73,14 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     offlineRevocations: opts.offlineRevocations === true,
     onChange: (state, previous) => opts.onStateChange?.(state, previous),
   })
-  core.keys = await loadKeys(opts, store, timeoutMs, logger)
+  // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
+  // key set counts only when a pinned key signed it.
+  const anchors = opts.publicKeys !== undefined && opts.jwksUrl !== undefined
+  const keysFrom = (doc: Jwks): KeySet =>
+    anchors ? verifyKeySet(doc, KeySet.from(opts.publicKeys!)) : KeySet.from(doc)
+  core.keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
   let token = await readToken(opts)
   core.setToken(token.token, token.missing)
-  await core.load()
   let revocationMtime: number | undefined
   const readRevocationFile = async (): Promise<void> => {
     if (opts.revocationListFile === undefined) return
@@ -82,10 +90,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     const text = await readFileIfExists(opts.revocationListFile).catch(() => undefined)
     if (text !== undefined) core.acceptRevocationList(text.trim(), opts.revocationListFile)
   }
-  await readRevocationFile()
-
   const usage = new UsageLedger(store, logger)
-  await usage.load()
   const transport =
     opts.serverUrl === undefined ? undefined : new Transport(opts.serverUrl, timeoutMs)
   const sync =
@@ -102,6 +107,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       appVersion: opts.appVersion,
       jwksUrl: opts.jwksUrl,
       fetchJwks: () => fetchJwks(opts.jwksUrl!, timeoutMs),
+      keysFrom,
     })
   const scheduler =
     sync &&
@@ -114,7 +120,10 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     sync.reportViolation({
       kind: 'fingerprint_changed',
       severity: 'medium',
-      details: { previousMachineId: identity.movedFrom, machineId: fingerprint.machineId },
+      details: {
+        previousMachineId: identity.movedFrom,
+        machineId: (await fingerprint()).machineId,
+      },
     })
   }
 
@@ -150,7 +159,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       if (!owner.held) await core.reloadShared()
       if (opts.deploymentId === undefined && (await store.stamp('deployment')) === '') {
         // Deleted while running: written again, with the same id.
-        await writeDeployment(store, identity.deploymentId, fingerprint)
+        await writeDeployment(store, identity.deploymentId, await fingerprint())
       }
       const before = core.state.code
       const state = core.evaluate()
@@ -207,7 +216,13 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       await owner.release()
     },
   })
-  const leader = await ownsDir()
+  // Independent reads (and the owner lock) in parallel: start-up stays about one disk round.
+  const [leader] = await Promise.all([
+    // Without a heartbeat loop there is nothing to own yet: the lock is taken when one starts.
+    autoHeartbeat ? ownsDir() : false,
+    core.load().then(readRevocationFile),
+    usage.load(),
+  ])
   core.activating = autoHeartbeat && leader && core.lease === null
   const initial = core.evaluate()
   if (initial.code === 'clock_tampered') {
@@ -222,23 +237,35 @@ async function loadKeys(
   store: ClientStore,
   timeoutMs: number,
   logger: Logger,
+  keysFrom: (doc: Jwks) => KeySet,
 ): Promise<KeySet | null> {
+  let pinned: KeySet | undefined
   if (opts.publicKeys !== undefined) {
     try {
-      return KeySet.from(opts.publicKeys)
+      pinned = KeySet.from(opts.publicKeys)
     } catch (err) {
       throw new ConfigInvalidError(
         `publicKeys: ${err instanceof InvalidKeyError ? err.message : describe(err)}`,
       )
     }
+    if (opts.jwksUrl === undefined) return pinned
+  } else {
+    logger.warn(
+      { code: 'CONFIG_INVALID', jwksUrl: opts.jwksUrl },
+      'jwksUrl without publicKeys: the key set cached in storageDir is trusted as found there. ' +
+        'Pin a vendor key (publicKeys) so only key sets it signed are accepted.',
+    )
   }
   // JWKS URL: a cached copy lets an offline restart verify immediately; refreshed in the background.
   const cached = await store.readJson('jwks', isJwks)
-  const fromCache = cached && safeKeySet(cached)
-  if (fromCache) return fromCache
+  if (cached !== undefined) {
+    const fromCache = safeKeySet(cached, keysFrom)
+    if (fromCache) return fromCache
+    await store.discard('jwks', 'not signed by a pinned key')
+  }
   try {
     const jwks = await fetchJwks(opts.jwksUrl!, timeoutMs)
-    const keys = KeySet.from(jwks)
+    const keys = keysFrom(jwks)
     await store.writeJson('jwks', jwks)
     return keys
   } catch (err) {
@@ -246,13 +273,13 @@ async function loadKeys(
       { code: 'NETWORK_ERROR', jwksUrl: opts.jwksUrl },
       `Could not fetch the JWKS from ${opts.jwksUrl}: ${describe(err)}`,
     )
-    return null
+    return pinned ?? null
   }
 }
 
-function safeKeySet(jwks: Jwks): KeySet | undefined {
+function safeKeySet(jwks: Jwks, keysFrom: (doc: Jwks) => KeySet): KeySet | undefined {
   try {
-    return KeySet.from(jwks)
+    return keysFrom(jwks)
   } catch {
     return undefined
   }

@@ -33,7 +33,7 @@ export interface StateInput {
   /** True when a license server is configured: only then does offline grace apply. */
   serverConfigured: boolean
   /** The server refused this deployment (unsigned answer, kept in memory only). */
-  refusal?: { code: 'over_limit' | 'deployment_mismatch'; reason: string } | null
+  refusal?: { code: 'over_limit' | 'deployment_mismatch' | 'invalid'; reason: string } | null
   /** Allowed rollback of the wall clock behind trusted time, seconds. */
   clockToleranceS: number
   /** Features every state keeps. */
@@ -65,6 +65,7 @@ export function decideState(input: StateInput): LicenseState {
     build(input, code, reason, daysLeft)
 
   if (claims === null) return make('invalid', input.licenseError ?? 'No license key', 0)
+  if (input.refusal?.code === 'invalid') return make('invalid', input.refusal.reason, 0)
   if (claims.deployment !== undefined && claims.deployment !== input.deploymentId) {
     return make('deployment_mismatch', 'The license is locked to another deployment', 0)
   }

@@ -8,7 +8,6 @@ import type { Logger } from './types.js'
 /** This deployment's id, and whether its storage dir came from another machine. */
 export interface DeploymentIdentity {
   deploymentId: string
-  fingerprint: MachineFingerprint
   /** The machine id recorded with the deployment id, when it differs from this machine's. */
   movedFrom: string | undefined
   /** False when the id could not be written to the storage dir (it is derived, so stable). */
@@ -33,18 +32,17 @@ const isDeployment = (d: unknown): d is DeploymentFile =>
  *
  * @example
  * ```ts
- * const id = await loadDeploymentIdentity(store, undefined, await machineFingerprint(), logger)
+ * const id = await loadDeploymentIdentity(store, undefined, machineFingerprint, logger)
  * ```
  */
 export async function loadDeploymentIdentity(
   store: ClientStore,
   given: string | undefined,
-  fingerprint: MachineFingerprint,
+  fingerprintOf: () => Promise<MachineFingerprint>,
   logger: Logger,
 ): Promise<DeploymentIdentity> {
-  if (given !== undefined) {
-    return { deploymentId: given, fingerprint, movedFrom: undefined, persisted: true }
-  }
+  if (given !== undefined) return { deploymentId: given, movedFrom: undefined, persisted: true }
+  const fingerprint = await fingerprintOf()
   const lock = new FileLock(store.path('stateLock'), 10_000)
   const locked = await lock.acquire(5_000)
   try {
@@ -68,7 +66,7 @@ export async function loadDeploymentIdentity(
           'and path (stable across restarts). Make the storage dir writable.',
       )
     }
-    return { deploymentId, fingerprint, movedFrom, persisted }
+    return { deploymentId, movedFrom, persisted }
   } finally {
     await lock.release()
   }

@@ -25,6 +25,23 @@ export interface MachineFingerprint {
  * ```
  */
 export async function machineFingerprint(): Promise<MachineFingerprint> {
+  try {
+    return await computeFingerprint()
+  } catch {
+    // Never fatal: without a fingerprint the deployment id is random (kept in deployment.json).
+    return { machineId: '', hostname: safeHostname(), container: false }
+  }
+}
+
+function safeHostname(): string {
+  try {
+    return hostname().slice(0, 255)
+  } catch {
+    return ''
+  }
+}
+
+async function computeFingerprint(): Promise<MachineFingerprint> {
   const [machineId, cgroup, mountinfo] = await Promise.all([
     firstOf(['/etc/machine-id', '/var/lib/dbus/machine-id']),
     firstOf(['/proc/self/cgroup']),

@@ -1,5 +1,5 @@
 import { NetworkError } from '../errors.js'
-import { KeySet } from '../keys/key-set.js'
+import type { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
 import { describe, type ClientCore } from './core.js'
 import { fetchRevocations } from '../revocation/fetch-revocations.js'
@@ -17,6 +17,8 @@ const MISMATCH = /DEPLOYMENT_MISMATCH/i
 const UNKNOWN_DEPLOYMENT = /DEPLOYMENT_NOT_FOUND|NOT_ACTIVATED|DEACTIVATED/i
 /** Unsigned hints of a status change: confirmed only by a signed lease or revocation list. */
 const STATUS_HINT = /REVOKED|SUSPENDED/i
+/** The server does not accept the key itself (unknown signing key, bad signature). */
+const KEY_REFUSED = /INVALID_LICENSE_KEY|UNKNOWN_KEY|BAD_SIGNATURE/i
 
 export interface SyncDeps {
   core: ClientCore
@@ -24,13 +26,16 @@ export interface SyncDeps {
   store: ClientStore
   usage: UsageLedger
   logger: Logger
-  fingerprint: MachineFingerprint
+  /** This machine's fingerprint (computed once, on first use). */
+  fingerprint: () => Promise<MachineFingerprint>
   /** Activate (carrying the fingerprint) rather than heartbeat on the first round. */
   activateFirst: boolean
   token: () => string | undefined
   appVersion: string | undefined
   jwksUrl: string | undefined
   fetchJwks: () => Promise<Jwks>
+  /** Turns a fetched JWKS into trusted keys; throws when it is not signed by a pinned key. */
+  keysFrom: (doc: Jwks) => KeySet
 }
 
 interface Violation {
@@ -49,6 +54,7 @@ export class ServerSync {
   readonly #d: SyncDeps
   readonly #violations: Violation[] = []
   #forceRevocations: boolean
+  #refetchKeys = false
   #reachable = true
   #activateNext: boolean
   /** Failed rounds since the last success, and when the last one was logged. */
@@ -127,7 +133,10 @@ export class ServerSync {
     const { core } = this.#d
     const key = this.#d.token()
     // With a JWKS URL the keys may have been unreachable at start: fetch them first.
-    if (core.keys === null && this.#d.jwksUrl !== undefined) await this.#refreshKeys()
+    if ((core.keys === null || this.#refetchKeys) && this.#d.jwksUrl !== undefined) {
+      this.#refetchKeys = false
+      await this.#refreshKeys()
+    }
     if (key === undefined || core.license === null) {
       // Nothing the server could activate; not a network failure, so no backoff.
       core.evaluate()
@@ -195,8 +204,8 @@ export class ServerSync {
     return false
   }
 
-  #activate(key: string): Promise<unknown> {
-    const { hostname, machineId, container } = this.#d.fingerprint
+  async #activate(key: string): Promise<unknown> {
+    const { hostname, machineId, container } = await this.#d.fingerprint()
     const fingerprint = {
       hostname,
       machineId,
@@ -222,6 +231,11 @@ export class ServerSync {
         code: 'deployment_mismatch',
         reason: `The server refused this deployment (${code})`,
       }
+    } else if (KEY_REFUSED.test(code)) {
+      // A key the server rejects must not unlock anything here, whatever the local key set
+      // says (it may have been swapped): downgrade, and fetch the keys again next round.
+      core.refusal = { code: 'invalid', reason: `The license server refused this key (${code})` }
+      this.#refetchKeys = true
     } else if (STATUS_HINT.test(code)) {
       this.#forceRevocations = true
     }
@@ -247,12 +261,15 @@ export class ServerSync {
     const { core, logger } = this.#d
     try {
       const jwks = await this.#d.fetchJwks()
-      core.keys = KeySet.from(jwks)
+      core.keys = this.#d.keysFrom(jwks)
       core.setToken(this.#d.token())
       void this.#d.store.writeJson('jwks', jwks)
       return true
     } catch (err) {
-      logger.warn({ code: 'NETWORK_ERROR' }, `Could not refresh the JWKS: ${describe(err)}`)
+      logger.warn(
+        { code: err instanceof NetworkError ? 'NETWORK_ERROR' : 'UNTRUSTED_KEYS' },
+        `Could not refresh the JWKS: ${describe(err)}`,
+      )
       return false
     }
   }

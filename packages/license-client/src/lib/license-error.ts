@@ -1,6 +1,6 @@
 // The base error class and the code union, alone in a module so every error family (codec,
 // client runtime, attestation) can extend it without import cycles through ../errors.ts.
-import type { AttestationErrorCode } from '../attestation/errors.js'
+import type { AttestationErrorCode } from '../attestation/error-codes.js'
 
 /** Every code a {@link LicenseError} can carry. */
 export type LicenseErrorCode =

@@ -55,6 +55,7 @@ export const TOKEN_TYP = {
   lease: 'tollgate-lease+jwt',
   revocations: 'tollgate-revocations+jwt',
   revocationsDelta: 'tollgate-revocations-delta+jwt',
+  keySet: 'tollgate-keyset+jwt',
 } as const
 
 /** The default prefix of a license key. */

@@ -71,6 +71,19 @@ export class SigningKeyStore {
     return key
   }
 
+  /** The tenant's active keys, decrypted (cached by kid): they sign the served key set. */
+  async activeKeys(db: Db, tenantId: string): Promise<SigningKey[]> {
+    const rows = (await listSigningKeys(db, tenantId)).filter((r) => r.state === 'active')
+    return rows.map((row) => {
+      let key = this.#private.get(row.kid)
+      if (key === undefined) {
+        key = unsealSigningKey(row, this.#masterKey)
+        this.#private.set(row.kid, key)
+      }
+      return key
+    })
+  }
+
   async #load(db: Db, tenantId: string): Promise<CachedKeySet> {
     const hit = this.#sets.get(tenantId)
     if (hit) {

@@ -1,4 +1,5 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
+import { signKeySet } from '@tollgate/license-client'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
@@ -219,15 +220,26 @@ export const jwksRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           { tenant: Type.Optional(Type.String({ pattern: '^ten_[0-9a-z]+$', maxLength: 64 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ keys: Type.Array(JwkSchema) }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            keys: Type.Array(JwkSchema),
+            signatures: Type.Array(Type.String()),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
       const tenantId = req.query.tenant ?? app.tollgate.bootstrap.tenantId
       const jwks = await signingKeys.jwks(db, tenantId)
       if (jwks.keys.length === 0) throw new AppError('NOT_FOUND', `No keys for tenant ${tenantId}`)
+      // Each active key vouches for the whole set: a client that pins one vendor key accepts the
+      // set (and a rotation to a new key) only through these statements.
+      const signatures = (await signingKeys.activeKeys(db, tenantId)).map((k) =>
+        signKeySet(jwks, k),
+      )
       void reply.header('cache-control', 'public, max-age=60')
-      return jwks
+      return { ...jwks, signatures }
     },
   )
   done()
