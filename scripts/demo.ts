@@ -88,6 +88,7 @@ try {
     'it@acme.example',
   ])
   const planArgs = [
+    '--perpetual',
     '--product',
     'example-app',
     '--heartbeat-interval',
@@ -128,7 +129,7 @@ try {
     free.id,
   ])
   await writeFile(keyFile, issued.token + '\n')
-  say(`   license ${issued.license.id} (free: 3 users, no "reports") -> ${keyFile}`)
+  say(`   license ${issued.license.id} (free: 3 users incl. the owner, no "reports") -> ${keyFile}`)
   say('3. starting examples/self-hosted-app with that key ...')
   app = await startExampleApp({
     port: appPort,
@@ -146,7 +147,7 @@ try {
 Ready. Try:
   curl ${appUrl}/                      # free route: always works
   curl ${appUrl}/reports               # paid feature: 402 on the free plan
-  curl -X POST ${appUrl}/users -H 'content-type: application/json' -d '{"name":"ada"}'   # 3 seats, then 402
+  curl -X POST ${appUrl}/users -H 'content-type: application/json' -d '{"name":"ada"}'   # the owner holds 1 of 3 seats: 2 more, then 402
   open ${appUrl}/status                # license state and grace days left (JSON with curl)
 
 The CLI against this server (from the repo root):

@@ -66,7 +66,9 @@ export function prettyLogLine(line: string, color: boolean): string {
   const tint = color ? (COLORS[level] ?? '') : ''
   let out =
     `${color ? DIM : ''}${clock}${color ? RESET : ''} ${tint}${label}${tint ? RESET : ''} ` +
-    [typeof entry.msg === 'string' ? entry.msg : '', ...parts, ...extras].filter((p) => p !== '').join('  ')
+    [typeof entry.msg === 'string' ? entry.msg : '', ...parts, ...extras]
+      .filter((p) => p !== '')
+      .join('  ')
   const err = entry.err as { message?: string; stack?: string } | string | undefined
   if (typeof err === 'string') out += `  err=${field(err)}`
   else if (err) out += `\n    ${(err.stack ?? err.message ?? '').split('\n').join('\n    ')}`
