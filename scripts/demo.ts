@@ -155,7 +155,7 @@ The CLI against this server (from the repo root):
   ${cliLine} license list
 
 Type a command and press Enter:
-  upgrade   issue a Pro license and install its key (the app re-reads the key file)
+  upgrade   move the license to Pro (same license id) and install its new key
   offline   stop the server and move the app's clock 15 min ahead: it stays in grace_offline
   online    start the server again and reset the clock
   revoke    revoke the current license; the app locks at its next heartbeat (<= 11 s)
@@ -170,16 +170,19 @@ Type a command and press Enter:
     const command = raw.trim()
     try {
       if (command === 'upgrade') {
+        // The same license moves to Pro (its id, deployments and history stay); only the key
+        // changes, and the app re-reads the key file.
         issued = await cli<Issued>(CLI_SOURCE, target, [
           'license',
-          'issue',
-          '--customer',
-          customer.id,
+          'change-plan',
+          issued.license.id,
           '--plan',
           pro.id,
         ])
         await writeFile(keyFile, issued.token + '\n')
-        say(`license ${issued.license.id} (pro) written to ${keyFile}; try curl ${appUrl}/reports`)
+        say(
+          `license ${issued.license.id} upgraded to pro; its new key is in ${keyFile}; try curl ${appUrl}/reports`,
+        )
       } else if (command === 'offline') {
         await server?.stop()
         server = undefined

@@ -287,7 +287,8 @@ describe('the whole licensing loop, real processes', { timeout: 600_000 }, () =>
     })
     expect(await post('/users', { name: 'ken' })).toMatchObject({
       status: 403,
-      body: { code: 'LIMIT_EXCEEDED' },
+      // A revoked license is not a seat problem (issue 15).
+      body: { code: 'LICENSE_NOT_VALID' },
     })
     expect((await get('/')).status).toBe(200)
   })

@@ -195,6 +195,37 @@ describe('against a real server', () => {
     expect(show.stdout()).toMatch(
       /policy\s+expiry grace 14d, offline grace 30d, heartbeat 1h, max 1 deployment/,
     )
-    for (const c of [t, p, i, online, offline, list, show]) c.cleanup()
+    // Upgrade without Stripe: the same license id on another plan, with a new key.
+    const pro = testContext({ env: env() })
+    expect(
+      await run(
+        [
+          'plan',
+          'create',
+          '--name',
+          'Pro',
+          '--product',
+          'app',
+          '--tier',
+          'gold',
+          '--perpetual',
+          '--json',
+        ],
+        pro.ctx,
+      ),
+    ).toBe(0)
+    const proPlan = JSON.parse(pro.stdout()) as { id: string }
+    const issuedId = (JSON.parse(i.stdout()) as { license: { id: string } }).license.id
+    const moved = testContext({ env: env() })
+    expect(
+      await run(['license', 'change-plan', issuedId, '--plan', proPlan.id, '--json'], moved.ctx),
+    ).toBe(0)
+    const after = JSON.parse(moved.stdout()) as {
+      license: { id: string; tier: string }
+      token: string
+    }
+    expect(after.license).toMatchObject({ id: issuedId, tier: 'gold' })
+    expect(after.token).not.toBe(token)
+    for (const c of [t, p, i, online, offline, list, show, pro, moved]) c.cleanup()
   })
 })
