@@ -26,6 +26,7 @@ import {
   signingKeyRoutes,
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
+import { docsPageRoutes } from './system/docs-page.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -105,4 +106,5 @@ export async function registerRoutes(
 
   // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
   await app.register(systemRoutes)
+  await app.register(docsPageRoutes)
 }
