@@ -88,6 +88,7 @@ try {
     'it@acme.example',
   ])
   const planArgs = [
+    '--perpetual',
     '--product',
     'example-app',
     '--heartbeat-interval',
@@ -128,7 +129,7 @@ try {
     free.id,
   ])
   await writeFile(keyFile, issued.token + '\n')
-  say(`   license ${issued.license.id} (free: 3 users, no "reports") -> ${keyFile}`)
+  say(`   license ${issued.license.id} (free: 3 users incl. the owner, no "reports") -> ${keyFile}`)
   say('3. starting examples/self-hosted-app with that key ...')
   app = await startExampleApp({
     port: appPort,
@@ -146,7 +147,7 @@ try {
 Ready. Try:
   curl ${appUrl}/                      # free route: always works
   curl ${appUrl}/reports               # paid feature: 402 on the free plan
-  curl -X POST ${appUrl}/users -H 'content-type: application/json' -d '{"name":"ada"}'   # 3 seats, then 402
+  curl -X POST ${appUrl}/users -H 'content-type: application/json' -d '{"name":"ada"}'   # the owner holds 1 of 3 seats: 2 more, then 402
   open ${appUrl}/status                # license state and grace days left (JSON with curl)
 
 The CLI against this server (from the repo root):
@@ -154,7 +155,7 @@ The CLI against this server (from the repo root):
   ${cliLine} license list
 
 Type a command and press Enter:
-  upgrade   issue a Pro license and install its key (the app re-reads the key file)
+  upgrade   move the license to Pro (same license id) and install its new key
   offline   stop the server and move the app's clock 15 min ahead: it stays in grace_offline
   online    start the server again and reset the clock
   revoke    revoke the current license; the app locks at its next heartbeat (<= 11 s)
@@ -169,16 +170,19 @@ Type a command and press Enter:
     const command = raw.trim()
     try {
       if (command === 'upgrade') {
+        // The same license moves to Pro (its id, deployments and history stay); only the key
+        // changes, and the app re-reads the key file.
         issued = await cli<Issued>(CLI_SOURCE, target, [
           'license',
-          'issue',
-          '--customer',
-          customer.id,
+          'change-plan',
+          issued.license.id,
           '--plan',
           pro.id,
         ])
         await writeFile(keyFile, issued.token + '\n')
-        say(`license ${issued.license.id} (pro) written to ${keyFile}; try curl ${appUrl}/reports`)
+        say(
+          `license ${issued.license.id} upgraded to pro; its new key is in ${keyFile}; try curl ${appUrl}/reports`,
+        )
       } else if (command === 'offline') {
         await server?.stop()
         server = undefined

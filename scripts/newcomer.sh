@@ -142,8 +142,11 @@ for pkg in license-client license-server cli enclave-runner; do
   (cd "packages/$pkg" && $PNPM pack --pack-destination "$WORK/packs" >/dev/null)
 done
 for tgz in "$WORK"/packs/*.tgz; do
-  if tar -xOzf "$tgz" package/package.json | grep -n 'workspace:'; then fail "$tgz has workspace: ranges"; fi
-  tar -tzf "$tgz" | grep -qx 'package/LICENSE' || fail "$tgz has no LICENSE"
+  # (whole listings first: grep -q closing a pipe early would fail the pipeline under pipefail)
+  manifest="$(tar -xOzf "$tgz" package/package.json)"
+  listing="$(tar -tzf "$tgz")"
+  if grep -n 'workspace:' <<<"$manifest"; then fail "$tgz has workspace: ranges"; fi
+  grep -qx 'package/LICENSE' <<<"$listing" || fail "$tgz has no LICENSE"
   echo "ok $(basename "$tgz")"
 done
 done_step

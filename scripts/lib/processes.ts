@@ -52,7 +52,7 @@ export class Child {
   }
 
   /** The first output line matching `pattern` (already printed or coming), else throws. */
-  async waitForLine(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  async waitForLine(pattern: RegExp, timeoutMs = 240_000): Promise<string> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const hit = this.lines.find((l) => pattern.test(l))
@@ -126,18 +126,30 @@ export async function run(
   opts: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const [cmd, ...args] = argv
+  // Its own process group: on a timeout the whole tree goes (the demo's server and app too),
+  // so a stuck run never leaves an orphaned server listening.
   const proc = spawn(cmd!, args, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   })
+  const killGroup = (): void => {
+    try {
+      if (proc.pid !== undefined) process.kill(-proc.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+  process.once('exit', killGroup)
   let stdout = ''
   let stderr = ''
   proc.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c))
   proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
-  const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 60_000)
+  const timer = setTimeout(killGroup, opts.timeoutMs ?? 600_000)
   const [code] = (await once(proc, 'exit')) as [number | null]
   clearTimeout(timer)
+  process.removeListener('exit', killGroup)
   return { code: code ?? -1, stdout, stderr }
 }
 
@@ -156,7 +168,7 @@ export async function freePort(): Promise<number> {
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
+  timeoutMs = 240_000,
   everyMs = 250,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs

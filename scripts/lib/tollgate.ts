@@ -56,7 +56,7 @@ export async function startServer(s: ServerSettings): Promise<Child> {
         const res = await fetch(`${url}/health`)
         return res.ok ? true : undefined
       },
-      60_000,
+      300_000,
     )
   } catch (err) {
     await server.stop()
@@ -148,7 +148,7 @@ export async function startExampleApp(a: AppSettings): Promise<Child> {
     a.echo ? { echo: a.echo } : {},
   )
   try {
-    await app.waitForLine(/example app listening on/, 30_000)
+    await app.waitForLine(/example app listening on/, 240_000)
   } catch (err) {
     await app.stop()
     throw err

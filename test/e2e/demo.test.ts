@@ -13,14 +13,16 @@ describe('pnpm demo', () => {
         DEMO_APP_PORT: String(appPort),
         DEMO_EXIT_AFTER_READY: '1',
       },
-      { timeoutMs: 90_000 },
+      { timeoutMs: 480_000 },
     )
     expect(res.code, res.stdout + res.stderr).toBe(0)
     expect(res.stdout).toMatch(/license lic_[0-9a-z]+ \(free/)
     expect(res.stdout).toContain('[app] license: valid')
     expect(res.stdout).toContain(`curl http://127.0.0.1:${appPort}/reports`)
+    // The seat line matches the app: it starts with the owner, so 2 of the 3 seats are left.
+    expect(res.stdout).toContain('the owner holds 1 of 3 seats: 2 more, then 402')
     // Everything was stopped: both ports are free again.
     await expect(fetch(`http://127.0.0.1:${appPort}/`)).rejects.toThrow()
     await expect(fetch(`http://127.0.0.1:${serverPort}/health`)).rejects.toThrow()
-  }, 120_000)
+  }, 600_000)
 })

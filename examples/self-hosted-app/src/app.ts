@@ -68,7 +68,8 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
         error: restricted
           ? `The license is ${license.state.code}: ${license.state.reason}`
           : `The plan allows ${check.limit ?? 0} users; upgrade for more`,
-        code: 'LIMIT_EXCEEDED',
+        // A restricted license is not a seat problem: say what it is, like requireFeature does.
+        code: restricted ? 'LICENSE_NOT_VALID' : 'LIMIT_EXCEEDED',
         status,
         limit: check.limit,
         used: users.length,

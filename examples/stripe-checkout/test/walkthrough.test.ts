@@ -68,7 +68,7 @@ describe('stripe-checkout example', () => {
     expect(result.license).toMatchObject({ tier: 'pro', status: 'revoked' })
     expect(mail.messages.map((m) => m.to)).toContainEqual(['it@acme.example'])
     expect(lines.some((l) => l.includes('invoice.paid: HTTP 200'))).toBe(true)
-  }, 60_000)
+  }, 300_000)
 
   it('refuses an event signed with another secret, and treats a redelivery as a duplicate', async () => {
     const event = subscriptionCreated(newPurchase({ email: 'x@acme.example', price: FREE_PRICE }))

@@ -35,6 +35,7 @@ export { licenseReinstate, type LicenseReinstateInput } from './commands/license
 export { licenseRenew, type LicenseRenewInput } from './commands/license/renew.js'
 export { licenseRevoke, type LicenseRevokeInput } from './commands/license/revoke.js'
 export { licenseReissue, type LicenseReissueInput } from './commands/license/reissue.js'
+export { licenseChangePlan, type LicenseChangePlanInput } from './commands/license/change-plan.js'
 export {
   licenseVerify,
   type LicenseVerifyInput,

@@ -48,6 +48,8 @@ export function buildProgram(
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
     })
+    // Subcommand help lists the global flags too (--json, --url, --profile…), as gh does.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run the command with --help for usage and examples)')
     .showSuggestionAfterError(true)
     .helpCommand(true)
@@ -99,7 +101,11 @@ function attach(program: Command, spec: CommandSpec, ctx: CliContext, outcome: O
   const cmd = parent.command(spec.path.at(-1)!).description(spec.summary)
   for (const arg of spec.args ?? []) cmd.argument(arg)
   spec.options?.(cmd)
-  if (spec.destructive) cmd.option('-y, --yes', 'do not ask for confirmation')
+  // Every command takes --yes, so scripts can pass it uniformly; only destructive ones ask.
+  cmd.option(
+    '-y, --yes',
+    spec.destructive ? 'do not ask for confirmation' : 'accepted for scripts (never asks)',
+  )
   ;(cmd as Command & { tollgateExample?: string }).tollgateExample = spec.examples[0]
   cmd.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e}`).join('\n')}`)
   cmd.action(async (...actionArgs: unknown[]) => {

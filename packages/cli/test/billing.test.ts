@@ -16,7 +16,9 @@ const items = (r: { data: unknown }): Obj[] => (r.data as { items: Obj[] }).item
 beforeAll(async () => {
   server = await startServer({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } })
   t = testContext({ env: { TOLLGATE_URL: server.url, TOLLGATE_API_KEY: server.adminKey } })
-  const plan = (await planCreate({ name: 'Pro', product: 'app', tier: 'pro' }, t.ctx)).data as {
+  const plan = (
+    await planCreate({ name: 'Pro', product: 'app', tier: 'pro', perpetual: true }, t.ctx)
+  ).data as {
     id: string
   }
   const now = Math.floor(Date.now() / 1000)

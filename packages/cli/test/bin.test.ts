@@ -90,6 +90,8 @@ describe('the built tollgate bin', () => {
           'std',
           '-e',
           'sso',
+          '--duration-days',
+          '365',
           '--json',
         ])
       ).stdout,
@@ -182,6 +184,7 @@ describe('the built tollgate bin', () => {
           'app',
           '--tier',
           'b',
+          '--perpetual',
           '--json',
         ])
       ).stdout,

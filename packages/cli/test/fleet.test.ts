@@ -37,7 +37,10 @@ beforeAll(async () => {
   t = testContext({ env: { TOLLGATE_URL: server.url, TOLLGATE_API_KEY: server.adminKey } })
   const customer = data<{ id: string }>(await customerCreate({ name: 'Fleet Co' }, t.ctx))
   const plan = data<{ id: string }>(
-    await planCreate({ name: 'Team', product: 'app', tier: 'team', maxDeployments: 3 }, t.ctx),
+    await planCreate(
+      { name: 'Team', product: 'app', tier: 'team', maxDeployments: 3, durationDays: 365 },
+      t.ctx,
+    ),
   )
   const issued = data<{ license: { id: string }; token: string }>(
     await licenseIssue({ customer: customer.id, plan: plan.id }, t.ctx),

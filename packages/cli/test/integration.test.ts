@@ -164,7 +164,14 @@ describe('against a real server', () => {
     const page = JSON.parse(json.stdout()) as { items: Obj[]; nextCursor: string | null }
     expect(page.items.length).toBeGreaterThanOrEqual(3)
     const lines = table.stdout().trimEnd().split('\n')
-    const expected = tableCells(LICENSE_COLUMNS, page.items)
+    // The table names the customer; the JSON keeps the server's objects (ids only).
+    expect(page.items[0]).not.toHaveProperty('customerName')
+    const expected = tableCells(
+      LICENSE_COLUMNS,
+      page.items.map((i) => ({ ...i, customerName: 'Acme Corp' })),
+    )
+    expect(expected[1]?.[1]).toBe('Acme Corp')
+    expect(expected[1]?.at(-1)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/)
     expect(lines).toHaveLength(expected.length)
     lines.forEach((line, i) => expect(line.split(/ {2,}/)).toEqual(expected[i]))
     expect(

@@ -37,7 +37,22 @@ describe('tables', () => {
   it('formats cells predictably', () => {
     expect(formatCell(null)).toBe('-')
     expect(formatCell(undefined)).toBe('-')
-    expect(formatCell({ users: 5 })).toBe('{"users":5}')
+    expect(formatCell({ users: 5, projects: 10 })).toBe('users=5 projects=10')
+    expect(formatCell({})).toBe('-')
+    expect(formatCell({ a: { b: 1 } })).toBe('{"a":{"b":1}}')
+    // Timestamps to the second, no milliseconds.
+    expect(formatCell('2027-01-05T21:07:31.000Z')).toBe('2027-01-05 21:07:31Z')
+    expect(formatCell('2027-01-05T21:07:31Z')).toBe('2027-01-05 21:07:31Z')
+    expect(formatCell('2027-01-05')).toBe('2027-01-05')
+    expect(
+      formatCell(
+        { expiryGraceDays: 14, offlineGraceDays: 30, heartbeatIntervalS: 3600, maxDeployments: 1 },
+        'policy',
+      ),
+    ).toBe('expiry grace 14d, offline grace 30d, heartbeat 1h, max 1 deployment')
+    expect(formatCell({ heartbeatIntervalS: 90, maxDeployments: 0 }, 'policy')).toBe(
+      'heartbeat 90s, unlimited deployments',
+    )
     expect(formatCell(3)).toBe('3')
     expect(tableCells(columns, rows)[1]).toEqual(['lic_1', 'active', 'sso,audit'])
   })

@@ -38,6 +38,7 @@ import {
 import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { webFoundation } from './web/web-foundation.js'
 import { consoleRoutes } from './console/console.routes.js'
+import { docsPageRoutes } from './system/docs-page.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -130,4 +131,5 @@ export async function registerRoutes(
   await app.register(webFoundation)
   await app.register(portalWeb, { fleet, rateLimits })
   await app.register(consoleRoutes, { prefix: '/console' })
+  await app.register(docsPageRoutes)
 }

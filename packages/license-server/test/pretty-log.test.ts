@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prettyLogLine, usePrettyLog } from '../src/system/pretty-log.js'
 import { listSurfaces, surfacesBanner } from '../src/system/surfaces.js'
+import { renderDocsPage } from '../src/system/docs-page.routes.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
 
 describe('log format', () => {
@@ -65,7 +66,7 @@ describe('start-up surfaces', () => {
     expect(byName.API).toBe('http://127.0.0.1:3000/v1')
     expect(byName.Metrics).toBe('http://127.0.0.1:3000/metrics')
     expect(byName.Health).toBe('http://127.0.0.1:3000/health')
-    expect(byName.Docs).toMatch(/^http:\/\/127\.0\.0\.1:3000\/docs/)
+    expect(byName.Docs).toBe('http://127.0.0.1:3000/docs')
     for (const s of surfaces) {
       expect(
         t.app.hasRoute({ method: 'GET', url: new URL(s.url).pathname }) || s.name === 'API',
@@ -74,5 +75,19 @@ describe('start-up surfaces', () => {
     const banner = surfacesBanner(surfaces, 'PGlite in /x')
     expect(banner).toContain('  Metrics  http://127.0.0.1:3000/metrics')
     expect(banner).toContain('  Database PGlite in /x')
+  })
+
+  it('serves /docs: every operation on one HTML page, escaped, under the strict CSP', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^text\/html/)
+    expect(res.headers['content-security-policy']).toMatch(/default-src 'none'/)
+    expect(res.body).toContain('<code>POST /v1/admin/licenses</code>')
+    expect(res.body).toContain('<code>POST /v1/admin/licenses/{id}/plan</code>')
+    expect(res.body).toContain('<a href="/docs/json">/docs/json</a>')
+    expect(res.body).not.toMatch(/<script|style=/)
+    expect(renderDocsPage({ paths: { '/x<y>': { get: { summary: '"a" & b' } } } }, 't')).toContain(
+      '<code>GET /x&#60;y&#62;</code> — &#34;a&#34; &#38; b',
+    )
   })
 })

@@ -22,6 +22,7 @@ import { licenseIssueCommand } from './license/issue.js'
 import { licenseListCommand } from './license/list.js'
 import { licenseReinstateCommand } from './license/reinstate.js'
 import { licenseReissueCommand } from './license/reissue.js'
+import { licenseChangePlanCommand } from './license/change-plan.js'
 import { licenseRenewCommand } from './license/renew.js'
 import { licenseRevokeCommand } from './license/revoke.js'
 import { licenseShowCommand } from './license/show.js'
@@ -103,6 +104,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   licenseRenewCommand,
   licenseRevokeCommand,
   licenseReissueCommand,
+  licenseChangePlanCommand,
   licenseVerifyCommand,
   customerCreateCommand,
   customerListCommand,

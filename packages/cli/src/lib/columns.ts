@@ -5,7 +5,8 @@ const col = (key: string, header = key.toUpperCase()): Column => ({ key, header 
 
 export const LICENSE_COLUMNS: Column[] = [
   col('id'),
-  col('customerId', 'CUSTOMER'),
+  // The name when the command looked it up (`withCustomerNames`), else the id.
+  { key: 'customerId', header: 'CUSTOMER', get: (row) => row.customerName ?? row.customerId },
   col('product'),
   col('tier'),
   col('status'),
@@ -46,9 +47,15 @@ export const SIGNING_KEY_COLUMNS: Column[] = [
   col('retiredAt', 'RETIRED'),
 ]
 
+// One id column: the server id that `deployment deactivate` takes; the client's install id
+// (deploymentId) stays in --json and `license show`.
 export const DEPLOYMENT_COLUMNS: Column[] = [
   col('id'),
-  col('deploymentId', 'DEPLOYMENT'),
+  {
+    key: 'fingerprint',
+    header: 'HOST',
+    get: (row) => (row.fingerprint as { hostname?: string } | null)?.hostname,
+  },
   col('status'),
   col('appVersion', 'VERSION'),
   col('lastSeenAt', 'LAST SEEN'),

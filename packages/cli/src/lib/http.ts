@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici'
 import { CliError } from '../errors.js'
 import { hintFor } from './hints.js'
+import { schemaErrorSentence } from './schema-errors.js'
 
 /** Options of {@link ApiClient}. */
 export interface ApiClientOptions {
@@ -163,7 +164,8 @@ function httpError(
   const serverCode = typeof body?.code === 'string' ? body.code : undefined
   const message =
     typeof body?.error === 'string'
-      ? body.error
+      ? ((serverCode === 'VALIDATION_FAILED' ? schemaErrorSentence(body.error) : undefined) ??
+        body.error)
       : `${what} failed${text ? `: ${text.slice(0, 200)}` : ''}`
   const retryAfter = headers['retry-after']
   return new CliError('HTTP_ERROR', message, {

@@ -44,11 +44,65 @@ const STATUS_TONE: Record<string, keyof typeof ANSI> = {
   error: 'red',
 }
 
-/** How a value is shown in a cell: `-` for nothing, lists comma-joined, objects as JSON. */
-export function formatCell(value: unknown): string {
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/
+
+/** Seconds as people say them: `90` -> `90s`, `3600` -> `1h`, `86400` -> `1d`. */
+function duration(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+  ] as const) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`
+  }
+  return `${seconds}s`
+}
+
+/** A license policy in words: `expiry grace 14d, offline grace 30d, heartbeat 1h, 1 deployment`. */
+export function formatPolicy(policy: Record<string, unknown>): string {
+  const parts: string[] = []
+  const num = (k: string): number | undefined =>
+    typeof policy[k] === 'number' ? policy[k] : undefined
+  const expiry = num('expiryGraceDays')
+  const offline = num('offlineGraceDays')
+  const heartbeat = num('heartbeatIntervalS')
+  const max = num('maxDeployments')
+  if (expiry !== undefined) parts.push(`expiry grace ${expiry}d`)
+  if (offline !== undefined) parts.push(`offline grace ${offline}d`)
+  if (heartbeat !== undefined) parts.push(`heartbeat ${duration(heartbeat)}`)
+  if (max !== undefined)
+    parts.push(max === 0 ? 'unlimited deployments' : `max ${max} deployment${max === 1 ? '' : 's'}`)
+  const known = new Set([
+    'expiryGraceDays',
+    'offlineGraceDays',
+    'heartbeatIntervalS',
+    'maxDeployments',
+  ])
+  for (const [k, v] of Object.entries(policy))
+    if (!known.has(k)) parts.push(`${k}=${formatCell(v)}`)
+  return parts.length ? parts.join(', ') : '-'
+}
+
+/**
+ * How a value is shown in a cell: `-` for nothing, lists comma-joined, timestamps to the second
+ * (`2027-01-31 12:00:00Z`), flat objects as `name=value` pairs (limits), deeper ones as JSON.
+ */
+export function formatCell(value: unknown, key?: string): string {
   if (value === null || value === undefined || value === '') return '-'
-  if (Array.isArray(value)) return value.length ? value.map(formatCell).join(',') : '-'
-  if (typeof value === 'object') return JSON.stringify(value)
+  if (Array.isArray(value)) return value.length ? value.map((v) => formatCell(v)).join(',') : '-'
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+    if (key === 'policy') return formatPolicy(value as Record<string, unknown>)
+    if (entries.length === 0) return '-'
+    if (entries.every(([, v]) => v === null || typeof v !== 'object')) {
+      return entries.map(([k, v]) => `${k}=${formatCell(v)}`).join(' ')
+    }
+    return JSON.stringify(value)
+  }
+  if (typeof value === 'string') {
+    const time = ISO_TIME.exec(value)
+    if (time) return `${time[1]} ${time[2]}Z`
+  }
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects were handled above
   return String(value)
 }
@@ -60,7 +114,7 @@ export function tableCells(
 ): string[][] {
   return [
     columns.map((c) => c.header),
-    ...rows.map((row) => columns.map((c) => formatCell(c.get ? c.get(row) : row[c.key]))),
+    ...rows.map((row) => columns.map((c) => formatCell(c.get ? c.get(row) : row[c.key], c.key))),
   ]
 }
 
@@ -101,7 +155,7 @@ export function renderRecord(
   style: Style,
   keys?: string[],
 ): string {
-  const entries = (keys ?? Object.keys(record)).map((k) => [k, formatCell(record[k])] as const)
+  const entries = (keys ?? Object.keys(record)).map((k) => [k, formatCell(record[k], k)] as const)
   const pad = Math.max(0, ...entries.map(([k]) => k.length))
   return entries
     .map(([k, v]) => {

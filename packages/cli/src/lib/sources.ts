@@ -89,7 +89,27 @@ export async function loadKeySet(
       timeoutMs: input.timeout ?? DEFAULT_TIMEOUT_MS,
       dispatcher: ctx.dispatcher,
     })
-    doc = await client.json('GET', path, { auth: false })
+    // Say that this check goes online, and how to keep it offline.
+    if (jwks === undefined && input.json !== true) {
+      ctx.stderr.write(
+        `Fetching the verification keys online from ${source} (to verify offline, pass --jwks <file>)\n`,
+      )
+    }
+    try {
+      doc = await client.json('GET', path, { auth: false })
+    } catch (err) {
+      if (!(err instanceof CliError) || err.code === 'USAGE') throw err
+      throw new CliError(
+        err.code,
+        `Could not fetch the verification keys from ${source}: ${err.message}`,
+        {
+          cause: err,
+          hint: `To verify offline, pass --jwks <file> (a copy of ${base}/.well-known/jwks.json saved while online)`,
+          ...(err.status === undefined ? {} : { status: err.status }),
+          ...(err.serverCode === undefined ? {} : { serverCode: err.serverCode }),
+        },
+      )
+    }
   }
   try {
     return { keys: KeySet.from(doc as Jwks), source }

@@ -15,11 +15,18 @@ export function recordResult(record: Obj, extra?: string): CommandResult {
   }
 }
 
-/** A list page: `--json` prints `{ items, nextCursor }`, humans get the table. */
-export function pageResult(page: Page, columns: Column[]): CommandResult {
+/**
+ * A list page: `--json` prints `{ items, nextCursor }`, humans get the table (of `rows` when
+ * given: the items with looked-up fields such as customer names).
+ */
+export function pageResult(
+  page: Page,
+  columns: Column[],
+  rows: readonly Obj[] = page.items,
+): CommandResult {
   return {
     data: page,
-    blocks: [{ type: 'table', columns, rows: page.items }],
+    blocks: [{ type: 'table', columns, rows }],
     notes: moreNote(page),
   }
 }

@@ -7,7 +7,9 @@ import { EmptyQuery, IdParams, PageOf, errorResponses } from '../lib/schemas.js'
 import { queueLicenseDelivery } from '../billing/deliver-license.js'
 import { issueLicense } from './issue-license.js'
 import { findLicense, listLicenses } from './license.repository.js'
+import { changePlan } from './change-plan.js'
 import {
+  ChangePlanBody,
   IssueLicenseBody,
   LicenseWithToken,
   ListLicensesQuery,
@@ -203,6 +205,35 @@ export const licenseRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =>
         .transaction()
         .execute((trx) =>
           reissueToken(trx, req.auth.tenantId, req.params.id, actorFromRequest(req), ctx),
+        )
+      return { license: toLicenseView(license), token }
+    },
+  )
+
+  app.post(
+    '/licenses/:id/plan',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        body: ChangePlanBody,
+        response: { 200: LicenseWithToken, ...errorResponses },
+      },
+      preHandler: requireScope('licenses:write'),
+    },
+    async (req) => {
+      const { license, token } = await db
+        .transaction()
+        .execute((trx) =>
+          changePlan(
+            trx,
+            req.auth.tenantId,
+            req.params.id,
+            req.body.planId,
+            actorFromRequest(req),
+            ctx,
+          ),
         )
       return { license: toLicenseView(license), token }
     },

@@ -114,3 +114,6 @@ export const ValidateResponse = Type.Object({
   limits: Type.Record(Type.String(), Type.Number()),
   warnings: Type.Array(Type.String()),
 })
+
+/** Body of POST /v1/admin/licenses/:id/plan. */
+export const ChangePlanBody = Type.Object({ planId: RefId('pln') }, { additionalProperties: false })

@@ -13,6 +13,8 @@ export interface LicenseIssueInput extends GlobalOptions {
   plan?: string
   /** ISO-8601 expiry; default: the plan's duration. */
   expires?: string
+  /** Accept an `expires` in the past (a license that is expired from the start). */
+  allowPast?: boolean
   entitlement?: string[]
   limit?: Record<string, number>
   deployment?: string
@@ -50,6 +52,19 @@ export async function licenseIssue(
       },
     )
   }
+  if (
+    input.expires !== undefined &&
+    input.allowPast !== true &&
+    Date.parse(input.expires) <= ctx.now().getTime()
+  ) {
+    throw new CliError(
+      'USAGE',
+      `--expires ${input.expires} is in the past: the license would be expired from the start`,
+      {
+        hint: 'Pass a future date (e.g. --expires +365d), or --allow-past if that is what you want',
+      },
+    )
+  }
   const body = {
     customerId: input.customer,
     planId: input.plan,
@@ -76,6 +91,7 @@ export const licenseIssueCommand = defineCommand<LicenseIssueInput>({
       .option('--expires <date>', 'expiry: ISO date or +<n>d (default: from the plan)', (v) =>
         dateArg(v),
       )
+      .option('--allow-past', 'accept an --expires date in the past')
       .option(
         '-e, --entitlement <names>',
         "entitlements instead of the plan's (repeat or comma-separate)",

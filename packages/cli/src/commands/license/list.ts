@@ -1,6 +1,7 @@
 import { Option } from 'commander'
 import type { CliContext } from '../../context.js'
 import { LICENSE_COLUMNS } from '../../lib/columns.js'
+import { withCustomerNames } from '../../lib/customer-names.js'
 import { fetchList, type ListOptions } from '../../lib/list.js'
 import { listFlags } from '../../lib/parsers.js'
 import { apiClient } from '../../lib/session.js'
@@ -26,13 +27,16 @@ export async function licenseList(
   input: LicenseListInput,
   ctx: CliContext,
 ): Promise<CommandResult> {
+  const client = await apiClient(input, ctx)
   const page = await fetchList(
-    await apiClient(input, ctx),
+    client,
     '/v1/admin/licenses',
     { status: input.status, customerId: input.customer, planId: input.plan },
     input,
   )
-  return pageResult(page, LICENSE_COLUMNS)
+  // Names are for people; scripts (--json) get the server's objects untouched.
+  const rows = input.json === true ? page.items : await withCustomerNames(client, page.items)
+  return pageResult(page, LICENSE_COLUMNS, rows)
 }
 
 export const licenseListCommand = defineCommand<LicenseListInput>({

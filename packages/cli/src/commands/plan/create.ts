@@ -1,4 +1,5 @@
 import type { CliContext } from '../../context.js'
+import { CliError } from '../../errors.js'
 import {
   DEFAULT_POLICY,
   planBody,
@@ -22,6 +23,16 @@ export interface PlanCreateInput extends GlobalOptions, PlanFlags {}
  * ```
  */
 export async function planCreate(input: PlanCreateInput, ctx: CliContext): Promise<CommandResult> {
+  // The server would default to perpetual; a licence that never expires must be a decision.
+  if (input.durationDays === undefined && input.perpetual !== true) {
+    throw new CliError(
+      'USAGE',
+      'plan create needs a license lifetime: --duration-days <n> or --perpetual',
+      {
+        hint: 'e.g. --duration-days 365 for yearly licenses, --perpetual for licenses that never expire',
+      },
+    )
+  }
   const plan = await (
     await apiClient(input, ctx)
   ).post<Record<string, unknown>>('/v1/admin/plans', {
