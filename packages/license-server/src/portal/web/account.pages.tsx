@@ -22,7 +22,7 @@ import { when } from './format.js'
 
 function Offline(p: { chrome: PortalChrome }): Html {
   return (
-    <PortalLayout title="Offline files" chrome={p.chrome}>
+    <PortalLayout title="Offline files" chrome={p.chrome} current="/portal/offline">
       <h1>Offline and air-gapped machines</h1>
       <section class="card" aria-labelledby="rl">
         <h2 id="rl">Revocation list</h2>
@@ -59,7 +59,7 @@ function Team(p: {
   const admin = me?.kind === 'user' && me.role === 'admin'
   const csrf = p.chrome.csrfToken
   return (
-    <PortalLayout title="Team" chrome={p.chrome}>
+    <PortalLayout title="Team" chrome={p.chrome} current="/portal/team">
       <h1>Team</h1>
       {p.notice ? (
         <p class="alert ok" role="status">
@@ -75,9 +75,7 @@ function Team(p: {
               <th scope="col">Role</th>
               <th scope="col">Status</th>
               <th scope="col">Last sign-in</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
+              <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>

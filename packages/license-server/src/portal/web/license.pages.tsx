@@ -46,7 +46,7 @@ function Overview(p: {
   visits: { usedAt: Date; createdBy: string }[]
 }): Html {
   return (
-    <PortalLayout title="Licenses" chrome={p.chrome}>
+    <PortalLayout title="Licenses" chrome={p.chrome} current="/portal">
       <h1>Your licenses</h1>
       {p.visits.length > 0 ? (
         <section class="alert warn" aria-labelledby="visits" data-testid="support-visits">
@@ -222,9 +222,7 @@ function Detail(p: DetailProps): Html {
                   <th scope="col">Status</th>
                   <th scope="col">Last seen</th>
                   <th scope="col">Version</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
+                  <th scope="col">Actions</th>
                 </tr>
               </thead>
               <tbody>
