@@ -149,6 +149,8 @@ describe(`portal pages: customer isolation (${TEST_DB_KIND})`, () => {
     expect(dep.status).toBe('active')
     // Escaped, never markup.
     expect(home.body).not.toContain('<script>alert(1)</script>')
+    // Not billed through Stripe (and Stripe not configured here): no billing button.
+    expect(home.body).not.toContain('Manage billing')
   })
 
   it('another tenant on the same server: its portal is separate', async () => {

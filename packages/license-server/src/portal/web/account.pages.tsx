@@ -14,7 +14,7 @@ import { portalActor } from '../portal-actor.js'
 import { listPortalUsers } from '../portal-user.repository.js'
 import type { PortalUserRow } from '../portal.table.js'
 import { requirePortalAdmin } from '../require-customer-user.js'
-import { portalOrigin } from './portal-origin.js'
+import { requestOrigin } from '../request-origin.js'
 import { portalChrome } from './portal-chrome.js'
 import { PortalLayout, type PortalChrome } from './portal-layout.js'
 import { portalPrincipal } from './portal-principal.js'
@@ -184,7 +184,7 @@ export function accountPages(app: FastifyInstance, opts: { fleet: Fleet }): Prom
         customerId: principal.customerId,
         email: body.email,
         role,
-        loginUrl: `${portalOrigin(request)}/portal/login`,
+        loginUrl: `${requestOrigin(request)}/portal/login`,
         actor: portalActor(principal, { requestId: request.id, ip: request.ip }),
         now: now(),
       })
@@ -220,7 +220,7 @@ export function accountPages(app: FastifyInstance, opts: { fleet: Fleet }): Prom
   app.post('/billing', async (request, reply) => {
     const principal = await portalPrincipal(request, reply)
     const { url } = await openBillingPortal(app, principal, {
-      returnUrl: `${portalOrigin(request)}/portal`,
+      returnUrl: `${requestOrigin(request)}/portal`,
     })
     return reply.redirect(url, 303)
   })
