@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js'
 import { ConfigError } from './config/load-config.js'
+import { consoleSetupPath } from './console/console-setup.js'
 import { missingNodeFlags } from './system/node-flags.js'
 
 // Start-up: print the bootstrap admin key once (stdout, not the log), then listen.
@@ -35,6 +36,17 @@ async function main(): Promise<void> {
   app.log.info(
     { database: dbKind, dataDir: dbKind === 'pglite' ? config.dataDir : undefined },
     'tollgate license server ready',
+  )
+  // The console's address, and (until an owner exists) the one-time first-owner setup link.
+  const origin =
+    config.web.publicUrl ??
+    `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : config.port}`
+  const setup = consoleSetupPath(app.tollgate)
+  process.stdout.write(
+    `\n Staff console: ${origin}/console\n` +
+      (setup
+        ? ` First owner: open ${origin}${setup} (one-time link, valid 7 days; a restart prints a new one until an owner exists)\n\n`
+        : '\n'),
   )
   const missing = missingNodeFlags()
   if (missing.length > 0) {

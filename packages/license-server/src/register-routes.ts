@@ -30,6 +30,7 @@ import {
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
 import { webFoundation } from './web/web-foundation.js'
+import { consoleRoutes } from './console/console.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -114,5 +115,6 @@ export async function registerRoutes(
 
   // ---- Web surfaces: shared assets + session purge; /console and /portal scopes below. ----
   await app.register(webFoundation)
+  await app.register(consoleRoutes, { prefix: '/console' })
   await app.register(portalWeb, { fleet, rateLimits })
 }

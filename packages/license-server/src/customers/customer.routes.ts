@@ -3,20 +3,18 @@ import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
 import { AppError } from '../errors/app-error.js'
-import { newId } from '../lib/ids.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import { EmptyQuery, IdParams, PageOf, errorResponses } from '../lib/schemas.js'
 import { licenseExistsFor } from '../licenses/license.repository.js'
 import {
   deleteCustomer,
   findCustomer,
-  insertCustomer,
   listCustomers,
   updateCustomer,
 } from './customer.repository.js'
 import { CreateCustomerBody, ListCustomersQuery, UpdateCustomerBody } from './customer.schemas.js'
-import type { CustomerRow } from './customer.table.js'
 import { toCustomerView } from './customer.view.js'
+import { createCustomer } from './create-customer.js'
 
 const tags = ['customers']
 const Customer = Type.Ref('Customer')
@@ -65,30 +63,11 @@ export const customerRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =
       preHandler: requireScope('customers:write'),
     },
     async (req, reply) => {
-      const at = now()
-      const row: CustomerRow = {
-        id: newId('cus'),
-        tenant_id: req.auth.tenantId,
-        name: req.body.name,
-        email: req.body.email ?? null,
-        external_id: req.body.externalId ?? null,
-        stripe_customer_id: req.body.stripeCustomerId ?? null,
-        metadata: req.body.metadata ?? {},
-        created_at: at,
-        updated_at: at,
-      }
-      await db.transaction().execute(async (trx) => {
-        await insertCustomer(trx, row)
-        await recordAudit(trx, {
-          tenantId: row.tenant_id,
-          actor: actorFromRequest(req),
-          action: 'customer.create',
-          targetType: 'customer',
-          targetId: row.id,
-          after: toCustomerView(row),
-          at,
-        })
-      })
+      const row = await db
+        .transaction()
+        .execute((trx) =>
+          createCustomer(trx, req.auth.tenantId, req.body, actorFromRequest(req), now()),
+        )
       return reply.code(201).send(toCustomerView(row))
     },
   )

@@ -12,6 +12,7 @@ import type { DeploymentTables } from '../deployments/deployment.table.js'
 import type { UsageTables } from '../usage/usage.table.js'
 import type { ViolationTables } from '../violations/violation.table.js'
 import type { WebTables } from '../web/web-session.table.js'
+import type { StaffTables } from '../console/staff.table.js'
 import type { PortalTables } from '../portal/portal.table.js'
 
 /** The core tables (issue 3). */
@@ -44,6 +45,7 @@ export interface Database
     UsageTables,
     ViolationTables,
     WebTables,
+    StaffTables,
     PortalTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */

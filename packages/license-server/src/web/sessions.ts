@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sha256Hex } from '../lib/hash.js'
 import { appendSetCookie, cookieName, parseCookies, serializeCookie } from './cookies.js'
+import { csrfTokenFor } from './csrf.js'
 import { PageError } from './page-error.js'
 import {
   deleteSubjectSessions,
@@ -155,6 +156,9 @@ export async function startSession(
     expiresAt: new Date(at.getTime() + maxMs),
   }
   request.web.session = session
+  // Pages rendered in this answer (and scripts that asked) get the new session's token.
+  request.web.csrfSecret = rawId
+  request.web.csrfToken = csrfTokenFor(rawId, realm)
   return session
 }
 

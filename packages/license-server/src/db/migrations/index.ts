@@ -3,6 +3,7 @@ import * as core from './2026120100_core.js'
 import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
 import * as webSessions from './2026120610_web_sessions.js'
+import * as staff from './2026120611_staff.js'
 import * as portal from './2026120620_portal.js'
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
   '2026120610_web_sessions': webSessions,
+  '2026120611_staff': staff,
   '2026120620_portal': portal,
 }

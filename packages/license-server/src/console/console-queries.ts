@@ -1,0 +1,202 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/database.js'
+import type { LicenseStatus } from '../licenses/license.table.js'
+
+/** Filters of the console's license search. */
+export interface LicenseSearch {
+  /** A license id (or its start), or part of a customer's name or email. */
+  q?: string | undefined
+  status?: LicenseStatus | undefined
+  planId?: string | undefined
+  expiresBefore?: Date | undefined
+  expiresAfter?: Date | undefined
+  after?: string | undefined
+  limit: number
+}
+
+/** A license row with its customer and plan names, for lists. */
+export interface LicenseListRow {
+  id: string
+  status: LicenseStatus
+  product: string
+  tier: string
+  expires_at: Date | null
+  customer_id: string
+  customer_name: string
+  customer_email: string | null
+  plan_name: string
+}
+
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/**
+ * Searches the tenant's licenses, newest first, keyset-paginated on the id.
+ *
+ * @example
+ * ```ts
+ * const rows = await searchLicenses(db, tenantId, { q: 'acme', status: 'active', limit: 50 })
+ * ```
+ */
+export function searchLicenses(
+  db: Db,
+  tenantId: string,
+  s: LicenseSearch,
+): Promise<LicenseListRow[]> {
+  let q = db
+    .selectFrom('licenses as l')
+    .innerJoin('customers as c', (j) =>
+      j.onRef('c.id', '=', 'l.customer_id').onRef('c.tenant_id', '=', 'l.tenant_id'),
+    )
+    .innerJoin('plans as p', (j) =>
+      j.onRef('p.id', '=', 'l.plan_id').onRef('p.tenant_id', '=', 'l.tenant_id'),
+    )
+    .select([
+      'l.id',
+      'l.status',
+      'l.product',
+      'l.tier',
+      'l.expires_at',
+      'l.customer_id',
+      'c.name as customer_name',
+      'c.email as customer_email',
+      'p.name as plan_name',
+    ])
+    .where('l.tenant_id', '=', tenantId)
+  if (s.q) {
+    const text = s.q
+    if (/^lic_[0-9a-z]+$/.test(text)) q = q.where('l.id', 'like', `${text}%`)
+    else {
+      const pattern = likePattern(text.toLowerCase())
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql`lower(c.name)`, 'like', pattern),
+          eb(sql`lower(coalesce(c.email, ''))`, 'like', pattern),
+        ]),
+      )
+    }
+  }
+  if (s.status) q = q.where('l.status', '=', s.status)
+  if (s.planId) q = q.where('l.plan_id', '=', s.planId)
+  if (s.expiresBefore) q = q.where('l.expires_at', '<', s.expiresBefore)
+  if (s.expiresAfter) q = q.where('l.expires_at', '>=', s.expiresAfter)
+  if (s.after) q = q.where('l.id', '<', s.after)
+  return q
+    .orderBy('l.id', 'desc')
+    .limit(s.limit + 1)
+    .execute()
+}
+
+/** The overview's numbers, all counted in the database. */
+export interface OverviewNumbers {
+  byStatus: Array<{ status: string; n: number }>
+  byPlan: Array<{ plan: string; n: number }>
+  deployments24h: number
+  expiring30d: number
+  openViolations: number
+  failedBillingEvents: number
+  undeliveredEmails: number
+}
+
+/**
+ * Counts for the overview page.
+ *
+ * @example
+ * ```ts
+ * const numbers = await overviewNumbers(db, tenantId, now)
+ * ```
+ */
+export async function overviewNumbers(
+  db: Db,
+  tenantId: string,
+  now: Date,
+): Promise<OverviewNumbers> {
+  const day = new Date(now.getTime() - 86_400_000)
+  const in30 = new Date(now.getTime() + 30 * 86_400_000)
+  const count = (n: string | number | bigint) => Number(n)
+  const byStatus = await db
+    .selectFrom('licenses')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .groupBy('status')
+    .execute()
+  const byPlan = await db
+    .selectFrom('licenses as l')
+    .innerJoin('plans as p', 'p.id', 'l.plan_id')
+    .select(['p.name as plan', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('l.tenant_id', '=', tenantId)
+    .where('l.status', '=', 'active')
+    .groupBy('p.name')
+    .orderBy('p.name')
+    .limit(50)
+    .execute()
+  const one = async (q: Promise<{ n: string | number | bigint } | undefined>) =>
+    count((await q)?.n ?? 0)
+  return {
+    byStatus: byStatus.map((r) => ({ status: r.status, n: count(r.n) })),
+    byPlan: byPlan.map((r) => ({ plan: r.plan, n: count(r.n) })),
+    deployments24h: await one(
+      db
+        .selectFrom('deployments')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('last_seen_at', '>=', day)
+        .executeTakeFirst(),
+    ),
+    expiring30d: await one(
+      db
+        .selectFrom('licenses')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'active')
+        .where('expires_at', '>=', now)
+        .where('expires_at', '<', in30)
+        .executeTakeFirst(),
+    ),
+    openViolations: await one(
+      db
+        .selectFrom('violations')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('last_seen_at', '>=', new Date(now.getTime() - 30 * 86_400_000))
+        .executeTakeFirst(),
+    ),
+    failedBillingEvents: await one(
+      db
+        .selectFrom('billing_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'failed')
+        .executeTakeFirst(),
+    ),
+    undeliveredEmails: await one(
+      db
+        .selectFrom('outbox_messages')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('status', 'in', ['pending', 'failed'])
+        .executeTakeFirst(),
+    ),
+  }
+}
+
+/**
+ * The audit trail of one object (newest first).
+ *
+ * @example
+ * ```ts
+ * const trail = await auditTrail(db, tenantId, 'license', id)
+ * ```
+ */
+export function auditTrail(db: Db, tenantId: string, targetType: string, targetId: string) {
+  return db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor', 'action', 'after'])
+    .where('tenant_id', '=', tenantId)
+    .where('target_type', '=', targetType)
+    .where('target_id', '=', targetId)
+    .orderBy('id', 'desc')
+    .limit(100)
+    .execute()
+}

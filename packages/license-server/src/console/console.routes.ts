@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify'
+import { requireSignedIn, setupWebScope } from '../web/web-scope.js'
+import { consoleAccountRoutes } from './account.routes.js'
+import { consoleAuthRoutes } from './auth.routes.js'
+import { loadStaff } from './console-context.js'
+import { consoleCustomerRoutes } from './customers.routes.js'
+import { prepareConsoleSetup } from './console-setup.js'
+import { consoleInviteRoutes } from './invite.routes.js'
+import { consoleLicenseRoutes } from './licenses.routes.js'
+import { consoleOverviewRoutes } from './overview.routes.js'
+import { consoleStaffRoutes } from './staff.routes.js'
+
+/**
+ * The staff console under `/console` (register with that prefix): sign-in and invitation pages,
+ * then the signed-in pages behind the auth guard.
+ *
+ * @example
+ * ```ts
+ * await app.register(consoleRoutes, { prefix: '/console' })
+ * ```
+ */
+export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
+  await setupWebScope(scope, {
+    realm: 'staff',
+    app: 'Tollgate console',
+    homeHref: '/console',
+    loginHref: '/console/login',
+  })
+  await prepareConsoleSetup(scope.tollgate)
+  await scope.register(consoleAuthRoutes)
+  await scope.register(consoleInviteRoutes)
+  await scope.register(async (inner) => {
+    inner.addHook('preHandler', requireSignedIn('/console/login'))
+    inner.addHook('preHandler', loadStaff)
+    await inner.register(consoleOverviewRoutes)
+    await inner.register(consoleLicenseRoutes)
+    await inner.register(consoleCustomerRoutes)
+    await inner.register(consoleStaffRoutes)
+    await inner.register(consoleAccountRoutes)
+  })
+}
