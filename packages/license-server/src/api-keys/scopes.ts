@@ -17,6 +17,7 @@ export const KNOWN_SCOPES = [
   'billing:write',
   'portal:read',
   'portal:write',
+  'portal:support',
 ] as const
 
 /** Pattern a scope string must match (the JSON schema of api-key creation uses it). */
