@@ -49,6 +49,8 @@ describe('staff console (app.inject)', () => {
       expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200)
       expect(res.headers['content-security-policy']).toContain("script-src 'self'")
     }
+    expect((await b.get('/console/plans')).body).toContain('acme-app')
+    expect((await b.get(`/console/audit?target=${licenseId}`)).body).toContain('license.issue')
   })
 
   it('refuses a wrong password and a wrong code, and a TOTP code used twice', async () => {
@@ -278,6 +280,19 @@ describe('staff console (app.inject)', () => {
     expect(cust.body).not.toContain('Acme Corp')
     const staff = await b.get('/console/staff')
     expect(staff.body).not.toContain(owner.email)
+    for (const url of [
+      '/console/audit',
+      '/console/plans',
+      '/console/keys',
+      '/console/billing',
+      '/console/violations',
+    ]) {
+      const res = await b.get(url)
+      expect(res.statusCode, url).toBe(200)
+      expect(res.body, url).not.toContain(licenseId)
+      expect(res.body, url).not.toContain('acme-app')
+    }
+    expect((await b.get(`/console/audit?target=${licenseId}`)).body).not.toContain('license.issue')
     const row = await t.db
       .selectFrom('licenses')
       .select('status')

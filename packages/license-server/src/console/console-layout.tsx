@@ -2,11 +2,17 @@ import type { FastifyRequest } from 'fastify'
 import type { Child, Html } from '../web/html.js'
 import { Fragment, h } from '../web/jsx.js'
 import { CsrfField, Layout } from '../web/layout.js'
+import { roleHasScope } from './roles.js'
 
 const NAV: Array<[href: string, label: string, scope: string]> = [
   ['/console', 'Overview', 'licenses:read'],
   ['/console/licenses', 'Licenses', 'licenses:read'],
   ['/console/customers', 'Customers', 'customers:read'],
+  ['/console/plans', 'Plans', 'plans:read'],
+  ['/console/violations', 'Violations', 'fleet:read'],
+  ['/console/audit', 'Audit log', 'audit:read'],
+  ['/console/billing', 'Billing', 'billing:read'],
+  ['/console/keys', 'Keys', 'keys:admin'],
   ['/console/staff', 'Staff', 'customers:read'],
   ['/console/account', 'Account', 'customers:read'],
 ]
@@ -30,7 +36,7 @@ export function ConsolePage(props: {
   const staff = request.staff
   const nav = (
     <>
-      {NAV.map(([href, label]) => (
+      {NAV.filter(([, , scope]) => roleHasScope(staff.role, scope)).map(([href, label]) => (
         <a href={href} aria-current={href === props.current ? 'page' : undefined}>
           {label}
         </a>

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { requireSignedIn, setupWebScope } from '../web/web-scope.js'
 import { consoleAccountRoutes } from './account.routes.js'
+import { consoleAuditRoutes } from './audit.routes.js'
+import { consoleOperationsRoutes } from './operations.routes.js'
 import { consoleAuthRoutes } from './auth.routes.js'
 import { loadStaff } from './console-context.js'
 import { consoleCustomerRoutes } from './customers.routes.js'
@@ -39,5 +41,7 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consoleSupportLinkRoutes)
     await inner.register(consoleStaffRoutes)
     await inner.register(consoleAccountRoutes)
+    await inner.register(consoleAuditRoutes)
+    await inner.register(consoleOperationsRoutes)
   })
 }

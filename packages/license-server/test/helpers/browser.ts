@@ -39,21 +39,26 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // WebAuthn refuses IP addresses as relying-party ids: tests browse http://localhost:<port>,
+      // pinned to the IPv4 loopback the app listens on.
+      '--host-resolver-rules=MAP localhost 127.0.0.1',
     ],
     timeout: 60_000,
   })
 }
 
 /**
- * Starts the test app on 127.0.0.1 and returns its base URL (closed by `t.close()`).
+ * Starts the test app on 127.0.0.1 and returns its base URL on `localhost` (a secure context and
+ * a valid WebAuthn relying party); closed by `t.close()`.
  *
  * @example
  * ```ts
- * const base = await listenForBrowser(t) // 'http://127.0.0.1:40123'
+ * const base = await listenForBrowser(t) // 'http://localhost:40123'
  * ```
  */
 export async function listenForBrowser(t: TestApp): Promise<string> {
-  return t.app.listen({ port: 0, host: '127.0.0.1' })
+  const url = new URL(await t.app.listen({ port: 0, host: '127.0.0.1' }))
+  return `http://localhost:${url.port}`
 }
 
 /**
