@@ -1,5 +1,6 @@
 import { verifyLicense, type Jwks } from '@tollgate/license-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createStaff, signInStaff } from './helpers/console-support.js'
 import { post } from './helpers/fixtures.js'
 import { billingConfig } from './billing-fixtures.js'
 import { fakeSmtp } from './helpers/fake-smtp.js'
@@ -156,6 +157,8 @@ describe(`portal pages: customer isolation (${TEST_DB_KIND})`, () => {
     expect(dep.status).toBe('active')
     // Escaped, never markup.
     expect(home.body).not.toContain('<script>alert(1)</script>')
+    // Not billed through Stripe (and Stripe not configured here): no billing button.
+    expect(home.body).not.toContain('Manage billing')
   })
 
   it('another tenant on the same server: its portal is separate', async () => {
@@ -261,5 +264,45 @@ describe(`portal pages: what a customer does (${TEST_DB_KIND})`, () => {
     const b = new PortalBrowser(t, smtp.accepted)
     await b.signIn('buyer@acme.test')
     expect((await b.get('/portal')).body).toContain('data-testid="support-visits"')
+  })
+})
+
+describe(`staff console: open a customer's portal as support (${TEST_DB_KIND})`, () => {
+  it('support creates a one-time link on the customer page; sales may not; other tenants are not found', async () => {
+    const support = await signInStaff(t, await createStaff(t, 'support'))
+    const page = await support.get(`/console/customers/${acme.customer.id}`)
+    expect(page.body).toContain('Open portal as support')
+    const res = await support.post(`/console/customers/${acme.customer.id}/portal-link`, {
+      _csrf: support.csrf(page.body),
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const href = /href="(http[^"]+\/portal\/support\/[^"]+)"/.exec(res.body)![1]!
+    const s = new PortalBrowser(t, smtp.accepted)
+    await s.get(new URL(href).pathname)
+    expect((await s.post(new URL(href).pathname)).statusCode).toBe(303)
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('actor')
+      .where('action', '=', 'portal.support_link.create')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    expect(audit.actor).toMatch(/^staff:/)
+
+    const sales = await signInStaff(t, await createStaff(t, 'sales'))
+    const salesPage = await sales.get(`/console/customers/${acme.customer.id}`)
+    expect(salesPage.body).not.toContain('Open portal as support')
+    const forged = await sales.post(`/console/customers/${acme.customer.id}/portal-link`, {
+      _csrf: sales.csrf(salesPage.body),
+    })
+    expect(forged.statusCode).toBe(403)
+
+    const other = await t.addTenant('rival-2')
+    const rival = await createStaff(t, 'owner', { tenantId: other.tenantId })
+    const r = await signInStaff(t, rival)
+    const home = await r.get('/console')
+    const cross = await r.post(`/console/customers/${acme.customer.id}/portal-link`, {
+      _csrf: r.csrf(home.body),
+    })
+    expect(cross.statusCode).toBe(404)
   })
 })

@@ -1,42 +1,41 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { expect } from 'vitest'
 import type { TestApp } from './helpers/test-app.js'
+import { Browser, ORIGIN } from './helpers/web-client.js'
 import type { Accepted } from './helpers/fake-smtp.js'
 
-/** The Origin app.inject requests come from (`Host: localhost`). */
-export const ORIGIN = 'http://localhost'
+export { ORIGIN }
 
-/** A cookie jar over app.inject for portal pages, with the CSRF token of the last page. */
+/**
+ * The web foundation's cookie-jar browser for portal pages, remembering the CSRF token of the
+ * last page and sending it with every form.
+ */
 export class PortalBrowser {
-  readonly jar = new Map<string, string>()
+  private readonly b: Browser
   token = ''
   constructor(
     private readonly t: TestApp,
     private readonly mail?: Accepted[],
-  ) {}
-
-  get cookie(): string {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ')
+  ) {
+    this.b = new Browser(t)
   }
 
-  private keep(res: LightMyRequestResponse): LightMyRequestResponse {
-    const raw = res.headers['set-cookie']
-    for (const c of Array.isArray(raw) ? raw : raw ? [raw] : []) {
-      const [pair] = c.split(';')
-      const at = pair!.indexOf('=')
-      const [k, v] = [pair!.slice(0, at), pair!.slice(at + 1)]
-      if (/Max-Age=0/i.test(c)) this.jar.delete(k)
-      else this.jar.set(k, v)
-    }
+  get jar(): Map<string, string> {
+    return this.b.jar
+  }
+
+  get cookie(): string {
+    return this.b.cookie
+  }
+
+  private remember(res: LightMyRequestResponse): LightMyRequestResponse {
     const m = /name="csrf-token" content="([^"]+)"/.exec(res.body)
     if (m) this.token = m[1]!
     return res
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    return this.keep(
-      await this.t.app.inject({ method: 'GET', url, headers: { cookie: this.cookie } }),
-    )
+    return this.remember(await this.b.get(url))
   }
 
   /** POSTs a form with the current CSRF token (unless `_csrf` is given) from our origin. */
@@ -45,18 +44,7 @@ export class PortalBrowser {
     form: Record<string, string> = {},
     headers: Record<string, string> = { origin: ORIGIN },
   ): Promise<LightMyRequestResponse> {
-    return this.keep(
-      await this.t.app.inject({
-        method: 'POST',
-        url,
-        headers: {
-          cookie: this.cookie,
-          'content-type': 'application/x-www-form-urlencoded',
-          ...headers,
-        },
-        payload: new URLSearchParams({ _csrf: this.token, ...form }).toString(),
-      }),
-    )
+    return this.remember(await this.b.post(url, { _csrf: this.token, ...form }, headers))
   }
 
   /**

@@ -21,6 +21,7 @@ export const KNOWN_SCOPES = [
   'portal:write',
   'webhooks:read',
   'webhooks:write',
+  'portal:support',
 ] as const
 
 /** Pattern a scope string must match (the JSON schema of api-key creation uses it). */

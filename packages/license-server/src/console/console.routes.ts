@@ -11,6 +11,7 @@ import { consoleInviteRoutes } from './invite.routes.js'
 import { consoleLicenseRoutes } from './licenses.routes.js'
 import { consoleOverviewRoutes } from './overview.routes.js'
 import { consoleStaffRoutes } from './staff.routes.js'
+import { consoleSupportLinkRoutes } from '../portal/console-support-link.routes.js'
 
 /**
  * The staff console under `/console` (register with that prefix): sign-in and invitation pages,
@@ -37,6 +38,7 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consoleOverviewRoutes)
     await inner.register(consoleLicenseRoutes)
     await inner.register(consoleCustomerRoutes)
+    await inner.register(consoleSupportLinkRoutes)
     await inner.register(consoleStaffRoutes)
     await inner.register(consoleAccountRoutes)
     await inner.register(consoleAuditRoutes)

@@ -196,6 +196,18 @@ export function consoleCustomerRoutes(app: FastifyInstance): Promise<void> {
           <dt>Id</dt>
           <dd class="mono">{customer.id}</dd>
         </dl>
+        {can(request, 'portal:support') ? (
+          <form
+            method="post"
+            action={`/console/customers/${customer.id}/portal-link`}
+            class="inline"
+          >
+            <CsrfField token={request.web.csrfToken} />
+            <button type="submit" class="secondary">
+              Open portal as support
+            </button>
+          </form>
+        ) : null}
         <h2>Licenses</h2>
         <ul>
           {licenses.map((l) => (

@@ -7,7 +7,8 @@ export type StaffRole = (typeof STAFF_ROLES)[number]
 /**
  * Each role as API scopes, checked with the API's own `hasScope`. Beyond the API's area scopes
  * the console uses three finer ones an API key may hold too: `licenses:status` (suspend,
- * reinstate), `licenses:revoke` and `staff:admin`.
+ * reinstate), `licenses:revoke` and `staff:admin`; support may open customers' portals
+ * (`portal:support`).
  */
 export const ROLE_SCOPES: Record<StaffRole, readonly string[]> = {
   owner: ['*'],
@@ -21,6 +22,7 @@ export const ROLE_SCOPES: Record<StaffRole, readonly string[]> = {
     'fleet:read',
     'fleet:write',
     'billing:read',
+    'portal:support',
   ],
   sales: [
     'customers:write',

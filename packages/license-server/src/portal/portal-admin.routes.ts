@@ -27,7 +27,7 @@ const tags = ['portal']
 
 /**
  * Admin routes of the customer portal: support links (`POST /customers/:id/portal-link`,
- * portal:write), the people of a customer account (`GET|POST /customers/:id/portal-users`,
+ * portal:support), the people of a customer account (`GET|POST /customers/:id/portal-users`,
  * customers:read|write), branding (`GET|PUT /portal/branding`, portal:read|write) and the
  * seat-reset policy of a plan (`GET|PUT /plans/:id/seat-reset-policy`, plans:read|write).
  *
@@ -49,7 +49,7 @@ export const portalAdminRoutes: FastifyPluginCallbackTypebox = (app, _opts, done
         body: EmptyBody,
         response: { 201: SupportLinkSchema, ...errorResponses },
       },
-      preHandler: requireScope('portal:write'),
+      preHandler: requireScope('portal:support'),
     },
     async (req, reply) => {
       const link = await createSupportLink(db, {

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 
 /**
- * The server's public origin as the caller reached it (`https://lic.vendor.example`), for links
- * the server hands out. Behind a load balancer, TRUST_PROXY makes it honour X-Forwarded-Proto
- * and X-Forwarded-Host.
+ * The server's public origin for links it hands out (`https://lic.vendor.example`): PUBLIC_URL
+ * when set, else the origin the caller reached (behind a load balancer, TRUST_PROXY makes that
+ * honour X-Forwarded-Proto and X-Forwarded-Host).
  *
  * @example
  * ```ts
@@ -11,5 +11,5 @@ import type { FastifyRequest } from 'fastify'
  * ```
  */
 export function requestOrigin(req: FastifyRequest): string {
-  return `${req.protocol}://${req.host}`
+  return req.server.tollgate.config.web.publicUrl ?? `${req.protocol}://${req.host}`
 }

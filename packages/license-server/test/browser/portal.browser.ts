@@ -185,8 +185,29 @@ describe.skipIf(browserSkipReason !== undefined)('customer portal in Chromium', 
     const first = await activate(t, acme.token, 'machine-a')
     expect(first.status).toBe(200)
     expect((await activate(t, acme.token, 'machine-b')).code).toBe('TOO_MANY_DEPLOYMENTS')
+    const month = (back: number) => {
+      const d = t.clock.now()
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 3))
+        .toISOString()
+        .slice(0, 10)
+    }
+    const usage = await t.app.inject({
+      method: 'POST',
+      url: '/v1/usage',
+      payload: {
+        key: acme.token,
+        deploymentId: 'machine-a',
+        batchId: 'browser-usage-1',
+        counters: [0, 1, 2, 3, 4, 5].flatMap((back) => [
+          { metric: 'users', amount: 20 + back * 5, period: month(back) },
+          { metric: 'reports', amount: 300 - back * 40, period: month(back) },
+        ]),
+      },
+    })
+    expect(usage.statusCode, usage.body).toBe(200)
     const page = await buyer.newPage()
     await page.goto(`${base}/portal/licenses/${acme.license.id}`)
+    expect(await page.locator('figure.usage[data-metric="users"] rect.bar').count()).toBe(12)
     await screenshot(page, 'portal-license')
     await page
       .locator('tr[data-deployment="machine-a"]')

@@ -13,7 +13,7 @@ import { portalActor } from '../portal-actor.js'
 import { listPortalUsers } from '../portal-user.repository.js'
 import type { PortalUserRow } from '../portal.table.js'
 import { requirePortalAdmin } from '../require-customer-user.js'
-import { portalOrigin } from './portal-origin.js'
+import { requestOrigin } from '../request-origin.js'
 import { portalChrome } from './portal-chrome.js'
 import { PortalLayout, type PortalChrome } from './portal-layout.js'
 import { portalPrincipal } from './portal-principal.js'
@@ -21,7 +21,7 @@ import { when } from './format.js'
 
 function Offline(p: { chrome: PortalChrome }): Html {
   return (
-    <PortalLayout title="Offline files" chrome={p.chrome}>
+    <PortalLayout title="Offline files" chrome={p.chrome} current="/portal/offline">
       <h1>Offline and air-gapped machines</h1>
       <section class="card" aria-labelledby="rl">
         <h2 id="rl">Revocation list</h2>
@@ -58,7 +58,7 @@ function Team(p: {
   const admin = me?.kind === 'user' && me.role === 'admin'
   const csrf = p.chrome.csrfToken
   return (
-    <PortalLayout title="Team" chrome={p.chrome}>
+    <PortalLayout title="Team" chrome={p.chrome} current="/portal/team">
       <h1>Team</h1>
       {p.notice ? (
         <p class="alert ok" role="status">
@@ -74,9 +74,7 @@ function Team(p: {
               <th scope="col">Role</th>
               <th scope="col">Status</th>
               <th scope="col">Last sign-in</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
+              <th scope="col">Actions</th>
             </tr>
           </thead>
           <tbody>
@@ -186,7 +184,7 @@ export function accountPages(app: FastifyInstance, opts: { fleet: Fleet }): Prom
         customerId: principal.customerId,
         email: body.email,
         role,
-        loginUrl: `${portalOrigin(request)}/portal/login`,
+        loginUrl: `${requestOrigin(request)}/portal/login`,
         actor: portalActor(principal, { requestId: request.id, ip: request.ip }),
         now: now(),
       })
@@ -222,7 +220,7 @@ export function accountPages(app: FastifyInstance, opts: { fleet: Fleet }): Prom
   app.post('/billing', async (request, reply) => {
     const principal = await portalPrincipal(request, reply)
     const { url } = await openBillingPortal(app, principal, {
-      returnUrl: `${portalOrigin(request)}/portal`,
+      returnUrl: `${requestOrigin(request)}/portal`,
     })
     return reply.redirect(url, 303)
   })

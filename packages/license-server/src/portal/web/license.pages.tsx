@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { findCustomer } from '../../customers/customer.repository.js'
 import { listDeployments } from '../../deployments/deployment.repository.js'
 import type { DeploymentRow } from '../../deployments/deployment.table.js'
 import { AppError } from '../../errors/app-error.js'
@@ -44,9 +45,11 @@ function Overview(p: {
   chrome: PortalChrome
   licenses: CustomerLicense[]
   visits: { usedAt: Date; createdBy: string }[]
+  /** Show the billing button: an admin of a customer billed through this server's Stripe. */
+  billable: boolean
 }): Html {
   return (
-    <PortalLayout title="Licenses" chrome={p.chrome}>
+    <PortalLayout title="Licenses" chrome={p.chrome} current="/portal">
       <h1>Your licenses</h1>
       {p.visits.length > 0 ? (
         <section class="alert warn" aria-labelledby="visits" data-testid="support-visits">
@@ -100,7 +103,7 @@ function Overview(p: {
           </table>
         </div>
       )}
-      {p.chrome.principal?.kind === 'user' && p.chrome.principal.role === 'admin' ? (
+      {p.billable ? (
         <form method="post" action="/portal/billing" class="actions">
           <CsrfField token={p.chrome.csrfToken} />
           <button type="submit">Manage billing and invoices</button>
@@ -222,9 +225,7 @@ function Detail(p: DetailProps): Html {
                   <th scope="col">Status</th>
                   <th scope="col">Last seen</th>
                   <th scope="col">Version</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
+                  <th scope="col">Actions</th>
                 </tr>
               </thead>
               <tbody>
@@ -310,17 +311,25 @@ export function licensePages(app: FastifyInstance): Promise<void> {
 
   app.get('/', async (request, reply) => {
     const principal = await portalPrincipal(request, reply)
-    const [licenses, visits, chrome] = await Promise.all([
+    const [licenses, visits, chrome, customer] = await Promise.all([
       listCustomerLicenses(db, principal.tenantId, principal.customerId, now()),
       listSupportVisits(db, principal.tenantId, principal.customerId, 10),
       portalChrome(request, principal.tenantId, principal),
+      findCustomer(db, principal.tenantId, principal.customerId),
     ])
+    const billable =
+      principal.kind === 'user' &&
+      principal.role === 'admin' &&
+      app.billing.stripe !== undefined &&
+      principal.tenantId === app.billing.tenantId &&
+      Boolean(customer?.stripe_customer_id)
     return sendPage(
       reply,
       <Overview
         chrome={chrome}
         licenses={licenses}
         visits={visits.map((v) => ({ usedAt: v.used_at!, createdBy: v.created_by }))}
+        billable={billable}
       />,
     )
   })

@@ -1,5 +1,5 @@
 import type { Child, Html } from '../../web/html.js'
-import { h } from '../../web/jsx.js'
+import { Fragment, h } from '../../web/jsx.js'
 import { CsrfField, Layout } from '../../web/layout.js'
 import type { PortalPrincipal } from '../portal-actor.js'
 import type { Branding } from '../set-branding.js'
@@ -31,22 +31,23 @@ export function portalName(c: Pick<PortalChrome, 'branding' | 'vendorName'>): st
 export function PortalLayout(props: {
   title: string
   chrome: PortalChrome
+  /** The nav link of this page (`/portal/team`), marked as current. */
+  current?: string
   children?: Child
 }): Html {
   const c = props.chrome
   const p = c.principal
+  const link = (href: string, text: string) => (
+    <a href={href} aria-current={props.current === href ? 'page' : undefined}>
+      {text}
+    </a>
+  )
   const nav = p ? (
-    <ul>
-      <li>
-        <a href="/portal">Licenses</a>
-      </li>
-      <li>
-        <a href="/portal/offline">Offline files</a>
-      </li>
-      <li>
-        <a href="/portal/team">Team</a>
-      </li>
-    </ul>
+    <>
+      {link('/portal', 'Licenses')}
+      {link('/portal/offline', 'Offline files')}
+      {link('/portal/team', 'Team')}
+    </>
   ) : undefined
   const account = p ? (
     <form method="post" action="/portal/logout" class="inline">

@@ -35,20 +35,32 @@ export function UsageChart(props: { usage: MonthlyUsage }): Html {
           </g>
         ))}
         {g.limitY !== null ? (
-          <line class="limit" x1={0} y1={g.limitY} x2={g.width} y2={g.limitY} />
+          <line
+            class="limit"
+            x1={0}
+            y1={g.limitY}
+            x2={g.width}
+            y2={g.limitY}
+            stroke="#b3261e"
+            stroke-width={1.5}
+          >
+            <title>{`limit ${u.limit}`}</title>
+          </line>
         ) : null}
       </svg>
-      <table class="sr-only">
-        <caption>{`${u.metric} per month`}</caption>
-        <tbody>
-          {u.months.map((m) => (
-            <tr>
-              <th scope="row">{m.month}</th>
-              <td>{m.amount}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <details>
+        <summary>{`${u.metric} per month, as numbers`}</summary>
+        <table>
+          <tbody>
+            {u.months.map((m) => (
+              <tr>
+                <th scope="row">{m.month}</th>
+                <td>{m.amount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
     </figure>
   )
 }
