@@ -88,3 +88,11 @@ export {
   NetworkError,
   ConfigInvalidError,
 } from './errors.js'
+
+// Vendor webhooks (issue 19): a receiver-side check of Tollgate's signatures.
+export {
+  verifyWebhook,
+  type VerifyWebhookOptions,
+  type WebhookEvent,
+  type WebhookVerification,
+} from './webhooks/verify-webhook.js'
