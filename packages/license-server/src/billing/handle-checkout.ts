@@ -13,6 +13,7 @@ import { META, stripeActor, type BillingDeps } from './billing-deps.js'
 import { lockSubscription, updateSubscription } from './billing-subscription.repository.js'
 import { queueLicenseDelivery } from './deliver-license.js'
 import type { HandlerOutcome } from './handler-outcome.js'
+import { handleOneTimePayment } from './handle-one-time-payment.js'
 import { reconcileLicense } from './reconcile-license.js'
 import { fromUnix, idOf } from './stripe-objects.js'
 
@@ -109,8 +110,14 @@ export async function handleCheckoutCompleted(
   deps: BillingDeps,
 ): Promise<HandlerOutcome> {
   const session = event.data.object as Stripe.Checkout.Session
-  if (session.mode !== 'subscription') return { status: 'ignored', note: `mode ${session.mode}` }
+  if (session.mode !== 'subscription' && session.mode !== 'payment') {
+    return { status: 'ignored', note: `mode ${session.mode}` }
+  }
   if (session.payment_status === 'unpaid') return { status: 'ignored', note: 'payment pending' }
+  if (session.mode === 'payment') {
+    const plan = await planFor(trx, tenantId, session, null, deps)
+    return handleOneTimePayment(trx, tenantId, event, session, plan, deps)
+  }
   const subscriptionId = idOf(session.subscription)
   const stripeCustomerId = idOf(session.customer)
   if (!subscriptionId || !stripeCustomerId) {

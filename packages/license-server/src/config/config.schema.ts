@@ -197,6 +197,14 @@ export const EnvSchema = Type.Object({
     }),
   ),
   LIFECYCLE_INTERVAL_S: Int(0, 300, 'Expiry and reminder job period, in seconds (0: off)'),
+  CORS_ORIGINS: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s,/]+(,\\s*https?://[^\\s,/]+)*$',
+      maxLength: 4000,
+      description:
+        'Comma-separated origins (https://shop.example.com) allowed to call checkout and the public plan list from a browser',
+    }),
+  ),
 })
 
 /** The raw, validated environment. */

@@ -3,6 +3,7 @@ import * as core from './2026120100_core.js'
 import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
 import * as events from './2026120630_events.js'
+import * as planSales from './2026120631_plan_sales.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
   '2026120630_events': events,
+  '2026120631_plan_sales': planSales,
 }
