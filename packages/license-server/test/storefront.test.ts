@@ -3,7 +3,16 @@ import { loadConfig } from '../src/config/load-config.js'
 import { DAY } from './helpers/clock.js'
 import { post, type Obj } from './helpers/fixtures.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
-import { billingConfig, checkoutSession, deliver, event, sid, unix } from './billing-fixtures.js'
+import {
+  billingConfig,
+  checkoutSession,
+  DAY_S,
+  deliver,
+  event,
+  invoice,
+  sid,
+  unix,
+} from './billing-fixtures.js'
 
 const SHOP = 'https://shop.vendor.test'
 let t: TestApp
@@ -102,6 +111,64 @@ describe('one-time payments (mode: payment)', () => {
     })
     const [license] = await licensesOfSession(String(session.id))
     expect(license!.expires_at).toBeNull()
+  })
+})
+
+describe('a staff-issued license attached to a later subscription', () => {
+  it('takes over the license (same id) instead of issuing a new one; paid periods set its expiry', async () => {
+    const { id: planId } = await plan({ durationDays: 30, stripePriceId: 'price_attach' })
+    const customer = await post(t, '/v1/admin/customers', {
+      name: 'Trial Co',
+      email: 'trial@co.test',
+    })
+    const { license } = await post<{ license: Obj }>(t, '/v1/admin/licenses', {
+      customerId: customer.id,
+      planId,
+    })
+    const now = unix(t)
+    const sub = sid('sub')
+    const cus = sid('cus')
+    const session = {
+      ...(checkoutSession({
+        subscription: sub,
+        customer: cus,
+        email: 'trial@co.test',
+        planId,
+        created: now,
+      }) as Obj),
+      metadata: { tollgate_plan_id: planId, tollgate_license_id: license.id },
+    }
+    const res = await deliver(t, event('checkout.session.completed', session, now))
+    expect(res.json<{ status: string; note: string }>()).toMatchObject({ status: 'processed' })
+    const periodEnd = now + 90 * DAY_S
+    const paid = invoice({
+      subscription: sub,
+      customer: cus,
+      price: 'price_attach',
+      status: 'paid',
+      periodStart: now,
+      periodEnd,
+      created: now + 1,
+    })
+    expect((await deliver(t, event('invoice.paid', paid, now + 1))).statusCode).toBe(200)
+    const row = await t.db
+      .selectFrom('billing_subscriptions')
+      .selectAll()
+      .where('stripe_subscription_id', '=', sub)
+      .executeTakeFirstOrThrow()
+    expect(row.license_id).toBe(license.id)
+    const after = await t.db
+      .selectFrom('licenses')
+      .selectAll()
+      .where('id', '=', license.id)
+      .executeTakeFirstOrThrow()
+    expect(after.expires_at!.getTime()).toBe(periodEnd * 1000)
+    const count = await t.db
+      .selectFrom('licenses')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('customer_id', '=', customer.id)
+      .executeTakeFirstOrThrow()
+    expect(Number(count.n)).toBe(1)
   })
 })
 

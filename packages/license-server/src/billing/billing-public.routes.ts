@@ -54,7 +54,18 @@ export const billingPublicRoutes: FastifyPluginAsyncTypebox = (app) => {
       const plan = await findPlan(db, tenantId, req.body.planId)
       if (!plan) throw new AppError('NOT_FOUND', `No plan ${req.body.planId}`)
       if (!plan.stripe_price_id) throw new AppError('PLAN_NOT_PURCHASABLE')
-      const metadata = { [META.planId]: plan.id, [META.tenantId]: tenantId }
+      let licenseMeta = {}
+      if (req.body.key) {
+        // The key authenticates the buyer's existing license (as for the portal).
+        const check = await checkLicenseKey(db, app.tollgate.signingKeys, req.body.key, {
+          now: app.tollgate.now(),
+        })
+        if (!check.row || check.row.tenant_id !== tenantId) {
+          throw new AppError('NOT_FOUND', 'Unknown license key')
+        }
+        licenseMeta = { [META.licenseId]: check.row.id }
+      }
+      const metadata = { [META.planId]: plan.id, [META.tenantId]: tenantId, ...licenseMeta }
       const session = await viaStripe(
         stripe.checkout.sessions.create({
           mode: plan.purchase_mode,

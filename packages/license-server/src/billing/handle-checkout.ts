@@ -6,6 +6,7 @@ import { toCustomerView } from '../customers/customer.view.js'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
 import { issueLicense } from '../licenses/issue-license.js'
+import { findLicense } from '../licenses/license.repository.js'
 import { newId } from '../lib/ids.js'
 import { findPlan, findPlanByStripePrice } from '../plans/plan.repository.js'
 import type { PlanRow } from '../plans/plan.table.js'
@@ -92,6 +93,58 @@ async function customerFor(
 }
 
 /**
+ * Checkout started with a license key (`tollgate_license_id` metadata): the subscription takes
+ * over that staff-issued license (same id and key; its expiry now follows the paid periods)
+ * instead of issuing a new one. A license that is revoked, of another tenant or already billed
+ * by another subscription is not taken over: a new license is issued as usual.
+ */
+async function attachExistingLicense(
+  trx: Db,
+  tenantId: string,
+  session: Stripe.Checkout.Session,
+  sub: Awaited<ReturnType<typeof lockSubscription>>,
+  stripeCustomerId: string,
+  event: Stripe.Event,
+  deps: BillingDeps,
+): Promise<HandlerOutcome | null> {
+  const licenseId = session.metadata?.[META.licenseId]
+  if (!licenseId) return null
+  const license = await findLicense(trx, tenantId, licenseId, { forUpdate: true })
+  if (!license || license.status === 'revoked') return null
+  const billed = await trx
+    .selectFrom('billing_subscriptions')
+    .select('stripe_subscription_id')
+    .where('license_id', '=', licenseId)
+    .executeTakeFirst()
+  if (billed) return null
+  const now = deps.now()
+  const linked = await updateSubscription(
+    trx,
+    sub.stripe_subscription_id,
+    {
+      license_id: license.id,
+      customer_id: license.customer_id,
+      stripe_customer_id: stripeCustomerId,
+      expiry_provisional: false,
+    },
+    now,
+  )
+  await trx
+    .updateTable('customers')
+    .set({ stripe_customer_id: stripeCustomerId, updated_at: now })
+    .where('id', '=', license.customer_id)
+    .where('stripe_customer_id', 'is', null)
+    .execute()
+  const settled = await reconcileLicense(trx, linked, stripeActor(event.id), deps, {
+    dedupe: event.id,
+  })
+  return {
+    status: 'processed',
+    note: `license ${license.id} attached${settled.changes.length ? `; ${settled.changes.join(', ')}` : ''}`,
+  }
+}
+
+/**
  * `checkout.session.completed` (and `checkout.session.async_payment_succeeded`): a paid
  * subscription checkout creates the customer (with its Stripe customer id) and issues a
  * license on the plan mapped to the price, then queues the key for the buyer. A session whose
@@ -129,6 +182,16 @@ export async function handleCheckoutCompleted(
     stripeCustomerId,
   })
   if (sub.license_id) return { status: 'ignored', note: `license ${sub.license_id} exists` }
+  const attached = await attachExistingLicense(
+    trx,
+    tenantId,
+    session,
+    sub,
+    stripeCustomerId,
+    event,
+    deps,
+  )
+  if (attached) return attached
   const plan = await planFor(trx, tenantId, session, sub.stripe_price_id, deps)
   const customer = await customerFor(trx, tenantId, session, stripeCustomerId, event, now)
   const actor = stripeActor(event.id)
