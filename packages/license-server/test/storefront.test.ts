@@ -11,6 +11,7 @@ import {
   event,
   invoice,
   sid,
+  subscription,
   unix,
 } from './billing-fixtures.js'
 
@@ -169,6 +170,65 @@ describe('a staff-issued license attached to a later subscription', () => {
       .where('customer_id', '=', customer.id)
       .executeTakeFirstOrThrow()
     expect(Number(count.n)).toBe(1)
+  })
+})
+
+describe('cancellation can downgrade to a free plan', () => {
+  it('moves the license to the free plan (perpetual, same id) and detaches it from the subscription', async () => {
+    const { id: freeId } = await plan({
+      name: 'Free',
+      tier: 'free',
+      entitlements: [],
+      durationDays: null,
+    })
+    const { id: paidId } = await plan({
+      name: 'Paid',
+      tier: 'paid',
+      stripePriceId: 'price_paid_dg',
+      cancelBehavior: 'downgrade',
+      downgradePlanId: freeId,
+    })
+    const now = unix(t)
+    const sub = sid('sub')
+    const cus = sid('cus')
+    const session = checkoutSession({
+      subscription: sub,
+      customer: cus,
+      email: 'dg@co.test',
+      planId: paidId,
+      created: now,
+    })
+    expect((await deliver(t, event('checkout.session.completed', session, now))).statusCode).toBe(
+      200,
+    )
+    const { license_id: licenseId } = await t.db
+      .selectFrom('billing_subscriptions')
+      .select('license_id')
+      .where('stripe_subscription_id', '=', sub)
+      .executeTakeFirstOrThrow()
+    const ended = subscription({
+      id: sub,
+      customer: cus,
+      price: 'price_paid_dg',
+      status: 'canceled',
+      periodStart: now,
+      periodEnd: now + 30 * DAY_S,
+      canceledAt: now + 10,
+    })
+    const res = await deliver(t, event('customer.subscription.deleted', ended, now + 10))
+    expect(res.json<{ status: string }>().status).toBe('processed')
+    const lic = await t.db
+      .selectFrom('licenses')
+      .selectAll()
+      .where('id', '=', licenseId!)
+      .executeTakeFirstOrThrow()
+    expect(lic).toMatchObject({ plan_id: freeId, tier: 'free', status: 'active', expires_at: null })
+    const row = await t.db
+      .selectFrom('billing_subscriptions')
+      .select('license_id')
+      .where('stripe_subscription_id', '=', sub)
+      .executeTakeFirstOrThrow()
+    expect(row.license_id).toBeNull()
   })
 })
 

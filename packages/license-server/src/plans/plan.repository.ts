@@ -18,6 +18,7 @@ export interface PlanFields {
   reminderDays: number[] | null
   public: boolean
   purchaseMode: PurchaseMode
+  downgradePlanId: string | null
 }
 
 function columns(f: Partial<PlanFields>) {
@@ -33,6 +34,7 @@ function columns(f: Partial<PlanFields>) {
     ...(f.pastDueGraceDays === undefined ? {} : { past_due_grace_days: f.pastDueGraceDays }),
     ...(f.cancelBehavior === undefined ? {} : { cancel_behavior: f.cancelBehavior }),
     ...(f.public === undefined ? {} : { public: f.public }),
+    ...(f.downgradePlanId === undefined ? {} : { downgrade_plan_id: f.downgradePlanId }),
     ...(f.purchaseMode === undefined ? {} : { purchase_mode: f.purchaseMode }),
     ...(f.reminderDays === undefined
       ? {}

@@ -76,6 +76,7 @@ export const planRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         cancel_behavior: b.cancelBehavior ?? 'revoke',
         reminder_days: b.reminderDays ?? null,
         public: b.public ?? false,
+        downgrade_plan_id: b.downgradePlanId ?? null,
         purchase_mode: b.purchaseMode ?? 'subscription',
         created_at: at,
         updated_at: at,

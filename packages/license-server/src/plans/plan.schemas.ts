@@ -12,7 +12,15 @@ import {
   StringEnum,
 } from '../lib/schemas.js'
 
-const CancelBehavior = Type.Union([Type.Literal('revoke'), Type.Literal('expire_at_period_end')])
+const CancelBehavior = Type.Union([
+  Type.Literal('revoke'),
+  Type.Literal('expire_at_period_end'),
+  Type.Literal('downgrade'),
+])
+const DowngradePlan = Type.Union([
+  Type.String({ maxLength: 64, pattern: '^pln_[0-9a-z]+$' }),
+  Type.Null(),
+])
 const StripePrice = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])
 const Duration = Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()])
 const PurchaseModeSchema = Type.Union([Type.Literal('subscription'), Type.Literal('payment')])
@@ -35,7 +43,8 @@ export const PlanSchema = Type.Object(
     durationDays: NullableInteger,
     stripePriceId: NullableString(),
     pastDueGraceDays: Type.Integer(),
-    cancelBehavior: StringEnum(['revoke', 'expire_at_period_end'] as const),
+    cancelBehavior: StringEnum(['revoke', 'expire_at_period_end', 'downgrade'] as const),
+    downgradePlanId: NullableString(),
     reminderDays: Type.Array(Type.Integer()),
     public: Type.Boolean(),
     purchaseMode: StringEnum(['subscription', 'payment'] as const),
@@ -61,6 +70,7 @@ export const CreatePlanBody = Type.Object(
     reminderDays: Type.Optional(ReminderDays),
     public: Type.Optional(Type.Boolean()),
     purchaseMode: Type.Optional(PurchaseModeSchema),
+    downgradePlanId: Type.Optional(DowngradePlan),
   },
   { additionalProperties: false },
 )
@@ -81,6 +91,7 @@ export const UpdatePlanBody = Type.Object(
     reminderDays: Type.Optional(ReminderDays),
     public: Type.Optional(Type.Boolean()),
     purchaseMode: Type.Optional(PurchaseModeSchema),
+    downgradePlanId: Type.Optional(DowngradePlan),
   },
   { additionalProperties: false, minProperties: 1 },
 )

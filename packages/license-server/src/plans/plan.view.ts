@@ -18,6 +18,7 @@ export interface PlanView {
   /** Days before a license ends at which its customer is reminded. */
   reminderDays: readonly number[]
   public: boolean
+  downgradePlanId: string | null
   purchaseMode: PurchaseMode
   createdAt: string
   updatedAt: string
@@ -42,6 +43,7 @@ export function toPlanView(row: PlanRow): PlanView {
     cancelBehavior: row.cancel_behavior,
     reminderDays: row.reminder_days ?? DEFAULT_REMINDER_DAYS,
     public: row.public,
+    downgradePlanId: row.downgrade_plan_id,
     purchaseMode: row.purchase_mode,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,

@@ -4,6 +4,7 @@ import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
 import * as events from './2026120630_events.js'
 import * as planSales from './2026120631_plan_sales.js'
+import * as planDowngrade from './2026120632_plan_downgrade.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026120120_billing': billing,
   '2026120630_events': events,
   '2026120631_plan_sales': planSales,
+  '2026120632_plan_downgrade': planDowngrade,
 }
