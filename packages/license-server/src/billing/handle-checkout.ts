@@ -1,13 +1,8 @@
 import type Stripe from 'stripe'
-import { recordAudit } from '../audit/record-audit.js'
-import { findCustomerByStripeId, insertCustomer } from '../customers/customer.repository.js'
-import type { CustomerRow } from '../customers/customer.table.js'
-import { toCustomerView } from '../customers/customer.view.js'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
 import { issueLicense } from '../licenses/issue-license.js'
 import { findLicense } from '../licenses/license.repository.js'
-import { newId } from '../lib/ids.js'
 import { findPlan, findPlanByStripePrice } from '../plans/plan.repository.js'
 import type { PlanRow } from '../plans/plan.table.js'
 import { META, stripeActor, type BillingDeps } from './billing-deps.js'
@@ -15,6 +10,7 @@ import { lockSubscription, updateSubscription } from './billing-subscription.rep
 import { queueLicenseDelivery } from './deliver-license.js'
 import type { HandlerOutcome } from './handler-outcome.js'
 import { handleOneTimePayment } from './handle-one-time-payment.js'
+import { checkoutCustomer } from './checkout-customer.js'
 import { reconcileLicense } from './reconcile-license.js'
 import { fromUnix, idOf } from './stripe-objects.js'
 
@@ -55,41 +51,6 @@ async function planFor(
     )
   }
   return plan
-}
-
-async function customerFor(
-  trx: Db,
-  tenantId: string,
-  session: Stripe.Checkout.Session,
-  stripeCustomerId: string,
-  event: Stripe.Event,
-  now: Date,
-): Promise<CustomerRow> {
-  const existing = await findCustomerByStripeId(trx, tenantId, stripeCustomerId)
-  if (existing) return existing
-  const email = session.customer_details?.email ?? session.customer_email ?? null
-  const row: CustomerRow = {
-    id: newId('cus'),
-    tenant_id: tenantId,
-    name: session.customer_details?.name ?? email ?? stripeCustomerId,
-    email,
-    external_id: null,
-    stripe_customer_id: stripeCustomerId,
-    metadata: { source: 'stripe_checkout', checkoutSessionId: session.id },
-    created_at: now,
-    updated_at: now,
-  }
-  await insertCustomer(trx, row)
-  await recordAudit(trx, {
-    tenantId,
-    actor: stripeActor(event.id),
-    action: 'customer.create',
-    targetType: 'customer',
-    targetId: row.id,
-    after: toCustomerView(row),
-    at: now,
-  })
-  return row
 }
 
 /**
@@ -193,7 +154,7 @@ export async function handleCheckoutCompleted(
   )
   if (attached) return attached
   const plan = await planFor(trx, tenantId, session, sub.stripe_price_id, deps)
-  const customer = await customerFor(trx, tenantId, session, stripeCustomerId, event, now)
+  const customer = await checkoutCustomer(trx, tenantId, session, event, now)
   const actor = stripeActor(event.id)
   const known = sub.paid_through ?? sub.current_period_end
   const expiresAt =

@@ -1,54 +1,13 @@
 import { sql } from 'kysely'
 import type Stripe from 'stripe'
-import { recordAudit } from '../audit/record-audit.js'
-import { findCustomerByStripeId, insertCustomer } from '../customers/customer.repository.js'
-import type { CustomerRow } from '../customers/customer.table.js'
-import { toCustomerView } from '../customers/customer.view.js'
 import type { Db } from '../db/database.js'
 import { issueLicense } from '../licenses/issue-license.js'
-import { newId } from '../lib/ids.js'
 import type { PlanRow } from '../plans/plan.table.js'
 import { stripeActor, type BillingDeps } from './billing-deps.js'
 import { queueLicenseDelivery } from './deliver-license.js'
 import type { HandlerOutcome } from './handler-outcome.js'
+import { checkoutCustomer } from './checkout-customer.js'
 import { fromUnix, idOf } from './stripe-objects.js'
-
-async function buyerFor(
-  trx: Db,
-  tenantId: string,
-  session: Stripe.Checkout.Session,
-  event: Stripe.Event,
-  now: Date,
-): Promise<CustomerRow> {
-  const stripeCustomerId = idOf(session.customer)
-  const existing = stripeCustomerId
-    ? await findCustomerByStripeId(trx, tenantId, stripeCustomerId)
-    : undefined
-  if (existing) return existing
-  const email = session.customer_details?.email ?? session.customer_email ?? null
-  const row: CustomerRow = {
-    id: newId('cus'),
-    tenant_id: tenantId,
-    name: session.customer_details?.name ?? email ?? stripeCustomerId ?? session.id,
-    email,
-    external_id: null,
-    stripe_customer_id: stripeCustomerId,
-    metadata: { source: 'stripe_checkout', checkoutSessionId: session.id },
-    created_at: now,
-    updated_at: now,
-  }
-  await insertCustomer(trx, row)
-  await recordAudit(trx, {
-    tenantId,
-    actor: stripeActor(event.id),
-    action: 'customer.create',
-    targetType: 'customer',
-    targetId: row.id,
-    after: toCustomerView(row),
-    at: now,
-  })
-  return row
-}
 
 /**
  * A paid one-time Checkout (`mode: payment`): issues a license on the plan, perpetual or for the
@@ -78,7 +37,7 @@ export async function handleOneTimePayment(
     .executeTakeFirst()
   if (existing) return { status: 'ignored', note: `license ${existing.id} exists` }
   const now = deps.now()
-  const customer = await buyerFor(trx, tenantId, session, event, now)
+  const customer = await checkoutCustomer(trx, tenantId, session, event, now)
   const issued = await issueLicense(
     trx,
     tenantId,
