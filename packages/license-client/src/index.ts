@@ -102,3 +102,11 @@ export {
   ConfigInvalidError,
   UsageInvalidError,
 } from './errors.js'
+
+// Vendor webhooks (issue 19): a receiver-side check of Tollgate's signatures.
+export {
+  verifyWebhook,
+  type VerifyWebhookOptions,
+  type WebhookEvent,
+  type WebhookVerification,
+} from './webhooks/verify-webhook.js'

@@ -30,6 +30,8 @@ import {
   signingKeyRoutes,
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
+import { corsOnSend } from './storefront/cors.js'
+import { publicPlanRoutes } from './storefront/public-plan.routes.js'
 import {
   EventSchema,
   WebhookDeliverySchema,
@@ -108,10 +110,12 @@ export async function registerRoutes(
   await app.register(
     async (pub) => {
       pub.addHook('onRequest', rateLimits.perIp)
+      pub.addHook('onSend', corsOnSend)
       await pub.register(validateRoutes)
       await pub.register(fleetPublicRoutes, { fleet })
       await pub.register(billingPublicRoutes)
       await pub.register(analyzeRoutes)
+      await pub.register(publicPlanRoutes)
     },
     { prefix: '/v1' },
   )

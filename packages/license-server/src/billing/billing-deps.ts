@@ -33,4 +33,6 @@ export const REASONS = {
 export const META = {
   planId: 'tollgate_plan_id',
   tenantId: 'tollgate_tenant_id',
+  /** A staff-issued license the subscription takes over instead of issuing a new one. */
+  licenseId: 'tollgate_license_id',
 } as const

@@ -34,18 +34,31 @@ export const billingPublicRoutes: FastifyPluginAsyncTypebox = (app) => {
       const plan = await findPlan(db, tenantId, req.body.planId)
       if (!plan) throw new AppError('NOT_FOUND', `No plan ${req.body.planId}`)
       if (!plan.stripe_price_id) throw new AppError('PLAN_NOT_PURCHASABLE')
-      const metadata = { [META.planId]: plan.id, [META.tenantId]: tenantId }
+      let licenseMeta = {}
+      if (req.body.key) {
+        // The key authenticates the buyer's existing license (as for the portal).
+        const check = await checkLicenseKey(db, app.tollgate.signingKeys, req.body.key, {
+          now: app.tollgate.now(),
+        })
+        if (!check.row || check.row.tenant_id !== tenantId) {
+          throw new AppError('NOT_FOUND', 'Unknown license key')
+        }
+        licenseMeta = { [META.licenseId]: check.row.id }
+      }
+      const metadata = { [META.planId]: plan.id, [META.tenantId]: tenantId, ...licenseMeta }
       const session = await viaStripe(
         stripe.checkout.sessions.create({
-          mode: 'subscription',
+          mode: plan.purchase_mode,
           line_items: [{ price: plan.stripe_price_id, quantity: req.body.quantity ?? 1 }],
           success_url: url(config.billing.checkoutSuccessUrl, 'BILLING_CHECKOUT_SUCCESS_URL'),
           cancel_url: url(config.billing.checkoutCancelUrl, 'BILLING_CHECKOUT_CANCEL_URL'),
           ...(req.body.email ? { customer_email: req.body.email } : {}),
           client_reference_id: plan.id,
           metadata,
-          // Copied onto the subscription, so its events and invoices name the plan too.
-          subscription_data: { metadata },
+          // Copied onto the subscription (or payment), so its events name the plan too.
+          ...(plan.purchase_mode === 'payment'
+            ? { payment_intent_data: { metadata }, customer_creation: 'always' as const }
+            : { subscription_data: { metadata } }),
         }),
       )
       return { id: session.id, url: session.url }

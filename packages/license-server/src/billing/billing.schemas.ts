@@ -53,6 +53,8 @@ export const CheckoutBody = Type.Object(
     planId: Type.String({ minLength: 3, maxLength: 64, pattern: '^pln_[0-9a-z]+$' }),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
     quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    /** A license key: the subscription takes over that (staff-issued) license. */
+    key: Type.Optional(Type.String({ minLength: 10, maxLength: 16_384 })),
   },
   { additionalProperties: false },
 )

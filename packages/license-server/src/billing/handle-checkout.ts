@@ -1,18 +1,16 @@
 import type Stripe from 'stripe'
-import { recordAudit } from '../audit/record-audit.js'
-import { findCustomerByStripeId, insertCustomer } from '../customers/customer.repository.js'
-import type { CustomerRow } from '../customers/customer.table.js'
-import { toCustomerView } from '../customers/customer.view.js'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
 import { issueLicense } from '../licenses/issue-license.js'
-import { newId } from '../lib/ids.js'
+import { findLicense } from '../licenses/license.repository.js'
 import { findPlan, findPlanByStripePrice } from '../plans/plan.repository.js'
 import type { PlanRow } from '../plans/plan.table.js'
 import { META, stripeActor, type BillingDeps } from './billing-deps.js'
 import { lockSubscription, updateSubscription } from './billing-subscription.repository.js'
 import { queueLicenseDelivery } from './deliver-license.js'
 import type { HandlerOutcome } from './handler-outcome.js'
+import { handleOneTimePayment } from './handle-one-time-payment.js'
+import { checkoutCustomer } from './checkout-customer.js'
 import { reconcileLicense } from './reconcile-license.js'
 import { fromUnix, idOf } from './stripe-objects.js'
 
@@ -55,39 +53,56 @@ async function planFor(
   return plan
 }
 
-async function customerFor(
+/**
+ * Checkout started with a license key (`tollgate_license_id` metadata): the subscription takes
+ * over that staff-issued license (same id and key; its expiry now follows the paid periods)
+ * instead of issuing a new one. A license that is revoked, of another tenant or already billed
+ * by another subscription is not taken over: a new license is issued as usual.
+ */
+async function attachExistingLicense(
   trx: Db,
   tenantId: string,
   session: Stripe.Checkout.Session,
+  sub: Awaited<ReturnType<typeof lockSubscription>>,
   stripeCustomerId: string,
   event: Stripe.Event,
-  now: Date,
-): Promise<CustomerRow> {
-  const existing = await findCustomerByStripeId(trx, tenantId, stripeCustomerId)
-  if (existing) return existing
-  const email = session.customer_details?.email ?? session.customer_email ?? null
-  const row: CustomerRow = {
-    id: newId('cus'),
-    tenant_id: tenantId,
-    name: session.customer_details?.name ?? email ?? stripeCustomerId,
-    email,
-    external_id: null,
-    stripe_customer_id: stripeCustomerId,
-    metadata: { source: 'stripe_checkout', checkoutSessionId: session.id },
-    created_at: now,
-    updated_at: now,
-  }
-  await insertCustomer(trx, row)
-  await recordAudit(trx, {
-    tenantId,
-    actor: stripeActor(event.id),
-    action: 'customer.create',
-    targetType: 'customer',
-    targetId: row.id,
-    after: toCustomerView(row),
-    at: now,
+  deps: BillingDeps,
+): Promise<HandlerOutcome | null> {
+  const licenseId = session.metadata?.[META.licenseId]
+  if (!licenseId) return null
+  const license = await findLicense(trx, tenantId, licenseId, { forUpdate: true })
+  if (!license || license.status === 'revoked') return null
+  const billed = await trx
+    .selectFrom('billing_subscriptions')
+    .select('stripe_subscription_id')
+    .where('license_id', '=', licenseId)
+    .executeTakeFirst()
+  if (billed) return null
+  const now = deps.now()
+  const linked = await updateSubscription(
+    trx,
+    sub.stripe_subscription_id,
+    {
+      license_id: license.id,
+      customer_id: license.customer_id,
+      stripe_customer_id: stripeCustomerId,
+      expiry_provisional: false,
+    },
+    now,
+  )
+  await trx
+    .updateTable('customers')
+    .set({ stripe_customer_id: stripeCustomerId, updated_at: now })
+    .where('id', '=', license.customer_id)
+    .where('stripe_customer_id', 'is', null)
+    .execute()
+  const settled = await reconcileLicense(trx, linked, stripeActor(event.id), deps, {
+    dedupe: event.id,
   })
-  return row
+  return {
+    status: 'processed',
+    note: `license ${license.id} attached${settled.changes.length ? `; ${settled.changes.join(', ')}` : ''}`,
+  }
 }
 
 /**
@@ -109,8 +124,14 @@ export async function handleCheckoutCompleted(
   deps: BillingDeps,
 ): Promise<HandlerOutcome> {
   const session = event.data.object as Stripe.Checkout.Session
-  if (session.mode !== 'subscription') return { status: 'ignored', note: `mode ${session.mode}` }
+  if (session.mode !== 'subscription' && session.mode !== 'payment') {
+    return { status: 'ignored', note: `mode ${session.mode}` }
+  }
   if (session.payment_status === 'unpaid') return { status: 'ignored', note: 'payment pending' }
+  if (session.mode === 'payment') {
+    const plan = await planFor(trx, tenantId, session, null, deps)
+    return handleOneTimePayment(trx, tenantId, event, session, plan, deps)
+  }
   const subscriptionId = idOf(session.subscription)
   const stripeCustomerId = idOf(session.customer)
   if (!subscriptionId || !stripeCustomerId) {
@@ -122,8 +143,18 @@ export async function handleCheckoutCompleted(
     stripeCustomerId,
   })
   if (sub.license_id) return { status: 'ignored', note: `license ${sub.license_id} exists` }
+  const attached = await attachExistingLicense(
+    trx,
+    tenantId,
+    session,
+    sub,
+    stripeCustomerId,
+    event,
+    deps,
+  )
+  if (attached) return attached
   const plan = await planFor(trx, tenantId, session, sub.stripe_price_id, deps)
-  const customer = await customerFor(trx, tenantId, session, stripeCustomerId, event, now)
+  const customer = await checkoutCustomer(trx, tenantId, session, event, now)
   const actor = stripeActor(event.id)
   const known = sub.paid_through ?? sub.current_period_end
   const expiresAt =

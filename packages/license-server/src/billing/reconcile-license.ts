@@ -12,6 +12,7 @@ import type { BillingSubscriptionRow } from './billing.table.js'
 import { updateSubscription } from './billing-subscription.repository.js'
 import { changeLicensePlan } from './change-license-plan.js'
 import { queueLicenseDelivery } from './deliver-license.js'
+import { downgradeOnCancel } from './downgrade-on-cancel.js'
 import { ARREARS, ENDED } from './subscription-state.js'
 
 const DAY_MS = 86_400_000
@@ -79,6 +80,11 @@ export async function reconcileLicense(
   let expiresAt: Date | null | undefined
   const before = license.expires_at
   if (ENDED.has(sub.status)) {
+    const free =
+      plan.cancel_behavior === 'downgrade' && plan.downgrade_plan_id
+        ? await findPlan(trx, sub.tenant_id, plan.downgrade_plan_id)
+        : undefined
+    if (free) return downgradeOnCancel(trx, sub, license, free, actor, deps, opts.dedupe)
     if (plan.cancel_behavior === 'revoke') {
       license = await status('revoke', REASONS.canceled)
       changes.push('revoke')

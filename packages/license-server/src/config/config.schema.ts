@@ -236,6 +236,14 @@ export const EnvSchema = Type.Object({
     default: false,
     description: 'Keep /health open when OPS_TOKEN is set (for balancers that cannot send headers)',
   }),
+  CORS_ORIGINS: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s,/]+(,\\s*https?://[^\\s,/]+)*$',
+      maxLength: 4000,
+      description:
+        'Comma-separated origins (https://shop.example.com) allowed to call checkout and the public plan list from a browser',
+    }),
+  ),
 })
 
 /** The raw, validated environment. */

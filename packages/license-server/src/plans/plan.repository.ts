@@ -1,7 +1,7 @@
 import type { LicensePolicy } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import { toJson } from '../lib/json.js'
-import type { CancelBehavior, PlanRow } from './plan.table.js'
+import type { CancelBehavior, PlanRow, PurchaseMode } from './plan.table.js'
 
 /** Writable plan fields. */
 export interface PlanFields {
@@ -16,6 +16,9 @@ export interface PlanFields {
   pastDueGraceDays: number
   cancelBehavior: CancelBehavior
   reminderDays: number[] | null
+  public: boolean
+  purchaseMode: PurchaseMode
+  downgradePlanId: string | null
 }
 
 function columns(f: Partial<PlanFields>) {
@@ -30,6 +33,9 @@ function columns(f: Partial<PlanFields>) {
     ...(f.stripePriceId === undefined ? {} : { stripe_price_id: f.stripePriceId }),
     ...(f.pastDueGraceDays === undefined ? {} : { past_due_grace_days: f.pastDueGraceDays }),
     ...(f.cancelBehavior === undefined ? {} : { cancel_behavior: f.cancelBehavior }),
+    ...(f.public === undefined ? {} : { public: f.public }),
+    ...(f.downgradePlanId === undefined ? {} : { downgrade_plan_id: f.downgradePlanId }),
+    ...(f.purchaseMode === undefined ? {} : { purchase_mode: f.purchaseMode }),
     ...(f.reminderDays === undefined
       ? {}
       : { reminder_days: f.reminderDays === null ? null : toJson(f.reminderDays) }),
@@ -109,4 +115,25 @@ export function updatePlan(
 /** Deletes a plan. */
 export async function deletePlan(db: Db, tenantId: string, id: string): Promise<void> {
   await db.deleteFrom('plans').where('tenant_id', '=', tenantId).where('id', '=', id).execute()
+}
+
+/**
+ * The tenant's plans marked public (the pricing-page list), by product and name.
+ *
+ * @example
+ * ```ts
+ * const plans = await listPublicPlans(db, tenantId)
+ * ```
+ */
+export function listPublicPlans(db: Db, tenantId: string): Promise<PlanRow[]> {
+  return db
+    .selectFrom('plans')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('public', '=', true)
+    .orderBy('product')
+    .orderBy('name')
+    .orderBy('id')
+    .limit(200)
+    .execute()
 }

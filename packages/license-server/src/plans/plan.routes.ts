@@ -75,6 +75,9 @@ export const planRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         past_due_grace_days: b.pastDueGraceDays ?? 7,
         cancel_behavior: b.cancelBehavior ?? 'revoke',
         reminder_days: b.reminderDays ?? null,
+        public: b.public ?? false,
+        downgrade_plan_id: b.downgradePlanId ?? null,
+        purchase_mode: b.purchaseMode ?? 'subscription',
         created_at: at,
         updated_at: at,
       }

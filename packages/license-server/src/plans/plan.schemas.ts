@@ -12,9 +12,18 @@ import {
   StringEnum,
 } from '../lib/schemas.js'
 
-const CancelBehavior = Type.Union([Type.Literal('revoke'), Type.Literal('expire_at_period_end')])
+const CancelBehavior = Type.Union([
+  Type.Literal('revoke'),
+  Type.Literal('expire_at_period_end'),
+  Type.Literal('downgrade'),
+])
+const DowngradePlan = Type.Union([
+  Type.String({ maxLength: 64, pattern: '^pln_[0-9a-z]+$' }),
+  Type.Null(),
+])
 const StripePrice = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])
 const Duration = Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()])
+const PurchaseModeSchema = Type.Union([Type.Literal('subscription'), Type.Literal('payment')])
 /** Days before a license ends at which its customer is reminded (null: 30 and 7). */
 const ReminderDays = Type.Union([
   Type.Array(Type.Integer({ minimum: 1, maximum: 365 }), { maxItems: 10, uniqueItems: true }),
@@ -34,8 +43,11 @@ export const PlanSchema = Type.Object(
     durationDays: NullableInteger,
     stripePriceId: NullableString(),
     pastDueGraceDays: Type.Integer(),
-    cancelBehavior: StringEnum(['revoke', 'expire_at_period_end'] as const),
+    cancelBehavior: StringEnum(['revoke', 'expire_at_period_end', 'downgrade'] as const),
+    downgradePlanId: NullableString(),
     reminderDays: Type.Array(Type.Integer()),
+    public: Type.Boolean(),
+    purchaseMode: StringEnum(['subscription', 'payment'] as const),
     createdAt: DateTime,
     updatedAt: DateTime,
   },
@@ -56,6 +68,9 @@ export const CreatePlanBody = Type.Object(
     pastDueGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
     cancelBehavior: Type.Optional(CancelBehavior),
     reminderDays: Type.Optional(ReminderDays),
+    public: Type.Optional(Type.Boolean()),
+    purchaseMode: Type.Optional(PurchaseModeSchema),
+    downgradePlanId: Type.Optional(DowngradePlan),
   },
   { additionalProperties: false },
 )
@@ -74,6 +89,9 @@ export const UpdatePlanBody = Type.Object(
     pastDueGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
     cancelBehavior: Type.Optional(CancelBehavior),
     reminderDays: Type.Optional(ReminderDays),
+    public: Type.Optional(Type.Boolean()),
+    purchaseMode: Type.Optional(PurchaseModeSchema),
+    downgradePlanId: Type.Optional(DowngradePlan),
   },
   { additionalProperties: false, minProperties: 1 },
 )

@@ -1,8 +1,11 @@
 import type { LicensePolicy } from '@tollgate/license-client'
 import type { ColumnType, Selectable } from 'kysely'
 
+/** How a plan is bought through Stripe Checkout. */
+export type PurchaseMode = 'subscription' | 'payment'
+
 /** What happens to a license when its subscription is cancelled. */
-export type CancelBehavior = 'revoke' | 'expire_at_period_end'
+export type CancelBehavior = 'revoke' | 'expire_at_period_end' | 'downgrade'
 
 /** A plan: a tier with entitlements, limits and policy defaults for the licenses issued on it. */
 export interface PlanTable {
@@ -21,6 +24,12 @@ export interface PlanTable {
   cancel_behavior: CancelBehavior
   /** jsonb: days before a license ends at which its customer is reminded; null: 30 and 7. */
   reminder_days: ColumnType<number[] | null, string | null | undefined, string | null>
+  /** With cancel_behavior `downgrade`: the (free) plan a cancelled license moves to. */
+  downgrade_plan_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** Listed on the public plan list (pricing pages). */
+  public: ColumnType<boolean, boolean | undefined, boolean>
+  /** `subscription`, or `payment`: one-time purchase of a perpetual or fixed-term license. */
+  purchase_mode: ColumnType<PurchaseMode, PurchaseMode | undefined, PurchaseMode>
   created_at: ColumnType<Date, Date, never>
   updated_at: ColumnType<Date, Date, Date>
 }

@@ -1,6 +1,6 @@
 import type { LicensePolicy } from '@tollgate/license-client'
 import { iso } from '../lib/json.js'
-import type { CancelBehavior, PlanRow } from './plan.table.js'
+import type { CancelBehavior, PlanRow, PurchaseMode } from './plan.table.js'
 
 /** A plan as the API shows it. */
 export interface PlanView {
@@ -17,6 +17,9 @@ export interface PlanView {
   cancelBehavior: CancelBehavior
   /** Days before a license ends at which its customer is reminded. */
   reminderDays: readonly number[]
+  public: boolean
+  downgradePlanId: string | null
+  purchaseMode: PurchaseMode
   createdAt: string
   updatedAt: string
 }
@@ -39,6 +42,9 @@ export function toPlanView(row: PlanRow): PlanView {
     pastDueGraceDays: row.past_due_grace_days,
     cancelBehavior: row.cancel_behavior,
     reminderDays: row.reminder_days ?? DEFAULT_REMINDER_DAYS,
+    public: row.public,
+    downgradePlanId: row.downgrade_plan_id,
+    purchaseMode: row.purchase_mode,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   }

@@ -16,6 +16,8 @@ export interface WebhooksConfig {
   alertEmail: string | undefined
   /** Expiry + reminder job period in ms; 0: off. */
   lifecycleIntervalMs: number
+  /** Browser origins allowed on the public checkout and plan list (CORS). */
+  corsOrigins: string[]
 }
 
 /**
@@ -36,5 +38,9 @@ export function readWebhooksConfig(e: Env): WebhooksConfig {
     secretOverlapMs: e.WEBHOOK_SECRET_OVERLAP_S * 1000,
     alertEmail: e.WEBHOOK_ALERT_EMAIL,
     lifecycleIntervalMs: e.LIFECYCLE_INTERVAL_S * 1000,
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   }
 }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { verifyWebhook } from '@tollgate/license-client'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -10,20 +10,6 @@ export interface Received {
   /** Secrets (of `secrets`) whose signature matched. */
   verifiedWith: string[]
   status: number
-}
-
-/** Checks a `Tollgate-Signature` header the way a vendor's receiver would. */
-export function verifySignature(header: string, body: string, secret: string): boolean {
-  const parts = header.split(',')
-  const t = parts.find((p) => p.startsWith('t='))?.slice(2)
-  if (!t) return false
-  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest()
-  return parts
-    .filter((p) => p.startsWith('v1='))
-    .some((p) => {
-      const got = Buffer.from(p.slice(3), 'hex')
-      return got.length === expected.length && timingSafeEqual(got, expected)
-    })
 }
 
 /**
@@ -53,7 +39,10 @@ export async function startReceiver() {
         headers: req.headers,
         body,
         event: JSON.parse(body) as Received['event'],
-        verifiedWith: state.secrets.filter((s) => verifySignature(sig, body, s)),
+        // Fake time moves the signing clock by days: check the signature, not its age.
+        verifiedWith: state.secrets.filter(
+          (s) => verifyWebhook(body, sig, s, { toleranceS: Infinity }).valid,
+        ),
         status,
       })
       for (const w of state.waiters.filter((w) => received.length >= w.n)) w.resolve()

@@ -7,6 +7,8 @@ import * as scale from './2026120640_scale.js'
 import * as events from './2026120630_events.js'
 import * as webSessions from './2026120610_web_sessions.js'
 import * as staff from './2026120611_staff.js'
+import * as planSales from './2026120631_plan_sales.js'
+import * as planDowngrade from './2026120632_plan_downgrade.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -26,5 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026120611_staff': staff,
   '2026120620_portal': portal,
   '2026120630_events': events,
+  '2026120631_plan_sales': planSales,
+  '2026120632_plan_downgrade': planDowngrade,
   '2026120640_scale': scale,
 }
