@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as core from './2026120100_core.js'
 import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
+import * as usageBatchesPerLicense from './2026120600_usage_batches_per_license.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026120100_core': core,
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
+  '2026120600_usage_batches_per_license': usageBatchesPerLicense,
 }
