@@ -2,25 +2,38 @@
 import { buildApp } from './app.js'
 import { ConfigError } from './config/load-config.js'
 import { missingNodeFlags } from './system/node-flags.js'
+import { writeOwnerKeyFile } from './tenants/owner-key-file.js'
 
-// Start-up: print the bootstrap admin key once (stdout, not the log), then listen.
+// Start-up: hand over the bootstrap admin key once (terminal, or a 0600 file), then listen.
 async function main(): Promise<void> {
   const app = await buildApp({ env: process.env })
   const { config, bootstrap, dbKind } = app.tollgate
   if (bootstrap.ownerKey) {
-    process.stdout.write(
-      [
-        '',
-        '============================================================================',
-        ' Tollgate: first start. Owner admin API key (shown ONCE, store it safely):',
-        '',
-        `   ${bootstrap.ownerKey}`,
-        '',
-        ` tenant: ${bootstrap.tenantId}`,
-        '============================================================================',
-        '',
-      ].join('\n') + '\n',
-    )
+    // On a terminal, show it. Otherwise stdout is a log (journald, container logs): the key goes
+    // to a 0600 file in the data directory and the output only says where.
+    if (process.stdout.isTTY || config.dataDir.startsWith('memory://')) {
+      process.stdout.write(
+        [
+          '',
+          '============================================================================',
+          ' Tollgate: first start. Owner admin API key (shown ONCE, store it safely):',
+          '',
+          `   ${bootstrap.ownerKey}`,
+          '',
+          ` tenant: ${bootstrap.tenantId}`,
+          '============================================================================',
+          '',
+        ].join('\n') + '\n',
+      )
+    } else {
+      const path = writeOwnerKeyFile(config.dataDir, {
+        ownerKey: bootstrap.ownerKey,
+        tenantId: bootstrap.tenantId,
+      })
+      process.stdout.write(
+        `Tollgate: first start. The owner admin API key was written to ${path} (mode 0600): store it safely, then delete the file.\n`,
+      )
+    }
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
