@@ -27,6 +27,7 @@ import { registerCacheMetrics } from './metrics/cache-metrics.js'
 import { setupMetrics } from './metrics/metrics.js'
 import { setupRateLimits } from './security/rate-limits.js'
 import { rejectUnstorableText } from './security/reject-unstorable-text.js'
+import { secureDataDir } from './security/secure-data-dir.js'
 import { installSecurityHeaders } from './security/security-headers.js'
 import { resolveMasterKey } from './signing-keys/master-key.js'
 import { SigningKeyStore } from './signing-keys/signing-key-store.js'
@@ -85,7 +86,10 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     // numeric option trusts none. The client is the right-most address no trusted proxy added.
     trustProxy:
       typeof config.trustProxy === 'number'
-        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy)
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
         : config.trustProxy,
     // X-Request-Id is honoured only when it looks like an id (capped, validated): see requestIdOf.
     requestIdHeader: false,
@@ -124,6 +128,15 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
   rejectUnstorableText(app)
 
   const ownsDb = opts.db === undefined
+  if (ownsDb && !config.databaseUrl && !config.dataDir.startsWith('memory://')) {
+    const fixed = secureDataDir(config.dataDir)
+    if (fixed.length > 0) {
+      app.log.warn(
+        { fixed: fixed.slice(0, 20), count: fixed.length },
+        'DATA_DIR was readable by other users: set to 0700 (directories) / 0600 (files)',
+      )
+    }
+  }
   const db =
     opts.db ??
     createDatabase({
@@ -162,6 +175,11 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       app.log.warn('in-memory database: using an ephemeral master key')
     }
     if (opts.migrate !== false) await migrateToLatest(db)
+    // Files PGlite created just now follow its own modes: lock them down too (the directory is
+    // 0700 already, so nobody else could reach them meanwhile).
+    if (ownsDb && !config.databaseUrl && !config.dataDir.startsWith('memory://')) {
+      secureDataDir(config.dataDir)
+    }
     const signingKeyPem = config.signingKeyFile
       ? readFileSync(config.signingKeyFile, 'utf8')
       : undefined

@@ -5,25 +5,38 @@ import { consoleSetupPath } from './console/console-setup.js'
 import { missingNodeFlags } from './system/node-flags.js'
 import { usePrettyLog } from './system/pretty-log.js'
 import { listSurfaces, surfacesBanner } from './system/surfaces.js'
+import { writeOwnerKeyFile, writeSecretNote } from './tenants/owner-key-file.js'
 
-// Start-up: print the bootstrap admin key once (stdout, not the log), then listen.
+// Start-up: hand over the bootstrap admin key once (terminal, or a 0600 file), then listen.
 async function main(): Promise<void> {
   const app = await buildApp({ env: process.env })
   const { config, bootstrap, dbKind } = app.tollgate
   if (bootstrap.ownerKey) {
-    process.stdout.write(
-      [
-        '',
-        '============================================================================',
-        ' Tollgate: first start. Owner admin API key (shown ONCE, store it safely):',
-        '',
-        `   ${bootstrap.ownerKey}`,
-        '',
-        ` tenant: ${bootstrap.tenantId}`,
-        '============================================================================',
-        '',
-      ].join('\n') + '\n',
-    )
+    // On a terminal, show it. Otherwise stdout is a log (journald, container logs): the key goes
+    // to a 0600 file in the data directory and the output only says where.
+    if (process.stdout.isTTY || config.dataDir.startsWith('memory://')) {
+      process.stdout.write(
+        [
+          '',
+          '============================================================================',
+          ' Tollgate: first start. Owner admin API key (shown ONCE, store it safely):',
+          '',
+          `   ${bootstrap.ownerKey}`,
+          '',
+          ` tenant: ${bootstrap.tenantId}`,
+          '============================================================================',
+          '',
+        ].join('\n') + '\n',
+      )
+    } else {
+      const path = writeOwnerKeyFile(config.dataDir, {
+        ownerKey: bootstrap.ownerKey,
+        tenantId: bootstrap.tenantId,
+      })
+      process.stdout.write(
+        `Tollgate: first start. The owner admin API key was written to ${path} (mode 0600): store it safely, then delete the file.\n`,
+      )
+    }
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -50,13 +63,17 @@ async function main(): Promise<void> {
     const database = dbKind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres (DATABASE_URL)'
     process.stdout.write(`${surfacesBanner(surfaces, database)}\n`)
   }
-  // Until the tenant has staff: the console's one-time first-owner setup link.
+  // Until the tenant has staff: the console's one-time first-owner setup link. Like the owner
+  // key, it grants everything: printed on a terminal only, otherwise written to a 0600 file.
   const setup = consoleSetupPath(app.tollgate)
   if (setup) {
-    const origin = (config.web.publicUrl ?? base).replace(/\/$/, '')
+    const link = `${(config.web.publicUrl ?? base).replace(/\/$/, '')}${setup}`
+    const where = process.stdout.isTTY
+      ? link
+      : `the link in ${writeSecretNote(config.dataDir, 'console-setup.txt', [link])} (mode 0600)`
     process.stdout.write(
-      ` First owner of the staff console: open ${origin}${setup}\n` +
-        ' (one-time link, valid 7 days; a restart prints a new one until an owner exists)\n\n',
+      ` First owner of the staff console: open ${where}\n` +
+        ' (one-time link, valid 7 days; a restart makes a new one until an owner exists)\n\n',
     )
   }
   const missing = missingNodeFlags()

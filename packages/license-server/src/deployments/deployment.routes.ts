@@ -1,5 +1,5 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
-import { toLicenseView } from '../licenses/license.view.js'
+import { toLicenseView, toPublicLicenseView } from '../licenses/license.view.js'
 import { errorResponses } from '../lib/schemas.js'
 import { checkIn } from './check-in.js'
 import { deactivateByClient } from './deactivate-deployment.js'
@@ -55,7 +55,7 @@ export const deploymentRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = 
         status: r.status,
         code: r.code,
         lease: r.lease,
-        license: toLicenseView(r.license),
+        license: toPublicLicenseView(toLicenseView(r.license)),
         deployment: r.deployment ? toDeploymentView(r.deployment) : null,
       }
     },

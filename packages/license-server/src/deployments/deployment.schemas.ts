@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { DateTime, NullableDateTime, PageQuery } from '../lib/schemas.js'
+import { PublicLicenseSchema } from '../licenses/license.schemas.js'
 
 /** A license key in a request body. */
 export const LicenseKey = Type.String({ minLength: 1, maxLength: 16_384 })
@@ -45,7 +46,7 @@ export const ActivateResponse = Type.Object({
   status: LeaseStatusSchema,
   code: CheckInCode,
   lease: Type.String(),
-  license: Type.Ref('License'),
+  license: PublicLicenseSchema,
   deployment: Type.Union([Type.Ref('Deployment'), Type.Null()]),
 })
 

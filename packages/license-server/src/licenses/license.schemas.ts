@@ -47,6 +47,22 @@ export const LicenseSchema = Type.Object(
   { $id: 'License' },
 )
 
+/** The customer-facing license of validate / activate answers (no vendor-internal fields). */
+export const PublicLicenseSchema = Type.Object({
+  id: Type.String(),
+  product: Type.String(),
+  tier: Type.String(),
+  status: StringEnum(STATUSES),
+  entitlements: Type.Array(Type.String()),
+  limits: Type.Record(Type.String(), Type.Number()),
+  policy: PolicySchema,
+  issuedAt: DateTime,
+  expiresAt: NullableString({ format: 'date-time' }),
+  suspendedAt: NullableString({ format: 'date-time' }),
+  revokedAt: NullableString({ format: 'date-time' }),
+  deploymentId: NullableString(),
+})
+
 /** `{ license, token }`: answers that carry a freshly signed token. */
 export const LicenseWithToken = Type.Object({
   license: Type.Ref('License'),
@@ -109,7 +125,7 @@ export const ValidateBody = Type.Object(
 export const ValidateResponse = Type.Object({
   valid: Type.Boolean(),
   code: StringEnum(VALIDATION_CODES),
-  license: NullableObject(LicenseSchema),
+  license: NullableObject(PublicLicenseSchema),
   entitlements: Type.Array(Type.String()),
   limits: Type.Record(Type.String(), Type.Number()),
   warnings: Type.Array(Type.String()),

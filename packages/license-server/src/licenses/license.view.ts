@@ -49,3 +49,49 @@ export function toLicenseView(row: LicenseRow): LicenseView {
     updatedAt: iso(row.updated_at)!,
   }
 }
+
+/**
+ * The license as its key holder sees it (validate, activate answers): what the key entitles and
+ * until when. Vendor-internal fields (status reason, metadata such as Stripe ids, customer and
+ * plan ids, key id, timestamps of edits) stay on the admin API.
+ */
+export type PublicLicenseView = Pick<
+  LicenseView,
+  | 'id'
+  | 'product'
+  | 'tier'
+  | 'status'
+  | 'entitlements'
+  | 'limits'
+  | 'policy'
+  | 'issuedAt'
+  | 'expiresAt'
+  | 'suspendedAt'
+  | 'revokedAt'
+  | 'deploymentId'
+>
+
+/**
+ * The customer-facing view of a license (see {@link PublicLicenseView}).
+ *
+ * @example
+ * ```ts
+ * return { ...result, license: result.license && toPublicLicenseView(result.license) }
+ * ```
+ */
+export function toPublicLicenseView(v: LicenseView): PublicLicenseView {
+  return {
+    id: v.id,
+    product: v.product,
+    tier: v.tier,
+    status: v.status,
+    entitlements: v.entitlements,
+    limits: v.limits,
+    policy: v.policy,
+    issuedAt: v.issuedAt,
+    expiresAt: v.expiresAt,
+    suspendedAt: v.suspendedAt,
+    revokedAt: v.revokedAt,
+    deploymentId: v.deploymentId,
+  }
+}

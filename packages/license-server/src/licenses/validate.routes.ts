@@ -2,6 +2,7 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { errorResponses } from '../lib/schemas.js'
 import { checkLicenseKey } from './check-license-key.js'
 import { ValidateBody, ValidateResponse } from './license.schemas.js'
+import { toPublicLicenseView } from './license.view.js'
 
 /**
  * `POST /v1/licenses/validate`: online check of a license key. Outcomes are 200
@@ -34,9 +35,15 @@ export const validateRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =
         await rateLimits.perLicense(req, reply, { id: result.row.id, tier: result.row.tier })
       }
       metrics.validations.inc({ code: result.code })
-      // The row stays server-side.
-      delete result.row
-      return result
+      // The row stays server-side; the key holder sees the customer-facing view.
+      return {
+        valid: result.valid,
+        code: result.code,
+        license: result.license && toPublicLicenseView(result.license),
+        entitlements: result.entitlements,
+        limits: result.limits,
+        warnings: result.warnings,
+      }
     },
   )
   done()

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { Type } from 'typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { AppError } from '../errors/app-error.js'
 import { sha256Hex, safeEqual } from '../lib/hash.js'
 import { StringEnum } from '../lib/schemas.js'
@@ -25,7 +25,7 @@ async function pingDatabase(run: () => Promise<unknown>, timeoutMs: number): Pro
 /** onRequest hook requiring `Authorization: Bearer <OPS_TOKEN>` (compared in constant time). */
 function requireOpsToken(token: string) {
   const expected = sha256Hex(token)
-  return (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void => {
+  return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const header = request.headers.authorization
     const given = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined
     // Hashes first: equal lengths, so the comparison time says nothing about the token.

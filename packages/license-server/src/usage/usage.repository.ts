@@ -9,7 +9,8 @@ export interface UsageCounterInput {
 }
 
 /**
- * Claims a batch id: inserts the idempotency row unless it exists. True when this call inserted
+ * Claims a batch id of a license (ids are unique per license, not per tenant): inserts the
+ * idempotency row unless it exists. True when this call inserted
  * it (the batch must be counted), false for a replay. Under concurrency the unique key makes the
  * second inserter wait for the first to commit and then see the conflict.
  */
@@ -34,7 +35,7 @@ export async function claimUsageBatch(
       counters: batch.counters,
       received_at: batch.now,
     })
-    .onConflict((oc) => oc.columns(['tenant_id', 'batch_id']).doNothing())
+    .onConflict((oc) => oc.columns(['license_id', 'batch_id']).doNothing())
     .returning('batch_id')
     .executeTakeFirst()
   return row !== undefined

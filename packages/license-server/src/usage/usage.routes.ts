@@ -22,6 +22,23 @@ function checkDay(day: string | undefined, field: string): void {
   }
 }
 
+const DAY_MS = 86_400_000
+/** Oldest accepted usage day: a client may report a year (and change) of offline usage. */
+export const USAGE_MAX_AGE_DAYS = 400
+
+/** A usage day must lie between USAGE_MAX_AGE_DAYS ago and tomorrow (UTC; time zones ahead). */
+function checkUsageDay(day: string, field: string, now: Date): void {
+  checkDay(day, field)
+  const at = Date.parse(`${day}T00:00:00Z`)
+  const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`)
+  if (at > today + DAY_MS || at < today - USAGE_MAX_AGE_DAYS * DAY_MS) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${field} "${day}" is outside the accepted range (the last ${USAGE_MAX_AGE_DAYS} days up to tomorrow, UTC)`,
+    )
+  }
+}
+
 /**
  * `POST /v1/usage`: a batch of counters with an idempotency id, counted exactly once.
  *
@@ -41,7 +58,7 @@ export const usageRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
     async (req) => {
       const now = fleet.now()
       const key = await fleet.verifier.verify(req.body.key, now)
-      req.body.counters.forEach((c, i) => checkDay(c.period, `counters[${i}].period`))
+      req.body.counters.forEach((c, i) => checkUsageDay(c.period, `counters[${i}].period`, now))
       return recordUsageBatch(app.tollgate.db, {
         tenantId: key.tenantId,
         licenseId: key.licenseId,

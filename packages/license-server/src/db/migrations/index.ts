@@ -9,6 +9,7 @@ import * as webSessions from './2026120610_web_sessions.js'
 import * as staff from './2026120611_staff.js'
 import * as planSales from './2026120631_plan_sales.js'
 import * as planDowngrade from './2026120632_plan_downgrade.js'
+import * as usageBatchesPerLicense from './2026120600_usage_batches_per_license.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026120100_core': core,
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
+  '2026120600_usage_batches_per_license': usageBatchesPerLicense,
   '2026120610_web_sessions': webSessions,
   '2026120611_staff': staff,
   '2026120620_portal': portal,
