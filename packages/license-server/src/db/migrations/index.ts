@@ -3,6 +3,7 @@ import * as core from './2026120100_core.js'
 import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
 import * as scale from './2026120640_scale.js'
+import * as enclaveState from './2026120641_enclave_state.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026120110_fleet': fleet,
   '2026120120_billing': billing,
   '2026120640_scale': scale,
+  '2026120641_enclave_state': enclaveState,
 }
