@@ -37,10 +37,8 @@ describe('retention of growing tables', () => {
           action: 'license.update',
           target_type: 'license',
           target_id: `lic_${i}`,
-          before: null,
-          after: null,
-          request_id: null,
-          ip: null,
+          before: 'null',
+          after: 'null',
         })),
       )
       .execute()
