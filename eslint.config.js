@@ -46,4 +46,9 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The packages' bin launchers are plain Node ESM.
+    files: ['packages/*/bin/*.js'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+  },
 )

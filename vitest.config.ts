@@ -6,6 +6,8 @@ const conditions = ['tollgate-source', 'node', 'import', 'default']
 
 export default defineConfig({
   resolve: { conditions },
+  // Server-side templates use our own JSX factory (tsconfig: jsxFactory h, Fragment).
+  oxc: { jsx: { runtime: 'classic', pragma: 'h', pragmaFrag: 'Fragment', development: false } },
   // Vitest passes ssr.resolve.conditions to the worker as `node --conditions`; `import` there
   // makes CommonJS require() pick packages' ESM builds (pg -> pg-pool breaks), so keep it out.
   ssr: {
@@ -20,8 +22,11 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
       'test/e2e/**/*.test.ts',
     ],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Safety nets, not budgets: tests wait for readiness and normally finish in seconds, but a
+    // shared 2-core machine at load average 8+ makes process start-ups take minutes.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    teardownTimeout: 60_000,
     pool: 'forks',
   },
 })

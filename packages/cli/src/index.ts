@@ -45,6 +45,10 @@ export { customerList, type CustomerListInput } from './commands/customer/list.j
 export { customerShow, type CustomerShowInput } from './commands/customer/show.js'
 export { customerUpdate, type CustomerUpdateInput } from './commands/customer/update.js'
 export { customerDelete, type CustomerDeleteInput } from './commands/customer/delete.js'
+export {
+  customerPortalLink,
+  type CustomerPortalLinkInput,
+} from './commands/customer/portal-link.js'
 export { planCreate, type PlanCreateInput } from './commands/plan/create.js'
 export { planList, type PlanListInput } from './commands/plan/list.js'
 export { planShow, type PlanShowInput } from './commands/plan/show.js'
@@ -71,3 +75,21 @@ export { keysGenerate, type KeysGenerateInput } from './commands/keys/generate.j
 export { revocationsExport, type RevocationsExportInput } from './commands/revocations/export.js'
 export { audit, type AuditInput } from './commands/audit.js'
 export { analyze, type AnalyzeInput } from './commands/analyze.js'
+export { webhookCreate, type WebhookCreateInput } from './commands/webhook/create.js'
+export { webhookList, type WebhookListInput } from './commands/webhook/list.js'
+export { webhookShow, type WebhookShowInput } from './commands/webhook/show.js'
+export { webhookUpdate, type WebhookUpdateInput } from './commands/webhook/update.js'
+export { webhookDelete, type WebhookDeleteInput } from './commands/webhook/delete.js'
+export {
+  webhookRotateSecret,
+  type WebhookRotateSecretInput,
+} from './commands/webhook/rotate-secret.js'
+export { webhookTest, type WebhookTestInput } from './commands/webhook/test.js'
+export {
+  webhookDeliveries,
+  webhookDelivery,
+  type WebhookDeliveriesInput,
+  type WebhookDeliveryInput,
+} from './commands/webhook/deliveries.js'
+export { webhookResend, type WebhookResendInput } from './commands/webhook/resend.js'
+export { eventList, type EventListInput } from './commands/event/list.js'

@@ -182,4 +182,5 @@ export {
   StorageError,
   NetworkError,
   ConfigInvalidError,
+  UsageInvalidError,
 } from './client/client-errors.js'

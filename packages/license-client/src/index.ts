@@ -97,4 +97,5 @@ export {
   StorageError,
   NetworkError,
   ConfigInvalidError,
+  UsageInvalidError,
 } from './errors.js'

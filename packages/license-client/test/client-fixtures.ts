@@ -70,6 +70,8 @@ export class FakeLicenseServer {
   loseUsageAck = false
   /** Answer usage with 400 VALIDATION_FAILED. */
   rejectUsage = false
+  /** Answer usage with 503 (storing nothing), while check-ins work. */
+  failUsage = false
   /** Refuse activation and heartbeat with this error. */
   refuse: { status: number; code: string } | undefined
   /** Served at /.well-known/jwks.json. */
@@ -152,6 +154,8 @@ export class FakeLicenseServer {
       return json(res, 200, { status: this.status, lease: lease() })
     }
     if (path === '/v1/usage') {
+      if (this.failUsage)
+        return json(res, 503, { error: 'down', code: 'SERVICE_UNAVAILABLE', status: 503 })
       if (this.rejectUsage)
         return json(res, 400, { error: 'bad', code: 'VALIDATION_FAILED', status: 400 })
       const id = String(body.batchId)

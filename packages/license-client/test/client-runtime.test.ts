@@ -16,6 +16,7 @@ import {
 } from '@tollgate/license-client'
 import { DAY, sampleClaims } from './helpers.js'
 import {
+  ISSUED,
   EXPIRES,
   LID,
   fakeClock,
@@ -143,7 +144,7 @@ describe('offline client (no serverUrl)', () => {
     await client.refresh()
     expect(client.state.code).toBe('revoked')
     expect(client.hasFeature('sso')).toBe(false)
-    expect(changes.map((s) => s.code)).toEqual(['revoked'])
+    expect(changes.map((s) => s.code)).toEqual(['valid', 'revoked'])
     writeFileSync(file, list([], NOW - 2 * DAY)) // an old list, replayed
     utimesSync(file, new Date(), new Date(Date.now() + 10_000))
     expect((await client.refresh()).code).toBe('revoked')
@@ -154,15 +155,24 @@ describe('offline client (no serverUrl)', () => {
     await again.close()
   })
 
-  it('a clock rolled back 2 days after a run is clock_tampered; a small step back is not', async () => {
+  it('a clock rolled back past the newest signed time is clock_tampered; a small step back is not', async () => {
     const first = await offline().start()
     await first.close()
-    const rolled = await offline({}, NOW - 2 * DAY).start()
+    const rolled = await offline({}, ISSUED - 2 * DAY).start()
     expect(rolled.state).toMatchObject({ code: 'clock_tampered', restricted: true, features: [] })
     await rolled.close()
-    const nudged = await offline({}, NOW - 10 * 60_000).start()
+    const nudged = await offline({}, ISSUED - 10 * 60_000).start()
     expect(nudged.state.code).toBe('valid')
     await nudged.close()
+  })
+
+  it('a clock that ran a year ahead and was corrected is not clock_tampered (air-gapped)', async () => {
+    const ahead = await offline({}, NOW + 300 * DAY).start()
+    ahead.recordUsage('api_calls', 1)
+    await ahead.close()
+    const corrected = await offline({}, NOW).start()
+    expect(corrected.state.code).toBe('valid')
+    await corrected.close()
   })
 
   it('a lease from the future on disk is clock_tampered', async () => {
@@ -188,7 +198,7 @@ describe('offline client (no serverUrl)', () => {
   it('a clock rolled back while running is caught at the next check', async () => {
     const t = offline()
     const client = await t.start()
-    t.clock.set(NOW - 2 * DAY)
+    t.clock.set(ISSUED - 2 * DAY)
     expect((await client.refresh()).code).toBe('clock_tampered')
     t.clock.set(NOW + 60_000)
     expect((await client.refresh()).code).toBe('valid')
@@ -208,6 +218,7 @@ describe('offline client (no serverUrl)', () => {
     t.clock.set(EXPIRES + 14 * DAY)
     await client.refresh()
     expect(changes).toEqual([
+      ['valid', 'valid'], // the first state is reported too
       ['valid', 'grace_expired'],
       ['grace_expired', 'expired'],
     ])
@@ -271,7 +282,7 @@ describe('persistence under storageDir', () => {
     const id = client.deploymentId
     await client.close()
     const files = readdirSync(dir).sort()
-    expect(files).toEqual(['clock.json', 'deployment.json', 'usage.json'])
+    expect(files).toEqual(['deployment.json', 'usage.json'])
     expect(statSync(join(dir, 'usage.json')).mode & 0o777).toBe(0o600)
     const usage = JSON.parse(readFileSync(join(dir, 'usage.json'), 'utf8')) as {
       data: { open: unknown[] }
@@ -283,7 +294,7 @@ describe('persistence under storageDir', () => {
   })
 
   it.each([
-    ['clock.json', (t: string) => t.slice(0, t.length / 2)],
+    ['clock.json', () => '{"v":1,"sha256":"00","data":{"highWater":1}}'],
     ['deployment.json', (t: string) => t.replace(/dep_[0-9a-f]/, 'dep_X')],
     ['usage.json', () => '\u0000\u0000garbage'],
     ['revocations.jws', () => 'eyJhbGciOiJFZERTQSJ9.e30.AAAA'],

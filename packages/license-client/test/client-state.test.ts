@@ -157,6 +157,30 @@ const rows: Row[] = [
   ['never activated, 5 days after issue', { lease: null, now: IAT + 5 * DAY }, 'grace_offline', 25],
   ['never activated, 30 days after issue', { lease: null, now: IAT + 30 * DAY }, 'expired', 0],
   [
+    'first activation in flight',
+    { lease: null, activating: true, now: IAT + 5 * DAY },
+    'activating',
+    25,
+  ],
+  [
+    'activation in flight does not extend the grace',
+    { lease: null, activating: true, now: IAT + 30 * DAY },
+    'expired',
+    0,
+  ],
+  [
+    'nbf within the clock tolerance (key issued a minute ago, clock 5 min slow)',
+    { now: IAT - 4 * 60_000 },
+    'valid',
+    366,
+  ],
+  [
+    'lease fresh by receipt on a clock 15 min ahead',
+    { lease: lease(NOW), now: NOW + 125 * 60_000, leaseSkewS: 15 * 60 },
+    'valid',
+    214,
+  ],
+  [
     'expired beats over_limit',
     { now: EXP + 20 * DAY, refusal: { code: 'over_limit', reason: 'x' } },
     'expired',
@@ -232,6 +256,7 @@ describe('decideState: the state table', () => {
         'clock_tampered',
         'deployment_mismatch',
         'expired',
+        'activating',
         'grace_expired',
         'grace_offline',
         'invalid',
@@ -242,7 +267,12 @@ describe('decideState: the state table', () => {
         'valid',
       ].sort(),
     )
-    expect([...UNRESTRICTED_STATES].sort()).toEqual(['grace_expired', 'grace_offline', 'valid'])
+    expect([...UNRESTRICTED_STATES].sort()).toEqual([
+      'activating',
+      'grace_expired',
+      'grace_offline',
+      'valid',
+    ])
   })
 
   it('reports the state, license id and expiry as plain data', () => {

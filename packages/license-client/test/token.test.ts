@@ -96,6 +96,30 @@ describe('signLicense / verifyLicense', () => {
     expect(decodeLicense(token).claims.lid).toBe('lic_01HZX3')
     expect(decodeLicense(token).header).toMatchObject({ alg: 'EdDSA', kid: pair.kid })
   })
+
+  it('decodeLicense refuses a header or payload that is JSON but no object (null, [], 42)', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64url')
+    const wrap = (jws: string) => `TG1-${jws}-${crc32Hex(`TG1-${jws}`)}`
+    const header = b64(JSON.stringify({ alg: 'EdDSA', kid: pair.kid, typ: 'x' }))
+    for (const [h, p] of [
+      [b64('null'), b64('null')],
+      [header, b64('null')],
+      [b64('null'), b64('{"iss":"ten_x"}')],
+      [header, b64('[]')],
+      [header, b64('42')],
+      [b64('"str"'), b64('{}')],
+    ]) {
+      const key = wrap(`${h}.${p}.AAAA`)
+      expect(
+        codeOf(() => decodeLicense(key)),
+        key,
+      ).toBe('MALFORMED')
+      expect(
+        codeOf(() => verifyLicense(key, keys, { now: DURING })),
+        key,
+      ).not.toBe('OK')
+    }
+  })
 })
 
 describe('tampering', () => {

@@ -18,19 +18,24 @@ import { createDatabase, databaseKinds } from './db/create-database.js'
 import type { Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { setupFleet, type FleetOverrides } from './deployments/setup-fleet.js'
+import { setupAdminAuth } from './auth/admin-auth.js'
 import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
-import { newRequestId } from './lib/ids.js'
+import { requestIdOf } from './lib/ids.js'
 import { LicenseRowCache } from './licenses/license-cache.js'
+import { registerCacheMetrics } from './metrics/cache-metrics.js'
 import { setupMetrics } from './metrics/metrics.js'
 import { setupRateLimits } from './security/rate-limits.js'
+import { rejectUnstorableText } from './security/reject-unstorable-text.js'
 import { installSecurityHeaders } from './security/security-headers.js'
 import { resolveMasterKey } from './signing-keys/master-key.js'
 import { SigningKeyStore } from './signing-keys/signing-key-store.js'
 import { bootstrap } from './tenants/bootstrap.js'
 import { billingPlugin } from './billing/billing.plugin.js'
+import { webhooksPlugin } from './webhooks/webhooks.plugin.js'
 import { registerRoutes, registerSharedSchemas } from './register-routes.js'
 import { VERSION } from './version.js'
+import { prettyLogStream, usePrettyLog } from './system/pretty-log.js'
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -71,11 +76,20 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     logger: opts.logger ?? {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
+      ...(usePrettyLog(config.logFormat, process.stdout.isTTY)
+        ? { stream: prettyLogStream(process.stdout) }
+        : {}),
     },
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: newRequestId,
+    // A hop count trusts that many proxies nearest to us (proxy-addr semantics); Fastify's own
+    // numeric option trusts none. The client is the right-most address no trusted proxy added.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? ((hops: number) => (_address: string, hop: number) => hop < hops)(config.trustProxy)
+        : config.trustProxy,
+    // X-Request-Id is honoured only when it looks like an id (capped, validated): see requestIdOf.
+    requestIdHeader: false,
+    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
     ajv: { customOptions: { removeAdditional: false } },
     // Bad URLs and over-long path parameters get our error body too.
     frameworkErrors: (err, _request, reply: FastifyReply) => {
@@ -107,6 +121,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     if (request.body === undefined) request.body = null
     done()
   })
+  rejectUnstorableText(app)
 
   const ownsDb = opts.db === undefined
   const db =
@@ -169,6 +184,12 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     }
 
     const metrics = setupMetrics(app)
+    setupAdminAuth(app, config.adminAuth)
+    registerCacheMetrics(metrics.registry, () => [
+      ...signingKeys.cacheStats(),
+      ...app.adminAuth.keys.cacheStats(),
+      ...app.adminAuth.failures.cacheStats(),
+    ])
     installSecurityHeaders(app)
     await app.register(swagger, {
       openapi: {
@@ -202,6 +223,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       keySharing: { ...config.fleet.keySharing, ...opts.fleet?.keySharing },
     })
     await app.register(billingPlugin)
+    await app.register(webhooksPlugin)
 
     await registerRoutes(app, { fleet, rateLimits })
     return app

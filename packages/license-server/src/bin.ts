@@ -2,6 +2,8 @@
 import { buildApp } from './app.js'
 import { ConfigError } from './config/load-config.js'
 import { missingNodeFlags } from './system/node-flags.js'
+import { usePrettyLog } from './system/pretty-log.js'
+import { listSurfaces, surfacesBanner } from './system/surfaces.js'
 
 // Start-up: print the bootstrap admin key once (stdout, not the log), then listen.
 async function main(): Promise<void> {
@@ -31,11 +33,22 @@ async function main(): Promise<void> {
       )
     })
   }
-  await app.listen({ port: config.port, host: config.host })
+  const address = await app.listen({ port: config.port, host: config.host })
+  // A wildcard bind is reachable on loopback; print an address a browser can open.
+  const base = address.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1')
+  const surfaces = listSurfaces(app, base)
   app.log.info(
-    { database: dbKind, dataDir: dbKind === 'pglite' ? config.dataDir : undefined },
+    {
+      database: dbKind,
+      dataDir: dbKind === 'pglite' ? config.dataDir : undefined,
+      ...Object.fromEntries(surfaces.map((s) => [s.name.toLowerCase(), s.url])),
+    },
     'tollgate license server ready',
   )
+  if (usePrettyLog(config.logFormat, process.stdout.isTTY)) {
+    const database = dbKind === 'pglite' ? `PGlite in ${config.dataDir}` : 'Postgres (DATABASE_URL)'
+    process.stdout.write(`${surfacesBanner(surfaces, database)}\n`)
+  }
   const missing = missingNodeFlags()
   if (missing.length > 0) {
     app.log.info(

@@ -12,12 +12,16 @@ import { CustomerSchema } from './customers/customer.schemas.js'
 import type { Fleet } from './deployments/fleet.js'
 import { fleetAdminRoutes, fleetPublicRoutes } from './deployments/setup-fleet.js'
 import { ErrorSchema } from './lib/schemas.js'
+import { idempotencyOnSend, idempotencyPreHandler } from './idempotency/idempotency.hooks.js'
 import { licenseRoutes } from './licenses/license.routes.js'
 import { LicenseSchema } from './licenses/license.schemas.js'
 import { validateRoutes } from './licenses/validate.routes.js'
 import { outboxRoutes } from './outbox/outbox.routes.js'
 import { OutboxMessageSchema } from './outbox/outbox.view.js'
 import { planRoutes } from './plans/plan.routes.js'
+import { portalAdminRoutes } from './portal/portal-admin.routes.js'
+import { portalJobsPlugin } from './portal/portal-jobs.plugin.js'
+import { portalWeb } from './portal/web/portal.web.js'
 import { PlanSchema } from './plans/plan.schemas.js'
 import type { RateLimitHooks } from './security/rate-limits.js'
 import {
@@ -26,6 +30,13 @@ import {
   signingKeyRoutes,
 } from './signing-keys/signing-key.routes.js'
 import { systemRoutes } from './system/system.routes.js'
+import {
+  EventSchema,
+  WebhookDeliverySchema,
+  WebhookEndpointSchema,
+} from './webhooks/webhook.schemas.js'
+import { webhookRoutes } from './webhooks/webhook.routes.js'
+import { webFoundation } from './web/web-foundation.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -47,6 +58,9 @@ export function registerSharedSchemas(app: FastifyInstance): void {
     AuditEntrySchema,
     BillingEventSchema,
     OutboxMessageSchema,
+    WebhookEndpointSchema,
+    WebhookDeliverySchema,
+    EventSchema,
   ]) {
     app.addSchema(schema)
   }
@@ -71,6 +85,8 @@ export async function registerRoutes(
     async (admin) => {
       admin.addHook('onRequest', authenticateAdmin)
       admin.addHook('onRequest', rateLimits.perApiKey)
+      admin.addHook('preHandler', idempotencyPreHandler)
+      admin.addHook('onSend', idempotencyOnSend)
       await admin.register(customerRoutes)
       await admin.register(planRoutes)
       await admin.register(licenseRoutes)
@@ -80,6 +96,8 @@ export async function registerRoutes(
       await admin.register(fleetAdminRoutes, { fleet })
       await admin.register(billingAdminRoutes)
       await admin.register(outboxRoutes)
+      await admin.register(portalAdminRoutes)
+      await admin.register(webhookRoutes)
     },
     { prefix: '/v1/admin' },
   )
@@ -105,4 +123,9 @@ export async function registerRoutes(
 
   // ---- Operations: /health, /metrics, /docs/json (not rate limited). ----
   await app.register(systemRoutes)
+  await app.register(portalJobsPlugin)
+
+  // ---- Web surfaces: shared assets + session purge; /console and /portal scopes below. ----
+  await app.register(webFoundation)
+  await app.register(portalWeb, { fleet, rateLimits })
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config/load-config.js'
 
@@ -17,7 +18,7 @@ describe('config from the environment', () => {
     expect(c).toMatchObject({
       port: 3000,
       host: '127.0.0.1',
-      dataDir: './.tollgate',
+      dataDir: resolve(process.cwd(), '.tollgate'),
       databaseUrl: undefined,
       logLevel: 'info',
       bodyLimit: 65_536,
@@ -38,7 +39,7 @@ describe('config from the environment', () => {
     expect(c).toMatchObject({
       port: 8080,
       databaseUrl: 'postgres://u@h:5432/db',
-      trustProxy: true,
+      trustProxy: 1,
       logLevel: 'warn',
     })
     expect(c.rateLimit.tiers).toEqual({ gold: 5 })

@@ -21,6 +21,7 @@ export const FLEET_TEST_CONFIG = {
     adminMax: 1_000_000,
     tiers: { default: 1_000_000 },
   },
+  adminAuth: { failuresMax: 1_000_000, failureWindowMs: 60_000, keyCacheMs: 5_000 },
 } satisfies Partial<Config>
 
 /**

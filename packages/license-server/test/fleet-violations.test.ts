@@ -216,4 +216,25 @@ describe('key-sharing detection', () => {
     expectError(await activate('w-3'), 409, 'TOO_MANY_DEPLOYMENTS')
     expect(await violations(`?licenseId=${license.id}&kind=key_sharing`)).toEqual([])
   })
+
+  it('a deployment id activated again from another machine (copied storage dir) is recorded', async () => {
+    const { token, license } = await seedLicense(t)
+    const activate = (machineId: string) =>
+      publicPost(t.app, '/v1/deployments/activate', {
+        key: token,
+        deploymentId: 'copied-1',
+        fingerprint: { hostname: 'h', machineId },
+      })
+    expect((await activate('a'.repeat(32))).statusCode).toBe(200)
+    expect((await activate('a'.repeat(32))).statusCode).toBe(200)
+    expect(await violations(`?licenseId=${license.id}&kind=fingerprint_changed`)).toEqual([])
+    expect((await activate('b'.repeat(32))).statusCode).toBe(200)
+    const found = await violations(`?licenseId=${license.id}&kind=fingerprint_changed`)
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'medium', source: 'server' })
+    expect(found[0]!.details).toEqual({
+      previousMachineId: 'a'.repeat(32),
+      machineId: 'b'.repeat(32),
+    })
+  })
 })

@@ -10,6 +10,7 @@ import { customerDeleteCommand } from './customer/delete.js'
 import { customerListCommand } from './customer/list.js'
 import { customerShowCommand } from './customer/show.js'
 import { customerUpdateCommand } from './customer/update.js'
+import { customerPortalLinkCommand } from './customer/portal-link.js'
 import { deploymentDeactivateCommand } from './deployment/deactivate.js'
 import { deploymentListCommand } from './deployment/list.js'
 import { keysGenerateCommand } from './keys/generate.js'
@@ -40,6 +41,20 @@ import { revocationsExportCommand } from './revocations/export.js'
 import type { CommandSpec } from './types.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
+import { eventListCommand } from './event/list.js'
+import { webhookCreateCommand } from './webhook/create.js'
+import { webhookDeleteCommand } from './webhook/delete.js'
+import { webhookDeliveriesCommand, webhookDeliveryCommand } from './webhook/deliveries.js'
+import { webhookListCommand } from './webhook/list.js'
+import { webhookResendCommand } from './webhook/resend.js'
+import { webhookRotateSecretCommand } from './webhook/rotate-secret.js'
+import { webhookShowCommand } from './webhook/show.js'
+import { webhookTestCommand } from './webhook/test.js'
+import {
+  webhookDisableCommand,
+  webhookEnableCommand,
+  webhookUpdateCommand,
+} from './webhook/update.js'
 
 /**
  * Descriptions of the command groups (`tollgate <group> --help`).
@@ -62,6 +77,8 @@ export const GROUPS: Record<string, string> = {
   revocations: 'Signed revocation lists for offline sites',
   billing: 'Stripe webhook events',
   outbox: 'License-delivery messages to buyers',
+  webhook: 'Vendor webhooks: endpoints, deliveries, resends',
+  event: 'Lifecycle events (what webhooks deliver)',
 }
 
 /**
@@ -91,6 +108,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   customerListCommand,
   customerShowCommand,
   customerUpdateCommand,
+  customerPortalLinkCommand,
   customerDeleteCommand,
   planCreateCommand,
   planListCommand,
@@ -115,4 +133,17 @@ export const COMMANDS: readonly CommandSpec[] = [
   billingRetryCommand,
   outboxListCommand,
   analyzeCommand,
+  webhookCreateCommand,
+  webhookListCommand,
+  webhookShowCommand,
+  webhookUpdateCommand,
+  webhookEnableCommand,
+  webhookDisableCommand,
+  webhookDeleteCommand,
+  webhookRotateSecretCommand,
+  webhookTestCommand,
+  webhookDeliveriesCommand,
+  webhookDeliveryCommand,
+  webhookResendCommand,
+  eventListCommand,
 ]

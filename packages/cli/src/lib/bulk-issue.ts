@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { CliContext } from '../context.js'
 import { CliError, EXIT } from '../errors.js'
@@ -39,6 +40,32 @@ const pick = (v: Record<string, string>, ...names: string[]): string | undefined
   names.map((n) => v[n]).find((x) => x !== undefined && x !== '')
 
 /**
+ * One Idempotency-Key per CSV row, from the row's content and the options that shape its
+ * request (plus its occurrence, so two identical rows stay two licenses). Re-running the same
+ * file within 24 h replays the rows that were issued instead of issuing them again. A relative
+ * `--expires` is left out (it resolves to another instant on each run): such a row then answers
+ * IDEMPOTENCY_KEY_REUSED, still never a second license.
+ */
+function rowKeys(rows: { values: Record<string, string> }[], input: LicenseIssueInput): string[] {
+  const seen = new Map<string, number>()
+  const shared = JSON.stringify([
+    input.plan,
+    input.entitlement,
+    input.limit,
+    input.deployment,
+    input.metadata,
+    input.email,
+  ])
+  return rows.map(({ values }) => {
+    const content = JSON.stringify(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : 1)))
+    const n = (seen.get(content) ?? 0) + 1
+    seen.set(content, n)
+    const digest = createHash('sha256').update(`${shared}\n${content}\n${n}`).digest('hex')
+    return `csv-${digest.slice(0, 40)}`
+  })
+}
+
+/**
  * Issues one license per CSV row, `concurrency` at a time, with a progress bar on a terminal.
  * A failing row never stops the others; every row gets a result, in file order.
  */
@@ -63,6 +90,7 @@ export async function issueFromCsv(
     })
   }
   const client = await apiClient(input, ctx)
+  const keys = rowKeys(rows, input)
   const results: RowResult[] = new Array<RowResult>(rows.length)
   const progress = startProgress(ctx.stderr, ctx.isTTY.stderr, rows.length, 'Issuing')
 
@@ -86,10 +114,11 @@ export async function issueFromCsv(
       if (!customerId) {
         const email = pick(values, 'email')
         if (!email) throw new RowError('the row has neither customerId nor email')
-        const created = await client.post<{ id: string }>('/v1/admin/customers', {
-          name: pick(values, 'name') ?? email,
-          email,
-        })
+        const created = await client.post<{ id: string }>(
+          '/v1/admin/customers',
+          { name: pick(values, 'name') ?? email, email },
+          { idempotencyKey: `${keys[index]!}-customer` },
+        )
         customerId = result.customerId = created.id
       }
       const entitlements = pick(values, 'entitlements')
@@ -111,7 +140,9 @@ export async function issueFromCsv(
           ...(input.limit ? { limits: input.limit } : {}),
           ...(deploymentId ? { deploymentId } : {}),
           ...(input.metadata ? { metadata: input.metadata } : {}),
+          ...(input.email ? { email: true } : {}),
         },
+        { idempotencyKey: `${keys[index]!}-license` },
       )
       Object.assign(result, { status: 'ok', licenseId: res.license.id, token: res.token })
     } catch (err) {

@@ -93,3 +93,30 @@ export const BILLING_EVENT_COLUMNS: Column[] = [
   col('receivedAt', 'RECEIVED'),
   col('error'),
 ]
+
+export const WEBHOOK_COLUMNS: Column[] = [
+  col('id'),
+  col('url'),
+  col('eventTypes', 'EVENTS'),
+  col('status'),
+  col('consecutiveFailures', 'FAILURES'),
+]
+
+export const WEBHOOK_DELIVERY_COLUMNS: Column[] = [
+  col('id'),
+  col('endpointId', 'ENDPOINT'),
+  col('eventId', 'EVENT'),
+  col('status'),
+  col('attempts'),
+  col('lastStatusCode', 'HTTP'),
+  col('lastLatencyMs', 'MS'),
+  col('lastError', 'LAST ERROR'),
+]
+
+export const EVENT_COLUMNS: Column[] = [
+  col('id'),
+  col('type'),
+  col('licenseId', 'LICENSE'),
+  col('subjectId', 'SUBJECT'),
+  col('createdAt', 'CREATED'),
+]

@@ -19,6 +19,8 @@ export interface RequestOptions {
   body?: unknown
   /** Send the admin API key (default true). */
   auth?: boolean
+  /** Extra request headers (e.g. `idempotency-key`). */
+  headers?: Record<string, string>
 }
 
 const NETWORK_HINT =
@@ -46,9 +48,12 @@ export class ApiClient {
     return this.json<T>('GET', path, { ...(query ? { query } : {}), auth })
   }
 
-  /** POST a JSON body, answer the JSON document. */
-  post<T>(path: string, body: unknown = {}): Promise<T> {
-    return this.json<T>('POST', path, { body })
+  /** POST a JSON body, answer the JSON document; `idempotencyKey` makes a retry safe. */
+  post<T>(path: string, body: unknown = {}, opts: { idempotencyKey?: string } = {}): Promise<T> {
+    return this.json<T>('POST', path, {
+      body,
+      ...(opts.idempotencyKey ? { headers: { 'idempotency-key': opts.idempotencyKey } } : {}),
+    })
   }
 
   /** Any method, JSON in and out. */
@@ -79,7 +84,10 @@ export class ApiClient {
     for (const [k, v] of Object.entries(opts.query ?? {})) {
       if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v))
     }
-    const headers: Record<string, string> = { accept: 'application/json, text/plain' }
+    const headers: Record<string, string> = {
+      ...opts.headers,
+      accept: 'application/json, text/plain',
+    }
     if (opts.auth !== false) {
       if (!this.#apiKey) {
         throw new CliError('NOT_LOGGED_IN', 'No admin API key configured', {

@@ -1,7 +1,4 @@
-import { disassemble } from './disassemble.js'
-import { interpret } from './lib/interpret.js'
-import { extractSelectors } from './selectors.js'
-import { createAuthOracle } from './lib/auth.js'
+import { loadProgram } from './program.js'
 import { detectUnprotectedSelfdestruct } from './detectors/selfdestruct.js'
 import { detectControlledDelegatecall } from './detectors/delegatecall.js'
 import { detectTxOriginAuth } from './detectors/tx-origin.js'
@@ -18,8 +15,10 @@ export const ENGINE_VERSION = '0.1.0'
 export interface AnalysisReport {
   readonly findings: Finding[]
   readonly selectors: string[]
-  /** False when the interpreter's step budget ran out (findings may be incomplete). */
+  /** False when any interpreter budget ran out: some paths were not explored. */
   readonly complete: boolean
+  /** Functions (selectors, or `fallback`) whose exploration was cut short; empty when complete. */
+  readonly incompleteFunctions: string[]
 }
 
 const DETECTORS: Record<AnalysisType, ReadonlyArray<(ctx: DetectorContext) => Finding[]>> = {
@@ -47,11 +46,9 @@ export function analyzeBytecode(
   type: AnalysisType,
   rules: AnalysisRules,
 ): AnalysisReport {
-  const disassembly = disassemble(bytecode)
-  const trace = interpret(disassembly.instructions, rules.limits)
-  const selectors = extractSelectors(disassembly.instructions)
-  const auth = createAuthOracle(trace.sstores)
-  const ctx: DetectorContext = { disassembly, trace, rules, selectors, auth }
+  const program = loadProgram(bytecode, rules.limits)
+  const { trace, selectors } = program
+  const ctx: DetectorContext = { ...program, rules }
   const findings = DETECTORS[type].flatMap((detect) => detect(ctx))
   findings.sort((a, b) =>
     a.detector < b.detector
@@ -60,5 +57,10 @@ export function analyzeBytecode(
         ? 1
         : (a.evidence[0]?.pc ?? 0) - (b.evidence[0]?.pc ?? 0),
   )
-  return { findings, selectors, complete: trace.complete }
+  return {
+    findings,
+    selectors: [...selectors],
+    complete: trace.complete,
+    incompleteFunctions: [...trace.cut].sort(),
+  }
 }

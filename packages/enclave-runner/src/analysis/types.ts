@@ -37,7 +37,12 @@ export interface Finding {
  */
 export interface AnalysisRules {
   readonly version: string
-  readonly limits: { readonly maxSteps: number; readonly maxVisitsPerBlock: number }
+  readonly limits: {
+    readonly maxSteps: number
+    readonly maxVisitsPerBlock: number
+    /** Instructions one external function may execute; default maxSteps / 4. */
+    readonly maxStepsPerFunction?: number
+  }
   readonly mev: {
     /** selector hex (`0x` + 8 hex) -> signature */
     readonly swapSelectors: Readonly<Record<string, string>>

@@ -108,14 +108,17 @@ export class NetworkError extends LicenseError {
   readonly status: number | undefined
   /** The server's stable error `code`, when its error body named one. */
   readonly serverCode: string | undefined
+  /** The server's `Retry-After`, in seconds, when it sent one. */
+  readonly retryAfterS: number | undefined
 
   constructor(
     message: string,
-    details: { status?: number; serverCode?: string; cause?: unknown } = {},
+    details: { status?: number; serverCode?: string; retryAfterS?: number; cause?: unknown } = {},
   ) {
     super('NETWORK_ERROR', message, { cause: details.cause })
     this.status = details.status
     this.serverCode = details.serverCode
+    this.retryAfterS = details.retryAfterS
   }
 }
 
@@ -131,5 +134,27 @@ export class NetworkError extends LicenseError {
 export class ConfigInvalidError extends LicenseError {
   constructor(message: string) {
     super('CONFIG_INVALID', message)
+  }
+}
+
+/**
+ * `recordUsage` was given a metric or amount the server would refuse. Thrown only when the app
+ * asked for errors (`strictUsage: true`); otherwise the recording is skipped and logged.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof UsageInvalidError) console.log(err.metric, err.amount)
+ * ```
+ */
+export class UsageInvalidError extends LicenseError {
+  /** The metric as given (truncated). */
+  readonly metric: string
+  /** The amount as given. */
+  readonly amount: unknown
+
+  constructor(metric: unknown, amount: unknown, reason: string) {
+    super('USAGE_INVALID', `recordUsage refused: ${reason}`)
+    this.metric = String(metric).slice(0, 64)
+    this.amount = amount
   }
 }

@@ -28,8 +28,23 @@ export interface CoreOptions {
   onChange: (state: LicenseState, previous: LicenseState) => void
 }
 
-const isClock = (d: unknown): d is { highWater: number } =>
+/** The persisted clock: the trusted-time mark and how far the wall clock was off at the lease. */
+interface ClockFile {
+  highWater: number
+  /** `serverTime` of the lease the skew belongs to. */
+  leaseServerTime?: number
+  /** Wall clock minus server time when that lease was received, seconds. */
+  leaseSkewS?: number
+}
+
+const isClock = (d: unknown): d is ClockFile =>
   typeof (d as { highWater?: unknown }).highWater === 'number'
+
+/** A wall-clock skew beyond this at lease receipt is not believed (clamped). */
+const MAX_SKEW_S = 86_400
+
+/** Monotonic milliseconds: never jumps with the wall clock, stops on nothing we control. */
+export const monotonicMs = (): number => Number(process.hrtime.bigint() / 1_000_000n)
 
 /**
  * The client's facts (verified license, lease, revocation list, trusted time, server refusal)
@@ -46,10 +61,16 @@ export class ClientCore {
   revocations: RevocationListClaims | null = null
   readonly heldRevocations = new HeldRevocations()
   refusal: StateInput['refusal'] = null
+  /** True while a fresh deployment's first activation is in flight. */
+  activating = false
   /** The features of the current state: what `hasFeature` reads. */
   features: ReadonlySet<string> = new Set()
   #trustedTime = 0
   #persistedTime = 0
+  /** Signed server time (s) and the monotonic time (ms) at which it was received. */
+  #anchor: { serverTime: number; mono: number } | undefined
+  /** Wall clock minus server time at the last fresh lease, seconds. */
+  #leaseSkewS = 0
   #state: LicenseState | undefined
 
   constructor(opts: CoreOptions) {
@@ -60,9 +81,22 @@ export class ClientCore {
     return this.#state ?? this.evaluate()
   }
 
-  /** Trusted-time high-water mark, unix seconds. */
+  /**
+   * Trusted time, unix seconds: the newest signed server time plus the time elapsed since on
+   * the monotonic clock (never the wall clock: one that ran ahead and was corrected must not
+   * leave a mark that locks an honest customer out).
+   */
   get trustedTime(): number {
+    if (this.#anchor !== undefined) {
+      const elapsed = Math.floor((monotonicMs() - this.#anchor.mono) / 1000)
+      this.#trustedTime = Math.max(this.#trustedTime, this.#anchor.serverTime + elapsed)
+    }
     return this.#trustedTime
+  }
+
+  /** Wall clock minus server time when the held lease was received, seconds. */
+  get leaseSkewS(): number {
+    return this.#leaseSkewS
   }
 
   /** Verifies the key (time is judged by decideState, not here). */
@@ -93,6 +127,9 @@ export class ClientCore {
     if (lease !== undefined && !this.acceptLease(lease, { fresh: false, persist: false })) {
       await store.discard('lease', 'not a valid lease')
     }
+    if (this.lease !== null && clock?.leaseServerTime === this.lease.serverTime) {
+      this.#leaseSkewS = clampSkew(clock.leaseSkewS ?? 0)
+    }
     const list = await store.readText('revocations')
     if (list !== undefined && !this.acceptRevocationList(list, 'storage', false)) {
       await store.discard('revocations', 'not a valid revocation list')
@@ -101,6 +138,26 @@ export class ClientCore {
     if (delta !== undefined && !this.acceptRevocationDelta(delta, 'storage', false)) {
       await store.discard('revocationsDelta', 'not a valid revocation delta for the held list')
     }
+  }
+
+  /**
+   * Picks up what the owning process wrote (another process on the same storage dir runs the
+   * heartbeats): a newer lease, its clock skew, a newer revocation list.
+   */
+  async reloadShared(): Promise<void> {
+    const { store } = this.opts
+    const lease = await store.readText('lease')
+    if (lease !== undefined) this.acceptLease(lease, { fresh: false, persist: false })
+    const clock = await store.readJson('clock', isClock)
+    if (
+      clock !== undefined &&
+      this.lease !== null &&
+      clock.leaseServerTime === this.lease.serverTime
+    ) {
+      this.#leaseSkewS = clampSkew(clock.leaseSkewS ?? 0)
+    }
+    const list = await store.readText('revocations')
+    if (list !== undefined) this.acceptRevocationList(list, 'storage', false)
   }
 
   /**
@@ -121,8 +178,17 @@ export class ClientCore {
     if (this.license !== null && lease.lid !== this.license.id) return false
     if (lease.deployment !== this.opts.deploymentId) return false
     if (this.lease !== null && lease.serverTime < this.lease.serverTime) return how.fresh
+    if (this.lease !== null && lease.serverTime === this.lease.serverTime && !how.fresh) return true
     this.lease = lease
-    if (how.fresh) this.#trustedTime = lease.serverTime
+    if (how.fresh) {
+      // Freshness is judged from the moment of receipt: remember how far the wall clock is off.
+      this.#anchor = { serverTime: lease.serverTime, mono: monotonicMs() }
+      this.#trustedTime = lease.serverTime
+      this.#leaseSkewS = clampSkew(Math.floor(this.opts.now() / 1000) - lease.serverTime)
+      this.#persistedTime = -1 // the skew belongs with this lease: write the clock file
+    } else if (lease.serverTime > this.#trustedTime) {
+      this.#trustedTime = lease.serverTime
+    }
     if (how.persist !== false) void this.opts.store.writeText('lease', jws)
     return true
   }
@@ -176,41 +242,48 @@ export class ClientCore {
       licenseError: this.licenseError,
       lease: this.lease,
       revocations: this.revocations,
-      trustedTime: this.#trustedTime,
+      trustedTime: this.trustedTime,
+      leaseSkewS: this.#leaseSkewS,
       now,
       deploymentId: this.opts.deploymentId,
       serverConfigured: this.opts.serverConfigured,
       refusal: this.refusal,
       clockToleranceS: this.opts.clockToleranceS,
       freeFeatures: this.opts.freeFeatures,
+      activating: this.activating,
     }
     const next = decideState(input)
-    // Our own observation of the clock raises the high-water mark (after deciding, so a
-    // rolled-back clock is judged against what was seen before it).
-    this.#trustedTime = Math.max(this.#trustedTime, Math.floor(now / 1000))
     const previous = this.#state
     if (previous !== undefined && sameState(previous, next)) return previous
     this.#state = next
     this.features = new Set(next.features)
-    if (previous !== undefined) {
-      try {
-        this.opts.onChange(next, previous)
-      } catch (err) {
-        this.opts.logger.error({ err: describe(err) }, 'onStateChange threw; ignored')
-      }
+    try {
+      // The first state is reported too (`previous` is then the same object).
+      this.opts.onChange(next, previous ?? next)
+    } catch (err) {
+      this.opts.logger.error({ err: describe(err) }, 'onStateChange threw; ignored')
     }
     return next
   }
 
   /** Writes the clock high-water mark when it moved enough (or always, when forced). */
-  persistClock(force = false): Promise<void> {
-    if (!force && this.#trustedTime - this.#persistedTime < CLOCK_PERSIST_EVERY_S) {
-      return Promise.resolve()
+  async persistClock(force = false): Promise<void> {
+    const trusted = this.trustedTime
+    if (!force && trusted - this.#persistedTime < CLOCK_PERSIST_EVERY_S) return
+    if (trusted === this.#persistedTime) return
+    this.#persistedTime = trusted
+    const clock: ClockFile = {
+      highWater: trusted,
+      ...(this.lease === null
+        ? {}
+        : { leaseServerTime: this.lease.serverTime, leaseSkewS: this.#leaseSkewS }),
     }
-    if (this.#trustedTime === this.#persistedTime) return Promise.resolve()
-    this.#persistedTime = this.#trustedTime
-    return this.opts.store.writeJson('clock', { highWater: this.#trustedTime })
+    await this.opts.store.writeJson('clock', clock)
   }
+}
+
+function clampSkew(s: number): number {
+  return Math.max(-MAX_SKEW_S, Math.min(MAX_SKEW_S, Number.isFinite(s) ? s : 0))
 }
 
 function sameState(a: LicenseState, b: LicenseState): boolean {

@@ -2,30 +2,37 @@ import { InvalidKeyError, ConfigInvalidError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
-import { ClientCore, describe } from './core.js'
+import { FileLock } from '../lib/file-lock.js'
+import { ClientCore, describe, monotonicMs } from './core.js'
+import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.js'
 import { LicenseClient } from './license-client.js'
-import {
-  consoleLogger,
-  fetchJwks,
-  loadDeploymentId,
-  mtimeOf,
-  readToken,
-  validateOptions,
-} from './load-config.js'
+import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
+import { machineFingerprint } from './machine-fingerprint.js'
 import { Scheduler } from './scheduler.js'
 import { ServerSync } from './server-sync.js'
 import { ClientStore } from './storage.js'
 import { Transport } from './transport.js'
 import type { LicenseClientOptions, Logger } from './types.js'
-import { isUsageData, UsageQueue } from './usage-queue.js'
+import { UsageLedger } from './usage-ledger.js'
 
 const isJwks = (d: unknown): d is Jwks => Array.isArray((d as { keys?: unknown }).keys)
+
+/** The owner of the storage dir refreshes its lock this often; others check it as often. */
+const OWNER_POLL_MS = 5_000
+/** An owner lock not refreshed for this long is taken over (hung owner, other pid namespace). */
+const OWNER_STALE_MS = 30_000
+/** Wall time running this far ahead of monotonic time between two checks means a suspend. */
+const RESUME_JUMP_MS = 60_000
 
 /**
  * Starts a license client. Works offline from the first millisecond: it loads its files, verifies
  * the key, and decides the state before resolving; activation, heartbeats, usage upload and
  * revocation refresh then run in the background on unref'd timers (they never keep the process
  * alive and never throw into the app). Rejects only for unusable options (CONFIG_INVALID).
+ *
+ * Several processes may share one `storageDir` (Node cluster, PM2, web + worker): they share one
+ * deployment id (one seat), one of them owns the heartbeat loop (a lock file with its pid, taken
+ * over when the owner dies), and usage from all of them is counted once.
  *
  * @example
  * ```ts
@@ -46,12 +53,16 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const now = opts.now ?? Date.now
   const timeoutMs = opts.requestTimeoutMs ?? 10_000
   const store = new ClientStore(opts.storageDir, logger)
+  await store.ensureDir()
+  await store.cleanOrphans()
+  const fingerprint = await machineFingerprint()
+  const identity = await loadDeploymentIdentity(store, opts.deploymentId, fingerprint, logger)
 
   const core = new ClientCore({
     store,
     logger,
     now,
-    deploymentId: await loadDeploymentId(store, opts.deploymentId, logger),
+    deploymentId: identity.deploymentId,
     serverConfigured: opts.serverUrl !== undefined,
     clockToleranceS: opts.clockToleranceS ?? 3600,
     freeFeatures: opts.freeFeatures ?? [],
@@ -73,8 +84,8 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   }
   await readRevocationFile()
 
-  const usage = new UsageQueue(await store.readJson('usage', isUsageData))
-  const persistUsage = (): Promise<void> => store.writeJson('usage', usage.toJSON())
+  const usage = new UsageLedger(store, logger)
+  await usage.load()
   const transport =
     opts.serverUrl === undefined ? undefined : new Transport(opts.serverUrl, timeoutMs)
   const sync =
@@ -85,11 +96,12 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       store,
       usage,
       logger,
+      fingerprint,
+      activateFirst: identity.movedFrom !== undefined,
       token: () => token.token,
       appVersion: opts.appVersion,
       jwksUrl: opts.jwksUrl,
       fetchJwks: () => fetchJwks(opts.jwksUrl!, timeoutMs),
-      persistUsage,
     })
   const scheduler =
     sync &&
@@ -97,6 +109,20 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       () => sync.run(),
       () => core.license?.claims.policy.heartbeatIntervalS ?? 3600,
     )
+  if (scheduler && sync) scheduler.notBefore = () => sync.retryAfterMs
+  if (sync && identity.movedFrom !== undefined) {
+    sync.reportViolation({
+      kind: 'fingerprint_changed',
+      severity: 'medium',
+      details: { previousMachineId: identity.movedFrom, machineId: fingerprint.machineId },
+    })
+  }
+
+  // One process per storage dir runs the heartbeat loop; the others read what it writes.
+  const owner = new FileLock(store.path('ownerLock'), OWNER_STALE_MS)
+  const autoHeartbeat = scheduler !== undefined && opts.autoHeartbeat !== false
+  const ownsDir = async (): Promise<boolean> =>
+    (await owner.tryAcquire()) || owner.unavailable /* unwritable dir: run alone */
 
   // Sent to the server as a violation with the next round (once per tampering episode).
   const reportTampering = (): void =>
@@ -109,6 +135,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       },
     })
 
+  let last = { wall: now(), mono: monotonicMs() }
   // The periodic check: time passes (valid -> grace -> expired), files change under us.
   const tick = async (): Promise<void> => {
     try {
@@ -117,14 +144,30 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
         core.setToken(token.token, token.missing)
         // A replaced key (renewal, upgrade, another license) checks in now rather than at the
         // next heartbeat, which may be an hour away: the new license needs its own lease.
-        if (scheduler && opts.autoHeartbeat !== false) void scheduler.runNow()
+        if (scheduler?.running) void scheduler.runNow()
       }
       await readRevocationFile()
+      if (!owner.held) await core.reloadShared()
+      if (opts.deploymentId === undefined && (await store.stamp('deployment')) === '') {
+        // Deleted while running: written again, with the same id.
+        await writeDeployment(store, identity.deploymentId, fingerprint)
+      }
       const before = core.state.code
       const state = core.evaluate()
+      const at = { wall: now(), mono: monotonicMs() }
+      const resumed = at.wall - last.wall - (at.mono - last.mono) > RESUME_JUMP_MS
+      last = at
       if (state.code === 'clock_tampered' && before !== 'clock_tampered') {
         reportTampering()
-        if (scheduler) void scheduler.runNow()
+        if (scheduler?.running) void scheduler.runNow()
+      } else if (
+        scheduler?.running &&
+        scheduler.failures === 0 &&
+        (resumed || (state.code !== before && /grace_offline|expired/.test(state.code)))
+      ) {
+        // After a suspend, or a lease gone stale while the network works: check in now rather
+        // than sit in a worse state until the next heartbeat (up to an hour).
+        void scheduler.runNow()
       }
       await core.persistClock()
     } catch (err) {
@@ -132,24 +175,45 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     }
   }
 
+  const watchOwner = async (): Promise<void> => {
+    if (owner.held) {
+      if (await owner.refresh()) return
+      logger.warn({ lock: owner.path }, 'Lost the storage dir lock; another process took over')
+      await scheduler?.stop()
+      return
+    }
+    await core.reloadShared()
+    core.evaluate()
+    if (autoHeartbeat && (await ownsDir())) scheduler.start(0)
+  }
+
+  const ownerTimer = setInterval(() => void watchOwner(), OWNER_POLL_MS)
+  ownerTimer.unref()
   const client = new LicenseClient({
     core,
     store,
     usage,
     logger,
+    strictUsage: opts.strictUsage === true,
     freeLimits: opts.freeLimits ?? {},
     transport,
     sync,
     scheduler,
     tick,
-    persistUsage,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
+    refreshDeadlineMs: 3 * timeoutMs + 5_000,
+    stop: async () => {
+      clearInterval(ownerTimer)
+      await owner.release()
+    },
   })
+  const leader = await ownsDir()
+  core.activating = autoHeartbeat && leader && core.lease === null
   const initial = core.evaluate()
   if (initial.code === 'clock_tampered') {
     reportTampering()
   }
-  if (scheduler && opts.autoHeartbeat !== false) scheduler.start(0)
+  if (autoHeartbeat && leader) scheduler.start(0)
   return client
 }
 
@@ -178,7 +242,10 @@ async function loadKeys(
     await store.writeJson('jwks', jwks)
     return keys
   } catch (err) {
-    logger.warn({ code: 'NETWORK_ERROR' }, `Could not fetch the JWKS: ${describe(err)}`)
+    logger.warn(
+      { code: 'NETWORK_ERROR', jwksUrl: opts.jwksUrl },
+      `Could not fetch the JWKS from ${opts.jwksUrl}: ${describe(err)}`,
+    )
     return null
   }
 }

@@ -5,7 +5,7 @@ import type { LicenseClaims } from '../token/types.js'
 import { UNRESTRICTED_STATES, type LicenseState, type LicenseStateCode } from './types.js'
 
 const DAY_S = 86_400
-/** Skew allowed on `nbf`, as in `verifyLicense`. */
+/** Least skew allowed on `nbf` (the policy's clock tolerance applies when larger). */
 const SKEW_S = 60
 
 /** Everything {@link decideState} looks at: plain data, no I/O, no clock of its own. */
@@ -18,8 +18,14 @@ export interface StateInput {
   lease: LeaseClaims | null
   /** The newest verified revocation list. */
   revocations: RevocationListClaims | null
-  /** Persisted high-water mark of trusted time, unix seconds (0 when none). */
+  /** Trusted time: newest signed server time plus monotonic elapsed time, unix seconds (0: none). */
   trustedTime: number
+  /**
+   * Wall clock minus server time when the lease was received, seconds (default 0). The lease's
+   * freshness and `validUntil` are judged on the wall clock corrected by it, so a clock 15
+   * minutes ahead is not "offline" right after a check-in.
+   */
+  leaseSkewS?: number
   /** Wall clock, ms since the epoch. */
   now: number
   /** This deployment's id. */
@@ -32,13 +38,16 @@ export interface StateInput {
   clockToleranceS: number
   /** Features every state keeps. */
   freeFeatures?: readonly string[]
+  /** True while a fresh deployment's first activation is in flight (state `activating`). */
+  activating?: boolean
 }
 
 /**
  * Decides the license state. The single place where policy lives; first matching rule wins:
  * invalid, deployment_mismatch, revoked, suspended, clock_tampered, not_yet_valid, expired
  * (past `exp` + expiryGraceDays, or offline past the lease), over_limit, the grace states
- * (the one ending first), valid. Restricted states keep only `freeFeatures`.
+ * (the one ending first; `activating` instead of `grace_offline` while the first activation is
+ * in flight), valid. Restricted states keep only `freeFeatures`.
  *
  * @example
  * ```ts
@@ -77,7 +86,9 @@ export function decideState(input: StateInput): LicenseState {
     const behind = Math.round((trusted - nowS) / 3600)
     return make('clock_tampered', `The system clock is ${behind} h behind trusted time`, 0)
   }
-  if (claims.nbf > nowS + SKEW_S) {
+  // A key issued a minute ago on a machine a few minutes slow is valid: the same tolerance as
+  // for rollbacks applies.
+  if (claims.nbf > nowS + Math.max(SKEW_S, input.clockToleranceS)) {
     return make('not_yet_valid', `Not valid before ${iso(claims.nbf)}`, 0)
   }
 
@@ -91,9 +102,11 @@ export function decideState(input: StateInput): LicenseState {
   // server counts from the license's issue time (nothing on disk can be trusted to extend it).
   let offlineEnd: number | undefined
   if (input.serverConfigured) {
-    const fresh = lease !== null && nowS - lease.serverTime <= staleAfterS(heartbeatIntervalS)
+    // Lease times are compared with the wall clock as it stood relative to the server at receipt.
+    const leaseNowS = nowS - (lease === null ? 0 : (input.leaseSkewS ?? 0))
+    const fresh = lease !== null && leaseNowS - lease.serverTime <= staleAfterS(heartbeatIntervalS)
     offlineEnd = fresh ? undefined : (lease?.validUntil ?? claims.iat + offlineGraceDays * DAY_S)
-    if (offlineEnd !== undefined && nowS >= offlineEnd) {
+    if (offlineEnd !== undefined && leaseNowS >= offlineEnd) {
       const since = lease === null ? 'never reached the license server' : 'no server contact'
       return make('expired', `Offline grace ended ${iso(offlineEnd)} (${since})`, 0)
     }
@@ -103,6 +116,9 @@ export function decideState(input: StateInput): LicenseState {
   const inExpiryGrace = claims.exp !== undefined && nowS >= claims.exp
   if (inExpiryGrace && (offlineEnd === undefined || expiryEnd! <= offlineEnd)) {
     return make('grace_expired', `Expired on ${iso(claims.exp!)}`, days(expiryEnd! - nowS))
+  }
+  if (offlineEnd !== undefined && lease === null && input.activating === true) {
+    return make('activating', 'First activation in progress', days(offlineEnd - nowS))
   }
   if (offlineEnd !== undefined) {
     const last = lease === null ? 'never' : `last ${iso(lease.serverTime)}`

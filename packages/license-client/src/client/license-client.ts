@@ -2,6 +2,7 @@ import {
   FeatureNotEntitledError,
   LicenseNotValidError,
   LimitExceededError,
+  UsageInvalidError,
   type LicenseError,
 } from '../errors.js'
 import { licensed, type LicensedOptions } from '../adapters/licensed.js'
@@ -12,7 +13,7 @@ import type { ServerSync } from './server-sync.js'
 import type { ClientStore } from './storage.js'
 import type { Transport } from './transport.js'
 import type { LicenseState, Logger } from './types.js'
-import { METRIC_NAME, usagePeriod, type UsageQueue } from './usage-queue.js'
+import { usagePeriod, validateUsage, type UsageLedger } from './usage-ledger.js'
 
 /** Usage is written to disk at most this long after it was recorded (and on close). */
 const USAGE_PERSIST_DELAY_MS = 1_000
@@ -33,15 +34,18 @@ export interface LimitCheck {
 export interface ClientParts {
   core: ClientCore
   store: ClientStore
-  usage: UsageQueue
+  usage: UsageLedger
   logger: Logger
+  strictUsage: boolean
+  /** Stops the client's own timers (owner lock, follower reloads). */
+  stop: () => Promise<void>
   freeLimits: Readonly<Record<string, number>>
   transport: Transport | undefined
   sync: ServerSync | undefined
   scheduler: Scheduler | undefined
   tick: () => Promise<void>
-  persistUsage: () => Promise<void>
   checkIntervalMs: number
+  refreshDeadlineMs: number
 }
 
 /**
@@ -155,29 +159,45 @@ export class LicenseClient {
   }
 
   /**
-   * Counts usage of a metric. Kept on disk until the server acknowledges it, so it survives
-   * outages and restarts; each batch is sent once under its own idempotency id.
+   * Counts usage of a metric. Written to disk within a second (and on close, or at once with
+   * {@link flushUsage}), kept there until the server acknowledges it, and sent in batches under
+   * idempotency ids, so it survives outages, restarts and crashes and is counted once. Several
+   * processes sharing the storage dir add to one count. A metric or amount the server would
+   * refuse is skipped and logged, or throws {@link UsageInvalidError} with `strictUsage: true`.
+   * Returns true when the usage was recorded.
    */
-  recordUsage(metric: string, amount = 1): void {
-    if (
-      typeof metric !== 'string' ||
-      !METRIC_NAME.test(metric) ||
-      !(Number.isFinite(amount) && amount > 0)
-    ) {
-      this.#p.logger.warn(
-        { metric: String(metric).slice(0, 64), amount },
-        'recordUsage ignored: metric must match [A-Za-z0-9][A-Za-z0-9_.:-]{0,63} and amount be > 0',
+  recordUsage(metric: string, amount = 1): boolean {
+    const { logger, usage } = this.#p
+    const invalid = validateUsage(metric, amount)
+    const recorded =
+      invalid === undefined && usage.record(metric, amount, usagePeriod(this.#p.core.opts.now()))
+    if (!recorded) {
+      const reason = invalid ?? 'too many distinct metrics per day are waiting to be sent'
+      if (this.#p.strictUsage) throw new UsageInvalidError(metric, amount, reason)
+      logger.warn(
+        { code: 'USAGE_INVALID', metric: String(metric).slice(0, 64), amount },
+        `recordUsage ignored: ${reason}`,
       )
-      return
+      return false
     }
-    this.#p.usage.record(metric, amount, usagePeriod(this.#p.core.opts.now()))
-    if (this.#usageTimer === undefined) {
+    if (this.#usageTimer === undefined && !this.#closed) {
       this.#usageTimer = setTimeout(() => {
         this.#usageTimer = undefined
-        void this.#p.persistUsage()
+        void usage.persist()
       }, USAGE_PERSIST_DELAY_MS)
       this.#usageTimer.unref()
     }
+    return true
+  }
+
+  /**
+   * Writes recorded usage to disk now (it is otherwise written within a second). Resolves true
+   * once it is durable; false when the disk refused (the counts stay in memory and are retried).
+   */
+  flushUsage(): Promise<boolean> {
+    clearTimeout(this.#usageTimer)
+    this.#usageTimer = undefined
+    return this.#p.usage.persist()
   }
 
   /**
@@ -187,8 +207,18 @@ export class LicenseClient {
   async refresh(): Promise<LicenseState> {
     if (this.#closed) return this.state
     this.#p.sync?.forceRevocations()
-    await this.#p.tick()
-    if (this.#p.scheduler) await this.#p.scheduler.runNow()
+    const work = (async () => {
+      await this.#p.tick()
+      if (this.#p.scheduler) await this.#p.scheduler.runNow()
+    })()
+    // An overall deadline: a slow disk plus a slow server never hold the caller longer.
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#p.refreshDeadlineMs)
+      timer.unref()
+    })
+    await Promise.race([work, deadline])
+    clearTimeout(timer)
     return this.#p.core.evaluate()
   }
 
@@ -205,8 +235,9 @@ export class LicenseClient {
     const stopping = this.#p.scheduler?.stop()
     await this.#p.transport?.close()
     await stopping
-    await this.#p.persistUsage()
+    await this.#p.usage.persist()
     await this.#p.core.persistClock(true)
     await this.#p.store.flush()
+    await this.#p.stop()
   }
 }

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { ConfigInvalidError } from '../errors.js'
 import type { Jwks } from '../keys/types.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
-import type { ClientStore } from './storage.js'
 import { Transport } from './transport.js'
 import type { LicenseClientOptions, Logger } from './types.js'
 
@@ -56,7 +54,7 @@ export async function readToken(opts: LicenseClientOptions): Promise<TokenSource
   if (opts.tokenFile !== undefined) {
     try {
       const [text, info] = await Promise.all([
-        readFileIfExists(opts.tokenFile),
+        readFileIfExists(opts.tokenFile, 64 * 1024),
         stat(opts.tokenFile).catch(() => undefined),
       ])
       const token = text?.trim() || undefined
@@ -89,24 +87,6 @@ export async function fetchJwks(url: string, timeoutMs: number): Promise<Jwks> {
   } finally {
     await transport.close()
   }
-}
-
-const isDeployment = (d: unknown): d is { deploymentId: string } =>
-  typeof (d as { deploymentId?: unknown }).deploymentId === 'string'
-
-/** The deployment id: given, else persisted, else generated once and persisted. */
-export async function loadDeploymentId(
-  store: ClientStore,
-  given: string | undefined,
-  logger: Logger,
-): Promise<string> {
-  if (given !== undefined) return given
-  const stored = await store.readJson('deployment', isDeployment)
-  if (stored) return stored.deploymentId
-  const deploymentId = `dep_${randomBytes(12).toString('hex')}`
-  await store.writeJson('deployment', { deploymentId, createdAt: new Date().toISOString() })
-  logger.info?.({ deploymentId }, 'Generated a new deployment id')
-  return deploymentId
 }
 
 /** The default logger: warnings and errors to the console, nothing else. */

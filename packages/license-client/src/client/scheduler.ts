@@ -23,6 +23,8 @@ export class Scheduler {
   readonly #task: () => Promise<boolean>
   readonly #intervalS: () => number
   readonly #random: () => number
+  /** Wall time (ms) before which no run starts, e.g. from a server's Retry-After. */
+  notBefore: () => number = () => 0
   #timer: NodeJS.Timeout | undefined
   #failures = 0
   #running: Promise<void> | undefined
@@ -37,6 +39,11 @@ export class Scheduler {
   /** Consecutive failures so far. */
   get failures(): number {
     return this.#failures
+  }
+
+  /** True while the loop runs (between start and stop). */
+  get running(): boolean {
+    return !this.#stopped
   }
 
   /** Starts the loop; the first run happens after `firstDelayMs`. */
@@ -71,7 +78,9 @@ export class Scheduler {
       ok = false
     }
     this.#failures = ok ? 0 : this.#failures + 1
-    if (!this.#stopped) this.#arm(nextDelayMs(this.#intervalS(), this.#failures, this.#random()))
+    if (this.#stopped) return
+    const delay = nextDelayMs(this.#intervalS(), this.#failures, this.#random())
+    this.#arm(Math.max(delay, this.notBefore() - Date.now()))
   }
 
   #arm(delayMs: number): void {

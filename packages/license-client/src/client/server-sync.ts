@@ -1,4 +1,3 @@
-import { hostname } from 'node:os'
 import { NetworkError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
@@ -6,9 +5,10 @@ import { describe, type ClientCore } from './core.js'
 import { fetchRevocations } from '../revocation/fetch-revocations.js'
 import { MAX_REVOCATION_LIST_LENGTH } from '../revocation/types.js'
 import type { ClientStore } from './storage.js'
-import type { Transport } from './transport.js'
+import { RESPONSE_CAPS, type Transport } from './transport.js'
 import type { Logger } from './types.js'
-import type { UsageQueue } from './usage-queue.js'
+import type { MachineFingerprint } from './machine-fingerprint.js'
+import { splitBatch, type UsageBatch, type UsageLedger } from './usage-ledger.js'
 
 /** Server answers (error codes or statuses) that mean "this deployment may not run". */
 const OVER_LIMIT = /DEPLOYMENT_LIMIT|MAX_DEPLOYMENTS|TOO_MANY_DEPLOYMENTS|OVER_LIMIT/i
@@ -22,13 +22,15 @@ export interface SyncDeps {
   core: ClientCore
   transport: Transport
   store: ClientStore
-  usage: UsageQueue
+  usage: UsageLedger
   logger: Logger
+  fingerprint: MachineFingerprint
+  /** Activate (carrying the fingerprint) rather than heartbeat on the first round. */
+  activateFirst: boolean
   token: () => string | undefined
   appVersion: string | undefined
   jwksUrl: string | undefined
   fetchJwks: () => Promise<Jwks>
-  persistUsage: () => Promise<void>
 }
 
 interface Violation {
@@ -48,12 +50,64 @@ export class ServerSync {
   readonly #violations: Violation[] = []
   #forceRevocations: boolean
   #reachable = true
+  #activateNext: boolean
+  /** Failed rounds since the last success, and when the last one was logged. */
+  #failedRounds = 0
+  #lastFailureLog = 0
+
   /** ETag of the last revocation answer (a refresh of an unchanged list is a bodiless 304). */
   #revocationsEtag: string | undefined
 
   constructor(deps: SyncDeps) {
     this.#d = deps
+    this.#activateNext = deps.activateFirst
     this.#forceRevocations = deps.core.opts.offlineRevocations === true
+  }
+
+  /** The first failure of this round (logged through {@link #report}, with backoff). */
+  #failure: { message: string; data: Record<string, unknown> } | undefined
+  /** Earliest next round the server asked for (Retry-After), ms on the wall clock. */
+  retryAfterMs = 0
+
+  /**
+   * Logs a round's failure without flooding: the first failure of an outage at once, then at
+   * most once per heartbeat interval, and a summary when the server answers again.
+   */
+  #report(ok: boolean): void {
+    const { logger, core } = this.#d
+    const now = core.opts.now()
+    if (ok) {
+      if (this.#failedRounds > 0) {
+        logger.info?.(
+          { failedRounds: this.#failedRounds },
+          `License server reachable again after ${this.#failedRounds} failed round(s)`,
+        )
+        if (logger.info === undefined) {
+          logger.warn({ failedRounds: this.#failedRounds }, 'License server reachable again')
+        }
+      }
+      this.#failedRounds = 0
+      return
+    }
+    if (this.#failure === undefined)
+      this.#failure = { message: 'License server round failed', data: {} }
+    this.#failedRounds++
+    const intervalMs = (core.license?.claims.policy.heartbeatIntervalS ?? 3600) * 1000
+    if (this.#failedRounds === 1 || now - this.#lastFailureLog >= intervalMs) {
+      this.#lastFailureLog = now
+      logger.warn(
+        { code: 'NETWORK_ERROR', failedRounds: this.#failedRounds, ...this.#failure.data },
+        this.#failedRounds === 1
+          ? this.#failure.message
+          : `${this.#failure.message} (${this.#failedRounds} failed rounds so far)`,
+      )
+    }
+  }
+
+  #noteRetryAfter(err: unknown): void {
+    if (err instanceof NetworkError && err.retryAfterS !== undefined) {
+      this.retryAfterMs = Date.now() + err.retryAfterS * 1000
+    }
   }
 
   /** Queues a violation report, sent with the next round. */
@@ -82,6 +136,7 @@ export class ServerSync {
     let ok = false
     try {
       this.#reachable = true
+      this.#failure = undefined
       ok = await this.#checkIn(key)
       if (ok) {
         await this.#flushUsage(key)
@@ -90,30 +145,32 @@ export class ServerSync {
       // An unreachable server would only make us wait out a second timeout.
       if (this.#reachable) await this.#refreshRevocations()
     } catch (err) {
-      this.#d.logger.warn(
-        { code: 'NETWORK_ERROR' },
-        `License server round failed: ${describe(err)}`,
-      )
+      this.#failure ??= { message: `License server round failed: ${describe(err)}`, data: {} }
+      this.#noteRetryAfter(err)
       ok = false
     }
-    core.evaluate()
-    // What this round learned (lease, list) is on disk before the round reports back.
+    this.#report(ok)
+    // What this round learned (lease, its clock skew, list) is on disk before the round reports
+    // back: processes sharing the storage dir read it from there.
+    await core.persistClock()
     await this.#d.store.flush()
+    core.activating = false
+    core.evaluate()
     return ok
   }
 
   async #checkIn(key: string): Promise<boolean> {
     const { core, transport } = this.#d
     const deploymentId = core.opts.deploymentId
-    const heartbeat = core.lease !== null
+    const heartbeat = core.lease !== null && !this.#activateNext
     let body: unknown
     try {
       body = heartbeat
-        ? await transport.post('/v1/deployments/heartbeat', {
-            key,
-            deploymentId,
-            ...this.#version(),
-          })
+        ? await transport.post(
+            '/v1/deployments/heartbeat',
+            { key, deploymentId, ...this.#version() },
+            RESPONSE_CAPS.checkIn,
+          )
         : await this.#activate(key)
     } catch (err) {
       if (heartbeat && err instanceof NetworkError && isUnknownDeployment(err)) {
@@ -127,6 +184,7 @@ export class ServerSync {
     if (typeof lease === 'string') {
       if (!core.acceptLease(lease, { fresh: true })) return this.#unknownKeyRetry(lease)
       core.refusal = null
+      this.#activateNext = false
       if (core.lease?.status !== 'active') this.#forceRevocations = true
       return true
     }
@@ -138,16 +196,18 @@ export class ServerSync {
   }
 
   #activate(key: string): Promise<unknown> {
+    const { hostname, machineId, container } = this.#d.fingerprint
     const fingerprint = {
-      hostname: hostname(),
-      container: process.env.KUBERNETES_SERVICE_HOST !== undefined,
+      hostname,
+      machineId,
+      container:
+        container !== false ? container : process.env.KUBERNETES_SERVICE_HOST !== undefined,
     }
-    return this.#d.transport.post('/v1/deployments/activate', {
-      key,
-      deploymentId: this.#d.core.opts.deploymentId,
-      fingerprint,
-      ...this.#version(),
-    })
+    return this.#d.transport.post(
+      '/v1/deployments/activate',
+      { key, deploymentId: this.#d.core.opts.deploymentId, fingerprint, ...this.#version() },
+      RESPONSE_CAPS.checkIn,
+    )
   }
 
   /** Maps a refusal to a state input; returns undefined so callers can `return` it. */
@@ -165,10 +225,14 @@ export class ServerSync {
     } else if (STATUS_HINT.test(code)) {
       this.#forceRevocations = true
     }
-    logger.warn(
-      { code: 'NETWORK_ERROR', serverCode: code || undefined },
-      `License check-in failed: ${describe(err)}`,
-    )
+    this.#noteRetryAfter(err)
+    const data = { serverCode: code || undefined }
+    if (this.#reachable) {
+      logger.warn({ code: 'NETWORK_ERROR', ...data }, `License check-in failed: ${describe(err)}`)
+    } else {
+      // Unreachable: reported once per outage by #report, not every few seconds.
+      this.#failure ??= { message: `License check-in failed: ${describe(err)}`, data }
+    }
     return undefined
   }
 
@@ -193,28 +257,55 @@ export class ServerSync {
     }
   }
 
+  /**
+   * Sends pending usage batches. Each batch is on disk before its first send (the ledger writes
+   * it before handing it out); a batch refused as a whole (400 for one counter, 413) is split
+   * in halves, the halves written, then sent, down to the single counter the server refuses,
+   * which alone is dropped (loudly). Network failures stop the round: the batches stay pending
+   * and are resent with the same ids.
+   */
   async #flushUsage(key: string): Promise<void> {
+    // Pending batches first; then what was still open is sealed and sent in the same round.
+    for (let pass = 0; pass < 2; pass++) {
+      const sent = await this.#sendPendingUsage(key)
+      if (!sent) return
+    }
+  }
+
+  /** Sends every pending batch; false when it had to stop (nothing pending, network, disk). */
+  async #sendPendingUsage(key: string): Promise<boolean> {
     const { usage, transport, core, logger } = this.#d
-    if (usage.empty) return
-    const { batches, dropped } = usage.seal()
-    if (dropped > 0) logger.warn({ dropped }, 'Usage queue full: dropped the oldest batches')
-    // The batch id must be on disk before the first send, or a crash could resend under a new id.
-    await this.#d.persistUsage()
-    for (const batch of batches) {
+    const batches = await usage.takeBatches()
+    if (batches === undefined) {
+      logger.warn(
+        { code: 'STORAGE_ERROR' },
+        'Usage could not be written to disk; nothing sent (it stays pending in memory)',
+      )
+      return false
+    }
+    if (batches.length === 0) return false
+    const work: UsageBatch[] = [...batches]
+    while (work.length > 0) {
+      const batch = work.shift()!
       const body = { key, deploymentId: core.opts.deploymentId, ...batch }
+      let replacement: UsageBatch[] = []
       try {
         await transport.post('/v1/usage', body)
       } catch (err) {
-        // A batch the server rejects as malformed would block the queue forever: drop it, loudly.
         if (!(err instanceof NetworkError && (err.status === 400 || err.status === 413))) throw err
-        logger.error(
-          { batchId: batch.batchId, status: err.status },
-          'Usage batch rejected; dropped',
-        )
+        if (batch.counters.length > 1) {
+          replacement = splitBatch(batch)
+        } else {
+          logger.error(
+            { code: 'USAGE_REFUSED', status: err.status, counter: batch.counters[0] },
+            `The server refused a usage counter (${err.serverCode ?? err.status}); dropped`,
+          )
+        }
       }
-      usage.ack(batch.batchId)
-      await this.#d.persistUsage()
+      if (!(await usage.settle(batch.batchId, replacement))) return false
+      work.unshift(...replacement)
     }
+    return true
   }
 
   async #sendViolations(key: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   decodeChecked,
@@ -7,6 +8,7 @@ import {
   writeFileAtomic,
 } from '../lib/atomic-file.js'
 import { LicenseError } from '../errors.js'
+import { MAX_REVOCATION_LIST_LENGTH } from '../revocation/types.js'
 import type { Logger } from './types.js'
 
 /** The files the client keeps under `storageDir`. */
@@ -18,7 +20,26 @@ export const STORE_FILES = {
   revocations: 'revocations.jws',
   revocationsDelta: 'revocations-delta.jws',
   jwks: 'jwks.json',
+  stateLock: 'state.lock',
+  ownerLock: 'owner.lock',
 } as const
+
+/** Largest size read of each file: a FIFO, `/dev/zero` or a huge file never balloons start-up. */
+const MAX_BYTES: Record<StoreFile, number> = {
+  deployment: 16 * 1024,
+  lease: 16 * 1024,
+  clock: 16 * 1024,
+  usage: 16 * 1024 * 1024,
+  // A signed list of a million ids is tens of MB (see MAX_REVOCATION_LIST_LENGTH).
+  revocations: MAX_REVOCATION_LIST_LENGTH + 4096,
+  revocationsDelta: MAX_REVOCATION_LIST_LENGTH + 4096,
+  jwks: 1024 * 1024,
+  stateLock: 4096,
+  ownerLock: 4096,
+}
+
+/** Temp files older than this are left over from a crash and removed at start. */
+const ORPHAN_AGE_MS = 60_000
 
 export type StoreFile = keyof typeof STORE_FILES
 
@@ -30,7 +51,7 @@ export type StoreFile = keyof typeof STORE_FILES
 export class ClientStore {
   readonly dir: string
   readonly #logger: Logger
-  readonly #chains = new Map<StoreFile, Promise<void>>()
+  readonly #chains = new Map<StoreFile, Promise<boolean>>()
 
   constructor(dir: string, logger: Logger) {
     this.dir = dir
@@ -45,7 +66,7 @@ export class ClientStore {
   /** Raw text of a file, or undefined when missing or unreadable (logged). */
   async readText(file: StoreFile): Promise<string | undefined> {
     try {
-      const text = await readFileIfExists(this.path(file))
+      const text = await readFileIfExists(this.path(file), MAX_BYTES[file])
       return text?.trim() === '' ? undefined : text?.trim()
     } catch (err) {
       this.#warn(err, `Could not read ${STORE_FILES[file]}; continuing without it`)
@@ -66,14 +87,55 @@ export class ClientStore {
     return undefined
   }
 
-  /** Writes raw text atomically (queued behind earlier writes to the same file). */
-  writeText(file: StoreFile, text: string): Promise<void> {
+  /** Writes raw text atomically (queued behind earlier writes to the same file); true when written. */
+  writeText(file: StoreFile, text: string): Promise<boolean> {
     return this.#enqueue(file, () => writeFileAtomic(this.path(file), `${text}\n`))
   }
 
-  /** Writes JSON with a checksum atomically. */
-  writeJson(file: StoreFile, data: unknown): Promise<void> {
+  /** Writes JSON with a checksum atomically; true when it is durably on disk. */
+  writeJson(file: StoreFile, data: unknown): Promise<boolean> {
     return this.#enqueue(file, () => writeFileAtomic(this.path(file), encodeChecked(data)))
+  }
+
+  /** Identity of a file's current content on disk (inode, size, mtime); '' when absent. */
+  async stamp(file: StoreFile): Promise<string> {
+    const s = await stat(this.path(file), { bigint: true }).catch(() => undefined)
+    return s === undefined ? '' : `${s.ino}:${s.size}:${s.mtimeNs}`
+  }
+
+  /** Creates the storage dir (0700) if missing; false (logged) when it cannot be created. */
+  async ensureDir(): Promise<boolean> {
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 })
+      return true
+    } catch (err) {
+      this.#logger.error(
+        { code: 'STORAGE_ERROR', dir: this.dir, errno: (err as NodeJS.ErrnoException).code },
+        `Cannot create the license storage dir ${this.dir}; running from memory`,
+      )
+      return false
+    }
+  }
+
+  /** Removes temp files a crashed process left behind (older than a minute; best effort). */
+  async cleanOrphans(): Promise<number> {
+    let removed = 0
+    const names = await readdir(this.dir).catch(() => [] as string[])
+    for (const name of names) {
+      const temp = name.startsWith('.') && name.endsWith('.tmp')
+      if (!temp && !/\.lock\.[0-9a-f]+\.stale$/.test(name)) continue
+      const path = join(this.dir, name)
+      const info = await stat(path).catch(() => undefined)
+      if (!info?.isFile() || Date.now() - info.mtimeMs < ORPHAN_AGE_MS) continue
+      if (
+        await unlink(path).then(
+          () => true,
+          () => false,
+        )
+      )
+        removed++
+    }
+    return removed
   }
 
   /** Reports a bad file and moves it aside so it is replaced, never read again. */
@@ -90,11 +152,15 @@ export class ClientStore {
     await Promise.all([...this.#chains.values()])
   }
 
-  #enqueue(file: StoreFile, write: () => Promise<void>): Promise<void> {
-    const previous = this.#chains.get(file) ?? Promise.resolve()
-    const next = previous.then(write).catch((err: unknown) => {
-      this.#warn(err, `Could not write ${STORE_FILES[file]}; keeping the value in memory`)
-    })
+  #enqueue(file: StoreFile, write: () => Promise<void>): Promise<boolean> {
+    const previous = this.#chains.get(file) ?? Promise.resolve(true)
+    const next = previous.then(write).then(
+      () => true,
+      (err: unknown) => {
+        this.#warn(err, `Could not write ${STORE_FILES[file]}; keeping the value in memory`)
+        return false
+      },
+    )
     this.#chains.set(file, next)
     return next
   }

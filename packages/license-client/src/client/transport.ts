@@ -1,8 +1,20 @@
 import { Agent, request } from 'undici'
 import { NetworkError } from '../errors.js'
 
-/** Largest response accepted (a revocation list can be a few MB); more is refused as garbage. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024
+/**
+ * Largest answer accepted per endpoint: a heartbeat answer is ~1 KB, so a multi-MB answer there
+ * is garbage and would stall the host's event loop while parsed. A revocation list can be a
+ * few MB.
+ */
+export const RESPONSE_CAPS = {
+  checkIn: 64 * 1024,
+  small: 16 * 1024,
+  jwks: 1024 * 1024,
+  revocations: 8 * 1024 * 1024,
+} as const
+
+/** Longest `Retry-After` honoured, seconds (a day: a broken proxy cannot silence us for longer). */
+const MAX_RETRY_AFTER_S = 86_400
 
 /**
  * JSON over HTTP to the license server, through undici. Every call has a hard timeout (connect,
@@ -25,19 +37,19 @@ export class Transport {
     })
   }
 
-  /** POSTs a JSON body; resolves with the parsed JSON of a 2xx answer. */
-  post(path: string, body: unknown): Promise<unknown> {
-    return this.#call('POST', path, JSON.stringify(body))
+  /** POSTs a JSON body; resolves with the parsed JSON of a 2xx answer of at most `capBytes`. */
+  post(path: string, body: unknown, capBytes: number = RESPONSE_CAPS.small): Promise<unknown> {
+    return this.#call('POST', path, JSON.stringify(body), capBytes)
   }
 
-  /** GETs JSON. */
-  get(path: string): Promise<unknown> {
-    return this.#call('GET', path, undefined)
+  /** GETs JSON (at most `capBytes`). */
+  get(path: string, capBytes: number = RESPONSE_CAPS.small): Promise<unknown> {
+    return this.#call('GET', path, undefined, capBytes)
   }
 
   /**
    * GETs JSON with `If-None-Match`, reporting a 304 as such, with a size cap of `maxBytes`
-   * (revocation lists: up to the codec's limit, not the 8 MB of other answers).
+   * (revocation lists: up to the codec's limit, not the cap of other answers).
    */
   async getConditional(
     path: string,
@@ -46,8 +58,7 @@ export class Transport {
   ): Promise<{ status: 304 } | { status: 200; body: unknown; etag: string | undefined }> {
     let etagOut: string | undefined
     let notModified = false
-    const body = await this.#call('GET', path, undefined, {
-      maxBytes,
+    const body = await this.#call('GET', path, undefined, maxBytes, {
       headers: etag === undefined ? {} : { 'if-none-match': etag },
       onHead: (status, headers) => {
         notModified = status === 304
@@ -68,8 +79,8 @@ export class Transport {
     method: 'GET' | 'POST',
     path: string,
     body: string | undefined,
+    capBytes: number,
     extra: {
-      maxBytes?: number
       headers?: Record<string, string>
       onHead?: (status: number, headers: Record<string, string | string[] | undefined>) => void
     } = {},
@@ -77,6 +88,7 @@ export class Transport {
     const url = `${this.#base}${path}`
     let status: number
     let text: string
+    let retryAfterS: number | undefined
     try {
       const res = await request(url, {
         method,
@@ -91,11 +103,19 @@ export class Transport {
         signal: AbortSignal.any([this.#closing.signal, AbortSignal.timeout(this.#timeoutMs)]),
       })
       status = res.statusCode
+      retryAfterS = parseRetryAfter(res.headers['retry-after'])
       extra.onHead?.(status, res.headers)
-      text = await readCapped(res.body, extra.maxBytes ?? MAX_BODY_BYTES)
+      const length = Number(res.headers['content-length'])
+      if (Number.isFinite(length) && length > capBytes) {
+        res.body.destroy()
+        throw new NetworkError(`${method} ${url}: answer of ${length} bytes, over ${capBytes}`, {
+          status,
+        })
+      }
+      text = await readCapped(res.body, capBytes, `${method} ${url}`)
     } catch (cause) {
       if (cause instanceof NetworkError) throw cause
-      throw new NetworkError(`${method} ${path} failed: ${describe(cause)}`, { cause })
+      throw new NetworkError(`${method} ${url} failed: ${describe(cause)}`, { cause })
     }
     // A conditional request's 304 has no body: the caller learnt it through onHead.
     if (status === 304 && extra.onHead !== undefined) return undefined
@@ -104,15 +124,16 @@ export class Transport {
       const err = json as { code?: unknown; error?: unknown } | undefined
       const serverCode = typeof err?.code === 'string' ? err.code.slice(0, 64) : undefined
       throw new NetworkError(
-        `${method} ${path} answered ${status}${serverCode ? ` ${serverCode}` : ''}`,
+        `${method} ${url} answered ${status}${serverCode ? ` ${serverCode}` : ''}`,
         {
           status,
           ...(serverCode ? { serverCode } : {}),
+          ...(retryAfterS === undefined ? {} : { retryAfterS }),
         },
       )
     }
     if (json === undefined) {
-      throw new NetworkError(`${method} ${path} answered ${status} with a body that is not JSON`, {
+      throw new NetworkError(`${method} ${url} answered ${status} with a body that is not JSON`, {
         status,
       })
     }
@@ -120,17 +141,27 @@ export class Transport {
   }
 }
 
+/** `Retry-After` in seconds (delta or HTTP date), bounded; undefined when absent or unusable. */
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value
+  if (v === undefined || v.trim() === '') return undefined
+  const seconds = /^\d+$/.test(v.trim()) ? Number(v) : (Date.parse(v) - Date.now()) / 1000
+  if (!Number.isFinite(seconds) || seconds <= 0) return undefined
+  return Math.min(Math.ceil(seconds), MAX_RETRY_AFTER_S)
+}
+
 async function readCapped(
   body: AsyncIterable<Buffer> & { destroy(): void },
-  maxBytes: number,
+  capBytes: number,
+  what: string,
 ): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
     size += chunk.length
-    if (size > maxBytes) {
+    if (size > capBytes) {
       body.destroy()
-      throw new NetworkError(`Response larger than ${maxBytes} bytes`)
+      throw new NetworkError(`${what}: answer larger than ${capBytes} bytes`)
     }
     chunks.push(chunk)
   }

@@ -4,6 +4,7 @@ import type { Jwks, PublicJwk } from '../keys/types.js'
 /** Every state a license client can be in (see the state table in the README). */
 export type LicenseStateCode =
   | 'valid'
+  | 'activating'
   | 'grace_expired'
   | 'grace_offline'
   | 'expired'
@@ -18,6 +19,7 @@ export type LicenseStateCode =
 /** States that keep the license's paid features (all others keep only `freeFeatures`). */
 export const UNRESTRICTED_STATES: ReadonlySet<LicenseStateCode> = new Set([
   'valid',
+  'activating',
   'grace_expired',
   'grace_offline',
 ])
@@ -33,7 +35,7 @@ export interface LicenseState {
    * the grace states; `null` for a perpetual `valid` license; `0` for restricted states.
    */
   readonly daysLeft: number | null
-  /** True when paid features are withheld (every state except valid and the two graces). */
+  /** True when paid features are withheld (every state except valid, activating and the graces). */
   readonly restricted: boolean
   /** The features the app may use right now. */
   readonly features: readonly string[]
@@ -73,7 +75,10 @@ export interface LicenseClientOptions {
   jwksUrl?: string
   /** License server base URL. Absent: fully offline (token plus optional revocation file). */
   serverUrl?: string
-  /** Directory for the client's files (created if missing). One process per directory. */
+  /**
+   * Directory for the client's files (created if missing, 0700). Processes of one app on one
+   * machine may share it: one seat, one heartbeat loop (lock file), usage counted once.
+   */
   storageDir: string
   /** Deployment id; default: generated once and kept in `storageDir`. */
   deploymentId?: string
@@ -106,4 +111,9 @@ export interface LicenseClientOptions {
   checkIntervalMs?: number
   /** Run heartbeats on a timer; default true when `serverUrl` is set. */
   autoHeartbeat?: boolean
+  /**
+   * Throw `UsageInvalidError` (code USAGE_INVALID) from `recordUsage` for a metric or amount the server would
+   * refuse (default false: skipped and logged, never thrown into the host app).
+   */
+  strictUsage?: boolean
 }

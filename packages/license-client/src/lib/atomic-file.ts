@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { StorageError } from '../errors.js'
 
@@ -28,13 +29,46 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
-/** Reads a file as UTF-8; `undefined` when it does not exist, StorageError for other failures. */
-export async function readFileIfExists(file: string): Promise<string | undefined> {
+/** Default read cap of {@link readFileIfExists}. */
+export const DEFAULT_MAX_READ_BYTES = 8 * 1024 * 1024
+
+/**
+ * Reads a regular file as UTF-8; `undefined` when it does not exist, StorageError for other
+ * failures, for anything that is not a regular file (a FIFO would block forever, `/dev/zero`
+ * never ends) and for files larger than `maxBytes`. Opened non-blocking, then checked on the
+ * open handle, so the file cannot be swapped between the check and the read.
+ */
+export async function readFileIfExists(
+  file: string,
+  maxBytes = DEFAULT_MAX_READ_BYTES,
+): Promise<string | undefined> {
+  let handle: FileHandle
   try {
-    return await readFile(file, 'utf8')
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new StorageError(file, `Could not read ${file}`, { cause })
+  }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new StorageError(file, `${file} is not a regular file`)
+    if (info.size > maxBytes) {
+      throw new StorageError(file, `${file} is larger than ${maxBytes} bytes`)
+    }
+    const buf = Buffer.alloc(Math.min(info.size + 1, maxBytes + 1))
+    let length = 0
+    while (length < buf.length) {
+      const { bytesRead } = await handle.read(buf, length, buf.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > maxBytes) throw new StorageError(file, `${file} is larger than ${maxBytes} bytes`)
+    return buf.subarray(0, length).toString('utf8')
+  } catch (cause) {
+    if (cause instanceof StorageError) throw cause
+    throw new StorageError(file, `Could not read ${file}`, { cause })
+  } finally {
+    await handle.close().catch(() => undefined)
   }
 }
 

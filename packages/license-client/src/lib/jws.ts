@@ -33,7 +33,8 @@ export function signCompactJws(payload: object, typ: string, key: SigningKey): s
   return `${signingInput}.${encodeBase64url(signature)}`
 }
 
-function parseJsonObject(part: string, what: string): Record<string, unknown> {
+/** A base64url JSON object (a JWS header or payload); MALFORMED for anything else. */
+export function parseJsonObject(part: string, what: string): Record<string, unknown> {
   const bytes = decodeBase64url(part)
   if (bytes === undefined) throw new MalformedError(`${what} is not base64url`)
   let value: unknown

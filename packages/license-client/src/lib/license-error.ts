@@ -21,6 +21,7 @@ export type LicenseErrorCode =
   | 'STORAGE_ERROR'
   | 'NETWORK_ERROR'
   | 'CONFIG_INVALID'
+  | 'USAGE_INVALID'
   | AttestationErrorCode
 
 /**

@@ -1,12 +1,12 @@
 import { MalformedError } from '../errors.js'
-import { decodeBase64url } from '../lib/base64url.js'
-import { onlyLicenseErrors } from '../lib/jws.js'
+import { onlyLicenseErrors, parseJsonObject } from '../lib/jws.js'
 import { unwrapToken } from './envelope.js'
 import type { LicenseClaims } from './types.js'
 
 /**
  * Decodes a license key WITHOUT verifying its signature: for display and support tooling only.
- * Never make a licensing decision on its result; use {@link verifyLicense}.
+ * Never make a licensing decision on its result; use {@link verifyLicense}. A header or payload
+ * that is valid JSON but no object (`null`, an array, a number) is MALFORMED.
  *
  * @example
  * ```ts
@@ -23,15 +23,10 @@ export function decodeLicense(token: string): {
     const { prefix, jws } = unwrapToken(token)
     const parts = jws.split('.')
     if (parts.length !== 3) throw new MalformedError('Expected a compact JWS with three parts')
-    const [h, p] = parts.map((part) => {
-      const bytes = decodeBase64url(part)
-      if (bytes === undefined) throw new MalformedError('Not base64url')
-      return bytes
-    })
     return {
       prefix,
-      header: JSON.parse(h!.toString('utf8')) as Record<string, unknown>,
-      claims: JSON.parse(p!.toString('utf8')) as LicenseClaims,
+      header: parseJsonObject(parts[0]!, 'JWS header'),
+      claims: parseJsonObject(parts[1]!, 'JWS payload') as unknown as LicenseClaims,
     }
   })
 }

@@ -68,6 +68,19 @@ export function listApiKeys(
     .execute()
 }
 
+/** Ids of the tenant's active `*` keys, row-locked until the transaction ends (id order). */
+export async function lockActiveOwnerKeys(db: Db, tenantId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'scopes'])
+    .where('tenant_id', '=', tenantId)
+    .where('revoked_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+  return rows.filter((r) => r.scopes.includes('*')).map((r) => r.id)
+}
+
 /** Marks a key revoked. */
 export async function revokeApiKey(db: Db, tenantId: string, id: string, at: Date): Promise<void> {
   await db

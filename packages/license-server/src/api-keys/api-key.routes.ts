@@ -15,9 +15,15 @@ import {
   PageQuery,
   errorResponses,
 } from '../lib/schemas.js'
-import { findApiKey, insertApiKey, listApiKeys, revokeApiKey } from './api-key.repository.js'
+import {
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  lockActiveOwnerKeys,
+  revokeApiKey,
+} from './api-key.repository.js'
 import type { ApiKeyRow } from './api-key.table.js'
-import { SCOPE_PATTERN, hasScope } from './scopes.js'
+import { SCOPE_PATTERN, assertHoldsScopes } from './scopes.js'
 
 const tags = ['api-keys']
 
@@ -90,12 +96,7 @@ export const apiKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => 
       preHandler: keysAdmin,
     },
     async (req, reply) => {
-      for (const scope of req.body.scopes) {
-        const allowed =
-          scope === '*' ? req.auth.scopes.includes('*') : hasScope(req.auth.scopes, scope)
-        if (!allowed)
-          throw new AppError('INSUFFICIENT_SCOPE', `Cannot grant ${scope}: this key lacks it`)
-      }
+      assertHoldsScopes(req.auth.scopes, req.body.scopes, 'grant')
       const at = now()
       const { row, secret } = await db.transaction().execute(async (trx) => {
         const created = await insertApiKey(
@@ -154,10 +155,17 @@ export const apiKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => 
     async (req) => {
       const tenantId = req.auth.tenantId
       const at = now()
-      return db.transaction().execute(async (trx) => {
+      const view = await db.transaction().execute(async (trx) => {
+        // Owner keys locked first, in id order: two owners revoking each other wait in turn,
+        // so the second sees the first's revocation and the tenant keeps one.
+        const owners = await lockActiveOwnerKeys(trx, tenantId)
         const before = await findApiKey(trx, tenantId, req.params.id)
         if (!before) throw new AppError('NOT_FOUND', `No API key ${req.params.id}`)
         if (before.revoked_at !== null) return toApiKeyView(before)
+        assertHoldsScopes(req.auth.scopes, before.scopes, 'revoke')
+        if (before.scopes.includes('*') && owners.every((id) => id === before.id)) {
+          throw new AppError('LAST_OWNER_KEY')
+        }
         await revokeApiKey(trx, tenantId, before.id, at)
         const after = { ...before, revoked_at: at }
         await recordAudit(trx, {
@@ -172,6 +180,9 @@ export const apiKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => 
         })
         return toApiKeyView(after)
       })
+      // Immediate on this instance; other instances within ADMIN_KEY_CACHE_MS.
+      app.adminAuth.keys.forgetKey(req.params.id, now().getTime())
+      return view
     },
   )
   done()

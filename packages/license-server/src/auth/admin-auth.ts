@@ -1,10 +1,17 @@
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify'
 import { findApiKeyByHash, touchApiKey } from '../api-keys/api-key.repository.js'
 import { API_KEY_PREFIX, hashApiKeySecret } from '../api-keys/api-key-secret.js'
 import { hasScope } from '../api-keys/scopes.js'
 import type { AuditActor } from '../audit/audit-actor.js'
 import { AppError } from '../errors/app-error.js'
 import { safeEqual } from '../lib/hash.js'
+import type { AdminAuthConfig } from './admin-auth.config.js'
+import { AdminKeyCache, AuthFailureLimiter } from './admin-key-cache.js'
 
 /** Who is calling an admin route (set by the admin auth hook). */
 export interface AdminAuth {
@@ -20,20 +27,72 @@ declare module 'fastify' {
     /** Set on every /v1/admin route; reading it elsewhere throws UNAUTHORIZED. */
     auth: AdminAuth
   }
+  interface FastifyInstance {
+    /** Admin key lookup cache and failed-authentication limiter (issue 20). */
+    adminAuth: { keys: AdminKeyCache; failures: AuthFailureLimiter }
+  }
+}
+
+/**
+ * Decorates `app.adminAuth` (key lookup cache, per-IP failure limiter) for {@link authenticateAdmin}.
+ *
+ * @example
+ * ```ts
+ * setupAdminAuth(app, config.adminAuth)
+ * ```
+ */
+export function setupAdminAuth(app: FastifyInstance, config: AdminAuthConfig): void {
+  app.decorate('adminAuth', {
+    keys: new AdminKeyCache(config.keyCacheMs),
+    failures: new AuthFailureLimiter(config.failuresMax, config.failureWindowMs),
+  })
 }
 
 const TOUCH_EVERY_MS = 60_000
 
 /**
  * onRequest hook of the admin scope: resolves `Authorization: Bearer tg_admin_...` to
- * `request.auth`. Unknown key: INVALID_API_KEY; revoked: API_KEY_REVOKED.
+ * `request.auth`. Unknown key: INVALID_API_KEY; revoked: API_KEY_REVOKED. An IP with too many
+ * failures is answered 429 RATE_LIMITED before any lookup; lookups are cached briefly
+ * (`ADMIN_KEY_CACHE_MS`, see {@link AdminKeyCache}).
  *
  * @example
  * ```ts
  * admin.addHook('onRequest', authenticateAdmin)
  * ```
  */
-export async function authenticateAdmin(request: FastifyRequest): Promise<void> {
+export async function authenticateAdmin(
+  request: FastifyRequest,
+  reply?: FastifyReply,
+): Promise<void> {
+  const { db, now } = request.server.tollgate
+  const { keys, failures } = request.server.adminAuth
+  const nowMs = now().getTime()
+  const retryS = failures.blockedFor(request.ip, nowMs)
+  if (retryS !== undefined) {
+    void reply?.header('retry-after', retryS)
+    throw new AppError('RATE_LIMITED', `Too many failed authentications, retry in ${retryS}s`)
+  }
+  try {
+    const row = await lookUp(request, keys, nowMs)
+    const at = now()
+    if (!row.last_used_at || at.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
+      await touchApiKey(db, row.id, at)
+      row.last_used_at = at
+    }
+    request.auth = {
+      tenantId: row.tenant_id,
+      apiKeyId: row.id,
+      scopes: row.scopes,
+      actor: `key:${row.id}`,
+    }
+  } catch (err) {
+    if (err instanceof AppError && err.statusCode === 401) failures.fail(request.ip, nowMs)
+    throw err
+  }
+}
+
+async function lookUp(request: FastifyRequest, keys: AdminKeyCache, nowMs: number) {
   const header = request.headers.authorization
   if (typeof header !== 'string' || header.length === 0) throw new AppError('UNAUTHORIZED')
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
@@ -42,21 +101,15 @@ export async function authenticateAdmin(request: FastifyRequest): Promise<void> 
     throw new AppError('INVALID_API_KEY')
   }
   const { keyHash } = hashApiKeySecret(secret)
-  const { db, now } = request.server.tollgate
-  const row = await findApiKeyByHash(db, keyHash)
-  // The lookup is by hash; compare again in constant time so no timing depends on the secret.
-  if (!row || !safeEqual(row.key_hash, keyHash)) throw new AppError('INVALID_API_KEY')
+  let row = keys.get(keyHash, nowMs)
+  if (!row) {
+    row = await findApiKeyByHash(request.server.tollgate.db, keyHash)
+    // The lookup is by hash; compare again in constant time so no timing depends on the secret.
+    if (!row || !safeEqual(row.key_hash, keyHash)) throw new AppError('INVALID_API_KEY')
+    keys.set(keyHash, row, nowMs)
+  }
   if (row.revoked_at !== null) throw new AppError('API_KEY_REVOKED')
-  const at = now()
-  if (!row.last_used_at || at.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
-    await touchApiKey(db, row.id, at)
-  }
-  request.auth = {
-    tenantId: row.tenant_id,
-    apiKeyId: row.id,
-    scopes: row.scopes,
-    actor: `key:${row.id}`,
-  }
+  return row
 }
 
 /**

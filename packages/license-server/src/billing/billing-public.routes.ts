@@ -1,32 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type Stripe from 'stripe'
 import { findCustomer } from '../customers/customer.repository.js'
 import { AppError } from '../errors/app-error.js'
 import { errorResponses } from '../lib/schemas.js'
 import { checkLicenseKey } from '../licenses/check-license-key.js'
 import { findPlan } from '../plans/plan.repository.js'
 import { META } from './billing-deps.js'
+import { configuredUrl as url, stripeOr503, viaStripe } from './stripe-call.js'
 import { CheckoutBody, CheckoutResponse, PortalBody, PortalResponse } from './billing.schemas.js'
-
-function stripeOr503(stripe: Stripe | undefined): Stripe {
-  if (!stripe) throw new AppError('BILLING_NOT_CONFIGURED', 'STRIPE_SECRET_KEY is not set')
-  return stripe
-}
-
-function viaStripe<T>(call: Promise<T>): Promise<T> {
-  return call.catch((err: unknown) => {
-    const e = err as { type?: string; message?: string }
-    // Stripe's message describes the request (never our key); keep it for the caller.
-    throw new AppError('STRIPE_UNAVAILABLE', `Stripe: ${e.type ?? 'error'}: ${e.message ?? ''}`, {
-      cause: err,
-    })
-  })
-}
-
-function url(value: string | undefined, name: string): string {
-  if (!value) throw new AppError('BILLING_NOT_CONFIGURED', `${name} is not set`)
-  return value
-}
 
 /**
  * `POST /v1/billing/checkout` ({planId, email?, quantity?} -> {id, url}): a Stripe Checkout

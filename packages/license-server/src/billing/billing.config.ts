@@ -1,5 +1,17 @@
 import type { Env } from '../config/config.schema.js'
-import type { SmtpOptions } from '../outbox/smtp-sender.js'
+
+/**
+ * SMTP settings from the environment (a subset of the outbox's `SmtpOptions`). Defined here so
+ * this reader imports only `config/` and `load-config.ts` can wire it in without an import cycle.
+ */
+export interface SmtpConfig {
+  host: string
+  port?: number
+  secure: boolean
+  user: string | undefined
+  password: string | undefined
+  from: string
+}
 
 /** Billing and delivery settings (docs/billing.md). */
 export interface BillingConfig {
@@ -21,7 +33,7 @@ export interface BillingConfig {
   outboxIntervalS: number
   outboxMaxAttempts: number
   /** Undefined: the log sender. */
-  smtp: SmtpOptions | undefined
+  smtp: SmtpConfig | undefined
 }
 
 /**

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
 import type Stripe from 'stripe'
 import { deliverOutbox, type DeliveryReport } from '../outbox/deliver-outbox.js'
+import { PeriodicJobs } from '../lib/periodic-jobs.js'
 import { createLogSender } from '../outbox/log-sender.js'
 import type { MessageSender } from '../outbox/message-sender.js'
 import { createSmtpSender } from '../outbox/smtp-sender.js'
@@ -31,35 +32,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     billing: BillingServices
   }
-}
-
-/** A periodic job and its pass in flight (awaited on close, so it never outlives the pool). */
-interface Job {
-  timer: NodeJS.Timeout | undefined
-  running: Promise<void> | undefined
-}
-
-function every(
-  app: FastifyInstance,
-  jobs: Job[],
-  seconds: number,
-  name: string,
-  run: () => Promise<unknown>,
-): void {
-  if (seconds <= 0) return
-  const job: Job = { timer: undefined, running: undefined }
-  job.timer = setInterval(() => {
-    // A slow pass (SMTP timeouts) must not pile up concurrent passes of the same job.
-    if (job.running) return
-    job.running = run()
-      .then(() => undefined)
-      .catch((err: unknown) => app.log.warn({ err, job: name }, 'billing job failed'))
-      .finally(() => {
-        job.running = undefined
-      })
-  }, seconds * 1000)
-  job.timer.unref()
-  jobs.push(job)
 }
 
 /**
@@ -111,18 +83,15 @@ export const billingPlugin = fp(
       events,
     }
     app.decorate('billing', services)
-    const jobs: Job[] = []
+    const jobs = new PeriodicJobs(app.log)
     app.addHook('onReady', () => {
-      every(app, jobs, cfg.sweepIntervalS, 'past-due sweep', () => services.sweep())
-      every(app, jobs, cfg.outboxIntervalS, 'outbox delivery', () => services.deliver())
+      jobs.every(cfg.sweepIntervalS * 1000, 'past-due sweep', () => services.sweep())
+      jobs.every(cfg.outboxIntervalS * 1000, 'outbox delivery', () => services.deliver())
       return Promise.resolve()
     })
     // Runs before the root hook that destroys the database (Fastify closes in reverse
     // registration order), so a pass in flight finishes against a live pool.
-    app.addHook('onClose', async () => {
-      for (const job of jobs) clearInterval(job.timer)
-      await Promise.all(jobs.map((job) => job.running ?? Promise.resolve()))
-    })
+    app.addHook('onClose', () => jobs.stop())
     return Promise.resolve()
   },
   { name: 'tollgate-billing' },

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe'
 import type { Db } from '../db/database.js'
+import { emitEvent } from '../events/emit-event.js'
 import { stripeActor, type BillingDeps } from './billing-deps.js'
 import { lockSubscription, updateSubscription } from './billing-subscription.repository.js'
 import type { HandlerOutcome } from './handler-outcome.js'
@@ -42,6 +43,26 @@ export async function handleInvoiceEvent(
   const result = await reconcileLicense(trx, updated, stripeActor(event.id), deps, {
     dedupe: event.id,
   })
+  if (event.type === 'invoice.payment_failed') {
+    await emitEvent(trx, {
+      tenantId,
+      type: 'billing.payment_failed',
+      licenseId: updated.license_id,
+      subjectType: 'subscription',
+      subjectId: subscriptionId,
+      data: {
+        subscriptionId,
+        licenseId: updated.license_id,
+        invoiceId: invoice.id ?? null,
+        amountDue: invoice.amount_due,
+        currency: invoice.currency,
+        attemptCount: invoice.attempt_count,
+        pastDueSince: updated.past_due_since?.toISOString() ?? null,
+      },
+      at: now,
+      dedupeKey: `billing:${event.id}`,
+    })
+  }
   return {
     status: 'processed',
     note: `${updated.status}${result.changes.length ? `; ${result.changes.join(', ')}` : ''}`,

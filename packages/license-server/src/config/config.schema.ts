@@ -53,9 +53,15 @@ export const EnvSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info', description: 'pino log level' },
   ),
-  TRUST_PROXY: Type.Boolean({
-    default: false,
-    description: 'Trust X-Forwarded-For (behind a load balancer)',
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('pretty'), Type.Literal('json')], {
+    default: 'auto',
+    description: 'auto: readable lines on a terminal, JSON otherwise',
+  }),
+  TRUST_PROXY: Type.String({
+    default: 'false',
+    pattern: '^[0-9A-Za-z.:/, ]{1,2000}$',
+    description:
+      'Proxies in front: false, a hop count (true = 1) or comma-separated trusted proxy addresses / CIDRs; the client is the right-most untrusted X-Forwarded-For address',
   }),
   BODY_LIMIT: Int(256, 65_536, 'Largest accepted request body, in bytes'),
   RATE_LIMIT_WINDOW_MS: Int(1, 60_000, 'Rate-limit window, in ms'),
@@ -165,6 +171,70 @@ export const EnvSchema = Type.Object({
     minLength: 3,
     default: 'licenses@localhost',
     description: 'Sender address of license emails',
+  }),
+  WEBHOOK_INTERVAL_MS: Int(0, 2000, 'Webhook delivery poll period, in ms (0: off)'),
+  WEBHOOK_TIMEOUT_MS: Int(100, 10_000, 'Timeout of one webhook request, in ms'),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: Type.Boolean({
+    default: false,
+    description:
+      'Allow webhook URLs on loopback/private/link-local addresses and plain http (testing only)',
+  }),
+  WEBHOOK_DISABLE_AFTER_FAILURES: Int(
+    1,
+    20,
+    'Consecutive failed attempts before an endpoint can be disabled',
+  ),
+  WEBHOOK_DISABLE_AFTER_S: Int(
+    0,
+    259_200,
+    'Seconds an endpoint must keep failing before it is disabled',
+  ),
+  WEBHOOK_SECRET_OVERLAP_S: Int(
+    0,
+    86_400,
+    'After a secret rotation, seconds the old secret still signs (second signature)',
+  ),
+  WEBHOOK_ALERT_EMAIL: Type.Optional(
+    Type.String({
+      minLength: 3,
+      maxLength: 320,
+      description:
+        'Tenant owner address told when an endpoint is disabled (endpoint alertEmail wins)',
+    }),
+  ),
+  LIFECYCLE_INTERVAL_S: Int(0, 300, 'Expiry and reminder job period, in seconds (0: off)'),
+  // ---- web console and portal (issue 16)
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/?#]+/?$',
+      description:
+        "Origin browsers use to reach the server (https://licenses.example.com): checked against the Origin of every form post, and the WebAuthn relying party; default: the request's own origin",
+    }),
+  ),
+  WEB_SESSION_IDLE_MIN: Int(1, 30, 'Console/portal session idle timeout, in minutes'),
+  WEB_SESSION_MAX_HOURS: Int(1, 12, 'Console/portal session absolute lifetime, in hours'),
+  // ---- admin authentication (issue 20)
+  ADMIN_AUTH_FAILURES_MAX: Int(
+    1,
+    30,
+    'Failed admin authentications per client IP per window; more answer 429 before any lookup',
+  ),
+  ADMIN_AUTH_FAILURE_WINDOW_S: Int(1, 300, 'Window of ADMIN_AUTH_FAILURES_MAX, in seconds'),
+  ADMIN_KEY_CACHE_MS: Int(
+    0,
+    5000,
+    'How long an admin key lookup is reused, in ms (0: off); a revocation applies at once on the instance that made it',
+  ),
+  OPS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 16,
+      description:
+        'Bearer token required by /metrics and /health (unset: open to anyone who can reach the port)',
+    }),
+  ),
+  OPS_HEALTH_PUBLIC: Type.Boolean({
+    default: false,
+    description: 'Keep /health open when OPS_TOKEN is set (for balancers that cannot send headers)',
   }),
   // ---- scale (issue 20)
   HEARTBEAT_READ_WINDOW_MS: Int(

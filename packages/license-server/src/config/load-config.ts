@@ -1,8 +1,16 @@
+import { isIP } from 'node:net'
 import { Value } from 'typebox/value'
+import { readAdminAuthConfig, type AdminAuthConfig } from '../auth/admin-auth.config.js'
 import { readBillingConfig, type BillingConfig } from '../billing/billing.config.js'
-import { readFleetConfig } from '../deployments/fleet.config.js'
-import type { FleetOverrides } from '../deployments/setup-fleet.js'
+import { readFleetConfig, type FleetConfig } from '../deployments/fleet.config.js'
+import { readOpsConfig, type OpsConfig } from '../system/ops.config.js'
 import { EnvSchema, type Env } from './config.schema.js'
+import { resolveDataDir } from './data-dir.js'
+import { readWebhooksConfig, type WebhooksConfig } from '../webhooks/webhooks.config.js'
+
+/** How the server writes its log: pretty on a terminal (`auto`), or always one of the two. */
+export type LogFormat = 'auto' | 'pretty' | 'json'
+import { readWebConfig, type WebConfig } from '../web/web.config.js'
 
 /** The server configuration, resolved from the environment. */
 export interface Config {
@@ -15,7 +23,13 @@ export interface Config {
   bootstrapAdminKey: string | undefined
   redisUrl: string | undefined
   logLevel: string
-  trustProxy: boolean
+  /** `auto` (readable on a terminal, JSON otherwise), `pretty` or `json`. */
+  logFormat: LogFormat
+  /**
+   * Fastify's `trustProxy`: false, a hop count, or trusted proxy addresses / CIDRs. Never
+   * `true` (that trusts the client-supplied, left-most X-Forwarded-For address).
+   */
+  trustProxy: false | number | string[]
   bodyLimit: number
   rateLimit: {
     windowMs: number
@@ -32,7 +46,15 @@ export interface Config {
   /** Stripe billing and license delivery (issue 7). */
   billing: BillingConfig
   /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
-  fleet: FleetOverrides
+  fleet: FleetConfig
+  /** Vendor webhooks, expiry and reminders (issue 19). */
+  webhooks: WebhooksConfig
+  /** Staff console and customer portal: sessions, public origin (issue 16). */
+  web: WebConfig
+  /** Failed-authentication limit and key lookup cache (issue 20). */
+  adminAuth: AdminAuthConfig
+  /** Protection of /metrics and /health (issue 20). */
+  ops: OpsConfig
 }
 
 /**
@@ -72,6 +94,28 @@ function parseTiers(raw: string): Record<string, number> {
   return value as Record<string, number>
 }
 
+const CIDR_HINT = 'must be false, a hop count (true = 1) or comma-separated addresses/CIDRs'
+
+function parseTrustProxy(raw: string): false | number | string[] {
+  const v = raw.trim().toLowerCase()
+  if (v === 'false' || v === '0') return false
+  // `true` used to trust every hop (the client picked its own address); it now means the one
+  // load balancer it almost always stood for.
+  if (v === 'true') return 1
+  if (/^[0-9]{1,2}$/.test(v)) return Number(v)
+  const parts = raw.split(',').map((p) => p.trim())
+  for (const part of parts) {
+    const [address, bits, extra] = part.split('/')
+    const family = isIP(address ?? '')
+    const maxBits = family === 6 ? 128 : 32
+    const bitsOk = bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= maxBits)
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new ConfigError('TRUST_PROXY', `${CIDR_HINT} (got "${part}")`)
+    }
+  }
+  return parts
+}
+
 /**
  * Reads and validates the configuration from an environment (empty strings count as unset).
  *
@@ -95,7 +139,7 @@ export function loadConfig(
   if (first !== undefined) {
     const variable = first.instancePath.replace(/^\//, '') || 'environment'
     const shown =
-      typeof raw[variable] === 'string' && !/KEY/.test(variable)
+      typeof raw[variable] === 'string' && !/KEY|TOKEN|SECRET|PASSWORD/.test(variable)
         ? ` (got "${String(raw[variable])}")`
         : ''
     throw new ConfigError(variable, `${first.message}${shown}`)
@@ -105,13 +149,14 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
+    dataDir: resolveDataDir(e.DATA_DIR, env),
     masterKey: e.MASTER_KEY,
     signingKeyFile: e.SIGNING_KEY_FILE,
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    logFormat: e.LOG_FORMAT,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimit: e.BODY_LIMIT,
     rateLimit: {
       windowMs: e.RATE_LIMIT_WINDOW_MS,
@@ -125,6 +170,10 @@ export function loadConfig(
     validateCacheMs: e.VALIDATE_CACHE_MS,
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
+    webhooks: readWebhooksConfig(e),
+    web: readWebConfig(e),
+    adminAuth: readAdminAuthConfig(e),
+    ops: readOpsConfig(e),
     ...overrides,
   }
 }

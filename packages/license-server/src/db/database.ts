@@ -11,8 +11,13 @@ import type { OutboxTables } from '../outbox/outbox.table.js'
 import type { DeploymentTables } from '../deployments/deployment.table.js'
 import type { UsageTables } from '../usage/usage.table.js'
 import type { ViolationTables } from '../violations/violation.table.js'
+import type { PortalTables } from '../portal/portal.table.js'
+import type { EventTables } from '../events/event.table.js'
+import type { WebhookTables } from '../webhooks/webhook.table.js'
+import type { IdempotencyTables } from '../idempotency/idempotency.table.js'
 import type { RevocationTables } from '../revocations/revocation.table.js'
 import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
+import type { WebTables } from '../web/web-session.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -43,8 +48,13 @@ export interface Database
     DeploymentTables,
     UsageTables,
     ViolationTables,
+    PortalTables,
+    EventTables,
+    WebhookTables,
+    IdempotencyTables,
     RevocationTables,
-    AnalyzeStateTables {}
+    AnalyzeStateTables,
+    WebTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

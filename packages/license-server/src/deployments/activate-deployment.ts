@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { emitEvent } from '../events/emit-event.js'
 import { AppError } from '../errors/app-error.js'
 import { findLicense } from '../licenses/license.repository.js'
 import type { LicenseRow } from '../licenses/license.table.js'
 import { newId } from '../lib/ids.js'
+import { recordViolation } from '../violations/record-violation.js'
 import {
   countActiveDeployments,
   findDeployment,
@@ -12,6 +14,7 @@ import {
 } from './deployment.repository.js'
 import type { DeploymentFingerprint, DeploymentRow } from './deployment.table.js'
 import { deadAfter, DEFAULT_DEAD_WINDOW, type DeadWindow } from './dead-deadline.js'
+import { toDeploymentView } from './deployment.view.js'
 import { effectiveStatus, type EffectiveStatus } from './lease-status.js'
 
 /** An activation request, resolved to its license. */
@@ -74,6 +77,23 @@ export async function activateDeployment(
     )
     const max = license.policy.maxDeployments
     const existing = await findDeployment(trx, license.id, input.installId)
+    const before = existing?.fingerprint.machineId
+    const after = input.fingerprint?.machineId
+    if (before !== undefined && after !== undefined && before !== after) {
+      // The client's storage dir (its deployment id) now runs on another machine: a copied
+      // directory, or one machine id reused across machines. Recorded; the vendor decides.
+      await recordViolation(trx, {
+        tenantId: license.tenant_id,
+        licenseId: license.id,
+        installId: input.installId,
+        kind: 'fingerprint_changed',
+        severity: 'medium',
+        source: 'server',
+        details: { previousMachineId: before, machineId: after },
+        address: input.address,
+        now: input.now,
+      })
+    }
     const base = {
       fingerprint: input.fingerprint ?? existing?.fingerprint ?? {},
       appVersion: input.appVersion ?? null,
@@ -119,6 +139,17 @@ export async function activateDeployment(
           },
           { ...base, status },
         )
+    if (!refused) {
+      await emitEvent(trx, {
+        tenantId: license.tenant_id,
+        type: 'deployment.activated',
+        licenseId: license.id,
+        subjectType: 'deployment',
+        subjectId: deployment.id,
+        data: { object: toDeploymentView(deployment), reactivated: existing !== undefined },
+        at: input.now,
+      })
+    }
     return {
       license,
       effective,

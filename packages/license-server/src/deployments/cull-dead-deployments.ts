@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { emitEvent } from '../events/emit-event.js'
 import { markDeadDeployments } from './deployment.repository.js'
 import type { Fleet } from './fleet.js'
 
@@ -43,18 +44,35 @@ export async function cullDeadDeployments(fleet: Fleet): Promise<CullResult> {
   } catch {
     exceptIds = fleet.coalescer.pendingIds()
   }
+  const now = fleet.now()
+  // The culls and their `deployment.culled` events commit together.
   const rows = await fleet.ctx.db.transaction().execute(async (trx) => {
     const { rows: lock } = await sql<{ ok: boolean }>`
       select pg_try_advisory_xact_lock(${CULL_LOCK}) as ok
     `.execute(trx)
     if (lock[0]?.ok !== true) return undefined
-    return markDeadDeployments(trx, {
-      now: fleet.now(),
+    const dead = await markDeadDeployments(trx, {
+      now,
       missedHeartbeats: fleet.options.missedHeartbeats,
       minWindowS: fleet.options.minDeadAfterS,
       exceptIds,
       limit: CULL_BATCH,
     })
+    for (const d of dead) {
+      await emitEvent(trx, {
+        tenantId: d.tenant_id,
+        type: 'deployment.culled',
+        licenseId: d.license_id,
+        subjectType: 'deployment',
+        subjectId: d.id,
+        data: {
+          object: { id: d.id, licenseId: d.license_id, deploymentId: d.install_id },
+          reason: 'dead',
+        },
+        at: now,
+      })
+    }
+    return dead
   })
   if (rows === undefined) return { culled: [], spared: 0, skipped: true }
   if (rows.length > 0) fleet.log.info({ culled: rows.length }, 'marked dead deployments')

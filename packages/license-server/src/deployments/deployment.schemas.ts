@@ -85,6 +85,7 @@ export const DeploymentSchema = Type.Object(
       Type.Literal('client'),
       Type.Literal('admin'),
       Type.Literal('dead'),
+      Type.Literal('customer'),
       Type.Null(),
     ]),
     createdAt: DateTime,

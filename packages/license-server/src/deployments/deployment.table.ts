@@ -7,8 +7,8 @@ import type { ColumnType, Selectable } from 'kysely'
  */
 export type DeploymentStatus = 'active' | 'inactive' | 'dead' | 'refused'
 
-/** Why a deployment stopped holding a seat. */
-export type DeactivationReason = 'client' | 'admin' | 'dead'
+/** Why a deployment stopped holding a seat (`customer`: freed from the customer portal). */
+export type DeactivationReason = 'client' | 'admin' | 'dead' | 'customer'
 
 /** Optional fingerprint components a client reports on activation. */
 export interface DeploymentFingerprint {

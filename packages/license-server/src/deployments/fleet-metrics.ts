@@ -40,6 +40,11 @@ export function registerFleetMetrics(registry: Registry, fleet: Fleet): void {
     () => s.failures,
   )
   gauge(
+    'tollgate_fleet_heartbeats_quarantined',
+    'Heartbeat rows the database refused as data (written without text fields, or dropped)',
+    () => s.quarantined,
+  )
+  gauge(
     'tollgate_fleet_heartbeats_pending',
     'Deployments with a heartbeat not yet written',
     () => fleet.coalescer.size,

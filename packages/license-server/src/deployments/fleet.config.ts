@@ -1,5 +1,26 @@
 import type { Env } from '../config/config.schema.js'
-import type { FleetOverrides } from './setup-fleet.js'
+
+/**
+ * The fleet settings read from the environment. A leaf of the config layer: this file imports
+ * only `config/`, so `load-config.ts` can wire it in without an import cycle (setupFleet takes
+ * it as its `FleetOverrides`).
+ */
+export interface FleetConfig {
+  heartbeatFlushMs: number
+  cullIntervalMs: number
+  missedHeartbeats: number
+  revocationListTtlS: number
+  heartbeatReadWindowMs: number
+  /** The shape of `RetentionOptions` (retention/retention-options.ts), inlined to stay a leaf. */
+  retention: {
+    auditDays: number
+    auditExportDir?: string
+    usageBatchDays: number
+    addressDays: number
+    intervalMs: number
+  }
+  keySharing: { windowS: number; action: 'flag' | 'suspend' }
+}
 
 /**
  * Reads the fleet settings from the validated environment (docs/server.md, "Fleet"). buildApp's
@@ -10,7 +31,7 @@ import type { FleetOverrides } from './setup-fleet.js'
  * const fleet = readFleetConfig(env) // { heartbeatFlushMs: 1000, cullIntervalMs: 60000, ... }
  * ```
  */
-export function readFleetConfig(e: Env): FleetOverrides {
+export function readFleetConfig(e: Env): FleetConfig {
   return {
     heartbeatFlushMs: e.HEARTBEAT_FLUSH_MS,
     cullIntervalMs: e.DEAD_DEPLOYMENT_CHECK_S * 1000,

@@ -30,7 +30,10 @@ export interface HeartbeatCoalescerOptions {
   highWater?: number
   /** Called after each successful flush with what was written (key-sharing detection). */
   onFlushed?: (written: readonly PendingHeartbeat[]) => Promise<void> | void
-  /** Called when a flush fails; the entries stay pending and are retried. */
+  /**
+   * Called when a flush fails (the entries stay pending and are retried) and once per row that
+   * was quarantined (the database refused its data, see {@link HeartbeatCoalescer}).
+   */
   onError?: (err: unknown) => void
 }
 
@@ -41,6 +44,8 @@ export interface CoalescerStats {
   statements: number
   rowsWritten: number
   failures: number
+  /** Rows the database refused as data: written without their text fields, or dropped. */
+  quarantined: number
 }
 
 /**
@@ -52,6 +57,11 @@ export interface CoalescerStats {
  * Nothing acknowledged is lost on a graceful shutdown (`close()` flushes), a failed flush puts
  * its entries back (a newer heartbeat that arrived meanwhile wins), and the UPDATE never moves
  * `last_seen_at` backwards, so two instances flushing the same deployment cannot regress it.
+ *
+ * One bad row never stalls the batch: when the database refuses a chunk's data (SQLSTATE class
+ * 22/23/54, e.g. text it cannot store), the chunk is split in halves until the refused row is
+ * alone; that row is written once more without its free-text fields (the sighting still counts)
+ * and else dropped, counted in `stats.quarantined`. Outages and other errors put everything back.
  *
  * @example
  * ```ts
@@ -77,6 +87,7 @@ export class HeartbeatCoalescer {
     statements: 0,
     rowsWritten: 0,
     failures: 0,
+    quarantined: 0,
   }
 
   constructor(db: Db, options: HeartbeatCoalescerOptions = {}) {
@@ -154,7 +165,7 @@ export class HeartbeatCoalescer {
       this.#pending = new Map()
       try {
         for (let i = 0; i < batch.length; i += this.#chunkSize) {
-          await this.#write(batch.slice(i, i + this.#chunkSize))
+          await this.#writeIsolating(batch.slice(i, i + this.#chunkSize))
         }
         this.stats.flushes += 1
         this.stats.rowsWritten += batch.length
@@ -174,6 +185,31 @@ export class HeartbeatCoalescer {
         this.#onError?.(err)
       }
     } while (this.#again || (this.#closed && this.#pending.size > 0))
+  }
+
+  /** Writes a chunk; a data error is narrowed down by bisection to the row that caused it. */
+  async #writeIsolating(rows: PendingHeartbeat[]): Promise<void> {
+    try {
+      await this.#write(rows)
+      return
+    } catch (err) {
+      if (!isDataError(err)) throw err
+      if (rows.length > 1) {
+        const half = Math.ceil(rows.length / 2)
+        await this.#writeIsolating(rows.slice(0, half))
+        await this.#writeIsolating(rows.slice(half))
+        return
+      }
+      this.stats.quarantined += 1
+      this.#onError?.(err)
+      const [row] = rows as [PendingHeartbeat]
+      if (row.appVersion === null && row.address === null) return
+      try {
+        await this.#write([{ ...row, appVersion: null, address: null }])
+      } catch (again) {
+        if (!isDataError(again)) throw again
+      }
+    }
   }
 
   async #write(unsorted: PendingHeartbeat[]): Promise<void> {
@@ -214,4 +250,10 @@ export class HeartbeatCoalescer {
     this.#timer = undefined
     await this.flush()
   }
+}
+
+/** A Postgres error about the data of a statement (not the connection or the server). */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code)
 }

@@ -1,6 +1,7 @@
 import { decodeLicense, LicenseError, verifyLicense } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
+import { isTenantId } from '../lib/ids.js'
 import type { SigningKeyStore } from '../signing-keys/signing-key-store.js'
 
 /** Who a license key names, once its signature checked out. */
@@ -42,8 +43,8 @@ export class LicenseKeyVerifier {
     let kid: string
     try {
       const { header, claims } = decodeLicense(key)
-      if (typeof claims.iss !== 'string' || typeof header.kid !== 'string') {
-        throw new AppError('INVALID_LICENSE_KEY', 'The license key names no issuer or key id')
+      if (!isTenantId(claims.iss) || typeof header.kid !== 'string') {
+        throw new AppError('INVALID_LICENSE_KEY', 'The license key names no valid issuer or key id')
       }
       tenantId = claims.iss
       kid = header.kid

@@ -129,6 +129,58 @@ export const ERROR_CODES = {
   },
   ANALYSIS_BUSY: { status: 503, message: 'Too many analyses are running; retry shortly' },
   ANALYSIS_TIMEOUT: { status: 504, message: 'The analysis did not finish within its time limit' },
+  // customer portal (issue 17)
+  SEAT_RESET_COOLDOWN: {
+    status: 409,
+    message: 'A seat of this license was freed recently; wait for the cooldown',
+  },
+  SEAT_RESET_LIMIT_REACHED: {
+    status: 409,
+    message: 'The plan allows no more seat resets for this license in this period',
+  },
+  PORTAL_READ_ONLY: { status: 403, message: 'A support session can look but not change anything' },
+  PORTAL_ADMIN_REQUIRED: {
+    status: 403,
+    message: 'Only an admin of the customer account can do this',
+  },
+  PORTAL_TEAM_FULL: {
+    status: 409,
+    message: 'The customer account has the most people it may have',
+  },
+  SUPPORT_LINK_INVALID: {
+    status: 410,
+    message: 'The support link is unknown, expired or already used',
+  },
+  // lifecycle events, webhooks, idempotency (issue 19)
+  WEBHOOK_URL_NOT_ALLOWED: {
+    status: 400,
+    message: 'Webhook URLs must be https and reach a public address',
+  },
+  WEBHOOK_DELIVERY_PENDING: {
+    status: 409,
+    message: 'The delivery is still pending; it will be attempted without a resend',
+  },
+  INVALID_IDEMPOTENCY_KEY: {
+    status: 400,
+    message: 'Idempotency-Key must be 1-200 printable ASCII characters',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This Idempotency-Key was used with a different request in the last 24 hours',
+  },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still running; retry shortly',
+  },
+  CUSTOMER_HAS_NO_EMAIL: {
+    status: 409,
+    message: 'The customer has no email address to deliver the license to',
+  },
+  // hardening (issue 20)
+  LAST_OWNER_KEY: {
+    status: 409,
+    message: 'The last active owner (*) key cannot be revoked; create another owner key first',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

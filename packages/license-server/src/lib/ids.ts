@@ -60,3 +60,35 @@ export function newRequestId(): string {
   requestCounter += 1
   return `req_${PROCESS_TAG}${requestCounter.toString(36).padStart(8, '0')}`
 }
+
+const TENANT_ID = /^ten_[0-9a-z]{1,60}$/
+
+/**
+ * Whether a value has the shape of a tenant id (`ten_` + base36, as {@link newId} makes them).
+ * Checked on the `iss` of a key before any lookup: an unsigned key can name anything.
+ *
+ * @example
+ * ```ts
+ * isTenantId('ten_0mg1x2y3z000a8f3k2j9q1w0') // true
+ * isTenantId('x'.repeat(11_000)) // false
+ * ```
+ */
+export function isTenantId(value: unknown): value is string {
+  return typeof value === 'string' && TENANT_ID.test(value)
+}
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:/+=-]{0,127}$/
+
+/**
+ * The request id of an incoming request: the caller's `X-Request-Id` when it is 1-128 visible
+ * ASCII id characters (a UUID, a trace id), else a fresh {@link newRequestId}. The id lands in
+ * logs, the answer and audit rows, so it is never stored verbatim from arbitrary input.
+ *
+ * @example
+ * ```ts
+ * Fastify({ requestIdHeader: false, genReqId: (req) => requestIdOf(req.headers['x-request-id']) })
+ * ```
+ */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : newRequestId()
+}

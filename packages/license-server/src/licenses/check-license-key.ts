@@ -1,5 +1,6 @@
 import { decodeLicense, LicenseError, verifyLicense } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
+import { isTenantId } from '../lib/ids.js'
 import type { SigningKeyStore } from '../signing-keys/signing-key-store.js'
 import type { LicenseRowCache } from './license-cache.js'
 import { findLicense } from './license.repository.js'
@@ -85,8 +86,8 @@ async function verifySignature(
   let kid: string
   try {
     const { header, claims } = decodeLicense(key)
-    if (typeof claims.iss !== 'string' || typeof header.kid !== 'string') {
-      return { deny: deny('INVALID', ['MALFORMED: the key names no issuer or key id']) }
+    if (!isTenantId(claims.iss) || typeof header.kid !== 'string') {
+      return { deny: deny('INVALID', ['MALFORMED: the key names no valid issuer or key id']) }
     }
     tenantId = claims.iss
     kid = header.kid

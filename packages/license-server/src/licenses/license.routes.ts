@@ -4,6 +4,7 @@ import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { AppError } from '../errors/app-error.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import { EmptyQuery, IdParams, PageOf, errorResponses } from '../lib/schemas.js'
+import { queueLicenseDelivery } from '../billing/deliver-license.js'
 import { issueLicense } from './issue-license.js'
 import { findLicense, listLicenses } from './license.repository.js'
 import {
@@ -48,8 +49,8 @@ export const licenseRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =>
     },
     async (req, reply) => {
       const b = req.body
-      const { license, token } = await db.transaction().execute((trx) =>
-        issueLicense(
+      const { license, token } = await db.transaction().execute(async (trx) => {
+        const issued = await issueLicense(
           trx,
           req.auth.tenantId,
           {
@@ -66,8 +67,17 @@ export const licenseRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =>
           },
           actorFromRequest(req),
           ctx,
-        ),
-      )
+        )
+        if (b.email) {
+          const queued = await queueLicenseDelivery(trx, issued.license, issued.token, {
+            reason: 'issued',
+            dedupeKey: `${issued.license.id}:issued`,
+            now: ctx.now(),
+          })
+          if (!queued) throw new AppError('CUSTOMER_HAS_NO_EMAIL')
+        }
+        return issued
+      })
       return reply.code(201).send({ license: toLicenseView(license), token })
     },
   )

@@ -64,6 +64,8 @@ export const IssueLicenseBody = Type.Object(
     policy: Type.Optional(PartialPolicySchema),
     deploymentId: Type.Optional(Type.Union([DeploymentId, Type.Null()])),
     metadata: Type.Optional(Metadata),
+    /** Email the key to the customer (through the outbox). */
+    email: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )

@@ -15,6 +15,7 @@ export interface PlanFields {
   stripePriceId: string | null
   pastDueGraceDays: number
   cancelBehavior: CancelBehavior
+  reminderDays: number[] | null
 }
 
 function columns(f: Partial<PlanFields>) {
@@ -29,6 +30,9 @@ function columns(f: Partial<PlanFields>) {
     ...(f.stripePriceId === undefined ? {} : { stripe_price_id: f.stripePriceId }),
     ...(f.pastDueGraceDays === undefined ? {} : { past_due_grace_days: f.pastDueGraceDays }),
     ...(f.cancelBehavior === undefined ? {} : { cancel_behavior: f.cancelBehavior }),
+    ...(f.reminderDays === undefined
+      ? {}
+      : { reminder_days: f.reminderDays === null ? null : toJson(f.reminderDays) }),
   }
 }
 
@@ -41,6 +45,7 @@ export async function insertPlan(db: Db, row: PlanRow): Promise<void> {
       entitlements: toJson(row.entitlements),
       limits: toJson(row.limits),
       policy: toJson(row.policy),
+      reminder_days: row.reminder_days === null ? null : toJson(row.reminder_days),
     })
     .execute()
 }

@@ -74,6 +74,7 @@ export const planRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         stripe_price_id: b.stripePriceId ?? null,
         past_due_grace_days: b.pastDueGraceDays ?? 7,
         cancel_behavior: b.cancelBehavior ?? 'revoke',
+        reminder_days: b.reminderDays ?? null,
         created_at: at,
         updated_at: at,
       }

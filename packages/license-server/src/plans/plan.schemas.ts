@@ -15,6 +15,11 @@ import {
 const CancelBehavior = Type.Union([Type.Literal('revoke'), Type.Literal('expire_at_period_end')])
 const StripePrice = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])
 const Duration = Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()])
+/** Days before a license ends at which its customer is reminded (null: 30 and 7). */
+const ReminderDays = Type.Union([
+  Type.Array(Type.Integer({ minimum: 1, maximum: 365 }), { maxItems: 10, uniqueItems: true }),
+  Type.Null(),
+])
 
 /** A plan as returned by the API. */
 export const PlanSchema = Type.Object(
@@ -30,6 +35,7 @@ export const PlanSchema = Type.Object(
     stripePriceId: NullableString(),
     pastDueGraceDays: Type.Integer(),
     cancelBehavior: StringEnum(['revoke', 'expire_at_period_end'] as const),
+    reminderDays: Type.Array(Type.Integer()),
     createdAt: DateTime,
     updatedAt: DateTime,
   },
@@ -49,6 +55,7 @@ export const CreatePlanBody = Type.Object(
     stripePriceId: Type.Optional(StripePrice),
     pastDueGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
     cancelBehavior: Type.Optional(CancelBehavior),
+    reminderDays: Type.Optional(ReminderDays),
   },
   { additionalProperties: false },
 )
@@ -66,6 +73,7 @@ export const UpdatePlanBody = Type.Object(
     stripePriceId: Type.Optional(StripePrice),
     pastDueGraceDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 })),
     cancelBehavior: Type.Optional(CancelBehavior),
+    reminderDays: Type.Optional(ReminderDays),
   },
   { additionalProperties: false, minProperties: 1 },
 )

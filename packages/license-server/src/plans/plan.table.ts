@@ -19,6 +19,8 @@ export interface PlanTable {
   stripe_price_id: string | null
   past_due_grace_days: number
   cancel_behavior: CancelBehavior
+  /** jsonb: days before a license ends at which its customer is reminded; null: 30 and 7. */
+  reminder_days: ColumnType<number[] | null, string | null | undefined, string | null>
   created_at: ColumnType<Date, Date, never>
   updated_at: ColumnType<Date, Date, Date>
 }

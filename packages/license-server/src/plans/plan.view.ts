@@ -15,9 +15,14 @@ export interface PlanView {
   stripePriceId: string | null
   pastDueGraceDays: number
   cancelBehavior: CancelBehavior
+  /** Days before a license ends at which its customer is reminded. */
+  reminderDays: readonly number[]
   createdAt: string
   updatedAt: string
 }
+
+/** Reminder days of a plan that sets none. */
+export const DEFAULT_REMINDER_DAYS: readonly number[] = [30, 7]
 
 /** Row to API object. */
 export function toPlanView(row: PlanRow): PlanView {
@@ -33,6 +38,7 @@ export function toPlanView(row: PlanRow): PlanView {
     stripePriceId: row.stripe_price_id,
     pastDueGraceDays: row.past_due_grace_days,
     cancelBehavior: row.cancel_behavior,
+    reminderDays: row.reminder_days ?? DEFAULT_REMINDER_DAYS,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   }

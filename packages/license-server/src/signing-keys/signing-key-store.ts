@@ -1,12 +1,17 @@
 import { KeySet, type Jwks, type SigningKey } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
+import { LruCache, type LruStats } from '../lib/lru-cache.js'
 import { SingleFlight } from '../lib/single-flight.js'
 import { unsealSigningKey } from './get-active-signing-key.js'
 import { findNewestActiveKey, listSigningKeys } from './signing-key.repository.js'
 import { VerifiedTokenMemo, type VerifiedToken } from './verified-token-memo.js'
 
 export type { VerifiedToken } from './verified-token-memo.js'
+
+/** Tenants whose key sets are kept; only tenants that have keys are ever cached. */
+const KEY_SETS_MAX = 10_000
+const PRIVATE_KEYS_MAX = 1_000
 
 interface CachedKeySet {
   keys: KeySet
@@ -17,7 +22,10 @@ interface CachedKeySet {
 /**
  * Per-app cache in front of the signing_keys table: the verification KeySet and JWKS of each
  * tenant (parsed once, refreshed every `ttlMs` so other instances' rotations show up) and the
- * decrypted private keys. Local rotations call {@link SigningKeyStore.invalidate}.
+ * decrypted private keys. Local rotations call {@link SigningKeyStore.invalidate}. Every map is
+ * a bounded LRU ({@link SigningKeyStore.cacheStats} feeds /metrics), and a tenant without keys (an
+ * unknown `iss` named by an unsigned key) is never cached: a flood of made-up issuers costs
+ * queries the rate limits bound, never memory.
  *
  * A key set older than `ttlMs` is still answered while one background reload replaces it (up to
  * twice `ttlMs`; older ones are awaited): every validation needs the set, so an expiry that made
@@ -32,9 +40,9 @@ interface CachedKeySet {
 export class SigningKeyStore {
   readonly #masterKey: Buffer
   readonly #ttlMs: number
-  readonly #sets = new Map<string, CachedKeySet>()
-  readonly #private = new Map<string, SigningKey>()
-  /** Verified token strings (metrics read its size, hits and misses). */
+  readonly #sets = new LruCache<string, CachedKeySet>('signing_key_sets', KEY_SETS_MAX)
+  readonly #private = new LruCache<string, SigningKey>('signing_private_keys', PRIVATE_KEYS_MAX)
+  /** Verified token strings (bounded LRU of digests; metrics read its stats). */
   readonly verified: VerifiedTokenMemo
   readonly #loads = new SingleFlight<string, CachedKeySet>()
   /** Bumped by `invalidate`: a reload that started before it does not store its result. */
@@ -83,7 +91,8 @@ export class SigningKeyStore {
       const rows = await listSigningKeys(db, tenantId)
       const jwks: Jwks = { keys: rows.map((r) => r.public_jwk) }
       const entry = { keys: KeySet.from(jwks), jwks, at: Date.now() }
-      if (generation === this.#generation) this.#sets.set(tenantId, entry)
+      // An unknown tenant is not cached: its id came from unsigned input.
+      if (generation === this.#generation && rows.length > 0) this.#sets.set(tenantId, entry)
       return entry
     })
   }
@@ -119,6 +128,11 @@ export class SigningKeyStore {
   /** A remembered verification of exactly this token string, if any. */
   recallVerified(token: string): VerifiedToken | undefined {
     return this.verified.recall(token)
+  }
+
+  /** Sizes and counters of the caches, for /metrics. */
+  cacheStats(): LruStats[] {
+    return [this.#sets.stats(), this.#private.stats(), this.verified.stats()]
   }
 
   /** Forgets cached keys of a tenant (after rotate / retire / remove). */

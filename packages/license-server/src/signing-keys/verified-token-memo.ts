@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { LruStats } from '../lib/lru-cache.js'
 
 /** What a successful signature check established about a token (see `recallVerified`). */
 export interface VerifiedToken {
@@ -33,6 +34,7 @@ export class VerifiedTokenMemo {
   readonly #interned = new Map<string, string>()
   hits = 0
   misses = 0
+  evictions = 0
 
   constructor(capacity: number = DEFAULT_VERIFIED_MEMO_SIZE) {
     this.capacity = Math.max(1, capacity)
@@ -65,6 +67,7 @@ export class VerifiedTokenMemo {
       const oldest = this.#entries.keys().next().value
       if (oldest === undefined) break
       this.#entries.delete(oldest)
+      this.evictions += 1
     }
     this.#entries.set(k, {
       tenantId: this.#intern(info.tenantId),
@@ -73,6 +76,12 @@ export class VerifiedTokenMemo {
       tier: this.#intern(info.tier),
       nbf: info.nbf,
     })
+  }
+
+  /** Size and counters, in the shape of the other caches' stats (for /metrics). */
+  stats(): LruStats {
+    const { size, capacity: max, hits, misses, evictions } = this
+    return { name: 'verified_tokens', size, max, hits, misses, evictions }
   }
 
   /** Tenants, kids and tiers are few: one copy each (bounded: cleared past 10,000). */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { emitUsageLimitEvents } from './usage-limit-events.js'
 import { addUsageCounters, claimUsageBatch, type UsageCounterInput } from './usage.repository.js'
 
 /** A usage batch as the client sends it, resolved to its license. */
@@ -36,7 +37,10 @@ export async function recordUsageBatch(
 ): Promise<UsageBatchResult> {
   return db.transaction().execute(async (trx) => {
     const fresh = await claimUsageBatch(trx, { ...input, counters: input.counters.length })
-    if (fresh) await addUsageCounters(trx, input, input.counters)
+    if (fresh) {
+      await addUsageCounters(trx, input, input.counters)
+      await emitUsageLimitEvents(trx, input, input.counters)
+    }
     return { accepted: true, duplicate: !fresh }
   })
 }

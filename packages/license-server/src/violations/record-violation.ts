@@ -1,3 +1,5 @@
+import { emitEvent } from '../events/emit-event.js'
+import { toViolationView } from './violation.view.js'
 import type { Db } from '../db/database.js'
 import { newId } from '../lib/ids.js'
 import {
@@ -37,5 +39,26 @@ export async function recordViolation(
   const v = { ...input, id: newId('vio') }
   const bumped = await bumpRecentViolation(db, v, new Date(input.now.getTime() - dedupMs))
   if (bumped) return { violation: bumped, created: false }
-  return { violation: await insertViolation(db, v), created: true }
+  // The row and its `violation.created` event commit together.
+  if (!db.isTransaction) {
+    return db.transaction().execute(async (trx) => ({
+      violation: await insertWithEvent(trx, v, input.now),
+      created: true,
+    }))
+  }
+  return { violation: await insertWithEvent(db, v, input.now), created: true }
+}
+
+async function insertWithEvent(db: Db, v: ViolationInput, now: Date): Promise<ViolationRow> {
+  const violation = await insertViolation(db, v)
+  await emitEvent(db, {
+    tenantId: violation.tenant_id,
+    type: 'violation.created',
+    licenseId: violation.license_id,
+    subjectType: 'violation',
+    subjectId: violation.id,
+    data: { object: toViolationView(violation) },
+    at: now,
+  })
+  return violation
 }

@@ -63,6 +63,7 @@ export async function createTestApp(
       adminMax: 1_000_000,
       tiers: { default: 1_000_000 },
     },
+    adminAuth: { failuresMax: 1_000_000, failureWindowMs: 60_000, keyCacheMs: 5_000 },
   } satisfies Partial<Config>
   let app: FastifyInstance
   try {

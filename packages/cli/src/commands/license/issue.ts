@@ -23,6 +23,8 @@ export interface LicenseIssueInput extends GlobalOptions {
   concurrency?: number
   /** Bulk: write per-row results, with the keys, to this CSV (mode 0600). */
   out?: string
+  /** Email the key to the customer's address on file (through the server's outbox). */
+  email?: boolean
 }
 
 /**
@@ -56,6 +58,7 @@ export async function licenseIssue(
     ...(input.limit ? { limits: input.limit } : {}),
     ...(input.deployment ? { deploymentId: input.deployment } : {}),
     ...(input.metadata ? { metadata: input.metadata } : {}),
+    ...(input.email ? { email: true } : {}),
   }
   const res = await (
     await apiClient(input, ctx)
@@ -85,6 +88,7 @@ export const licenseIssueCommand = defineCommand<LicenseIssueInput>({
       )
       .option('--deployment <id>', 'lock the license to one deployment id')
       .option('--metadata <key=value>', 'metadata (repeatable)', keyString)
+      .option('--email', "email the key to the customer's address on file")
       .option(
         '--from <csv>',
         'issue one license per CSV row (customerId|email,name; planId; expiresAt; …)',
@@ -98,6 +102,7 @@ export const licenseIssueCommand = defineCommand<LicenseIssueInput>({
     'tollgate license issue --customer cus_123 --plan pln_pro --expires +365d',
     'tollgate license issue --customer cus_123 --plan pln_pro -e sso,audit --limit users=50 --json | jq -r .token',
     'tollgate license issue --from customers.csv --plan pln_pro --out issued.csv',
+    'tollgate license issue --customer cus_123 --plan pln_pro --email',
   ],
   run: licenseIssue,
 })

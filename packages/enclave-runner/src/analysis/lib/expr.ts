@@ -14,6 +14,8 @@ export const T = {
   CALLRET: 1 << 8,
   TIMESTAMP: 1 << 9,
   UNKNOWN: 1 << 10,
+  /** Data an external call returned (return data, or memory it wrote). */
+  RETDATA: 1 << 11,
 } as const
 
 const ENV_TAGS: Readonly<Record<string, number>> = {
@@ -24,6 +26,7 @@ const ENV_TAGS: Readonly<Record<string, number>> = {
   COINBASE: T.COINBASE,
   TIMESTAMP: T.TIMESTAMP,
   NUMBER: T.TIMESTAMP,
+  RETURNDATASIZE: T.RETDATA,
 }
 
 export type Expr =
@@ -72,11 +75,14 @@ function mergeRets(args: readonly Expr[]): readonly number[] {
   return out ?? NO_RETS
 }
 
-/** Build an operation node, folding constants and collapsing nodes that grow too deep. */
-export function op(name: string, args: readonly Expr[], pc = -1): Expr {
+/**
+ * Build an operation node, folding constants and collapsing nodes that grow too deep.
+ * `extraTags` marks sources the arguments do not show (memory a copy or a call wrote).
+ */
+export function op(name: string, args: readonly Expr[], pc = -1, extraTags = 0): Expr {
   const folded = fold(name, args)
   if (folded !== undefined) return folded
-  let tags = ENV_TAGS[name] ?? 0
+  let tags = (ENV_TAGS[name] ?? 0) | extraTags
   if (name === 'CALLDATALOAD' || name === 'CALLDATACOPY') tags |= T.CALLDATA
   if (name === 'SLOAD') tags |= T.SLOAD
   if (name === 'BALANCE') tags |= T.BALANCE

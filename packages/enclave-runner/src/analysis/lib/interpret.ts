@@ -1,7 +1,15 @@
 import type { Instruction } from '../disassemble.js'
 import { OPCODES } from './opcodes.js'
-import { UNKNOWN, constant, op } from './expr.js'
+import { T, UNKNOWN, constant, op } from './expr.js'
 import type { Expr } from './expr.js'
+import { FALLBACK, selectorTested } from './dispatch.js'
+import { cloneMemory, emptyMemory, hashInput, loadWord, storeByte, storeWord } from './memory.js'
+import { selectorAt, writeRange } from './memory.js'
+import type { Memory } from './memory.js'
+import { createBudget } from './budget.js'
+import type { InterpretLimits } from './budget.js'
+
+export type { InterpretLimits } from './budget.js'
 
 /** A branch condition that held on the path to an event (`taken` = the JUMPI jumped). */
 export interface Guard {
@@ -13,11 +21,17 @@ export interface Guard {
 interface Event {
   readonly pc: number
   readonly guards: readonly Guard[]
+  /** Function selector (`0x` + 8 hex) whose path reached the event, or `fallback`. */
+  readonly fn: string
 }
 export interface CallEvent extends Event {
   readonly opcode: 'CALL' | 'CALLCODE' | 'DELEGATECALL' | 'STATICCALL'
   readonly target: Expr
   readonly value: Expr
+  /** pcs of the calls the same path made before this one, oldest first. */
+  readonly prior: readonly number[]
+  /** Function selector of the call data, when it was built from constants. */
+  readonly selector: string | undefined
 }
 export interface SstoreEvent extends Event {
   readonly slot: Expr
@@ -29,6 +43,11 @@ export interface JumpiEvent extends Event {
 export interface SelfdestructEvent extends Event {
   readonly beneficiary: Expr
 }
+/** A path that ended in REVERT (or INVALID) after at least one external call. */
+export interface RevertEvent extends Event {
+  /** pcs of the calls the path made before it reverted. */
+  readonly prior: readonly number[]
+}
 
 /** Everything the abstract interpreter observed, across all explored paths. */
 export interface Trace {
@@ -36,88 +55,102 @@ export interface Trace {
   readonly sstores: SstoreEvent[]
   readonly jumpis: JumpiEvent[]
   readonly selfdestructs: SelfdestructEvent[]
+  readonly revertsAfterCall: RevertEvent[]
   /** pcs of CALL-family instructions whose success flag reached a branch, store or memory. */
   readonly usedRets: Set<number>
   /** pcs of CALL-family instructions reached at least once. */
   readonly reachedCalls: Set<number>
-  /** False when the step budget ran out before the worklist emptied. */
+  /** Functions (selectors, or `fallback`) whose exploration a budget cut short. */
+  readonly cut: Set<string>
+  /** Functions the dispatcher led to. */
+  readonly functions: Set<string>
+  /** False when any budget ran out: some paths were not explored. */
   complete: boolean
   steps: number
-}
-
-export interface InterpretLimits {
-  /** Total instructions executed across all paths. */
-  readonly maxSteps: number
-  /** How many times one JUMPDEST may be entered with a new abstract state. */
-  readonly maxVisitsPerBlock: number
 }
 
 interface State {
   idx: number
   stack: Expr[]
-  mem: Map<bigint, Expr>
+  mem: Memory
   guards: Guard[]
   guardTags: number
+  fn: string
+  calls: readonly number[]
 }
 
 const CALL_OPS = new Set(['CALL', 'CALLCODE', 'DELEGATECALL', 'STATICCALL'])
 const ENDS = new Set(['STOP', 'RETURN', 'REVERT', 'INVALID'])
+// [source name, tags] of the copy opcodes, and which stack argument is the length.
+const COPIES: Readonly<Record<string, readonly [number, number]>> = {
+  CALLDATACOPY: [T.CALLDATA, 3],
+  CODECOPY: [0, 3],
+  RETURNDATACOPY: [T.RETDATA, 3],
+  EXTCODECOPY: [T.RETDATA, 4],
+  MCOPY: [T.UNKNOWN, 3],
+}
 const MAX_PENDING = 2048
+const MAX_GUARDS = 64
 
 /**
- * Path-sensitive abstract interpretation over the disassembly: a symbolic stack, constant
- * memory words and the branch guards of each path. Jump targets are resolved from constants
- * (which is how solc emits them), so internal function calls and returns are followed.
+ * Path-sensitive abstract interpretation over the disassembly: a symbolic stack, memory words
+ * at constant offsets and the branch guards of each path. Jump targets are resolved from
+ * constants (which is how solc emits them), so internal function calls and returns are
+ * followed. Each external function (by dispatcher selector) has its own budget, so shared
+ * compiler helpers cannot starve later functions; any budget that runs out is reported.
  */
 export function interpret(instructions: readonly Instruction[], limits: InterpretLimits): Trace {
   const byPc = new Map<number, number>()
   instructions.forEach((ins, i) => byPc.set(ins.pc, i))
+  const isJumpdest = (v: bigint): boolean =>
+    v <= 0xffffffn && instructions[byPc.get(Number(v)) ?? -1]?.opcode === 'JUMPDEST'
   // prettier-ignore
   const trace: Trace = {
-    calls: [], sstores: [], jumpis: [], selfdestructs: [],
-    usedRets: new Set(), reachedCalls: new Set(), complete: true, steps: 0,
+    calls: [], sstores: [], jumpis: [], selfdestructs: [], revertsAfterCall: [],
+    usedRets: new Set(), reachedCalls: new Set(), cut: new Set(), functions: new Set(),
+    complete: true, steps: 0,
   }
-  const seen = new Set<string>()
-  const visits = new Map<number, number>()
-  const work: State[] = [{ idx: 0, stack: [], mem: new Map(), guards: [], guardTags: 0 }]
+  const pushed: Expr[] = []
+  const budget = createBudget(limits, isJumpdest, trace.cut)
+  const work: State[] = [
+    { idx: 0, stack: [], mem: emptyMemory(), guards: [], guardTags: 0, fn: FALLBACK, calls: [] },
+  ]
 
   const enter = (s: State, target: Expr): boolean => {
-    if (target.k !== 'const' || target.v > 0xffffffn) return false
-    const i = byPc.get(Number(target.v))
-    if (i === undefined || instructions[i]?.opcode !== 'JUMPDEST') return false
+    if (target.k !== 'const' || !isJumpdest(target.v)) return false
     const pc = Number(target.v)
-    const key = `${pc}|${s.guardTags}|${s.stack.map((e) => (e.k === 'const' ? e.v.toString(36) : '_')).join(',')}`
-    if (seen.has(key)) return false
-    const n = visits.get(pc) ?? 0
-    if (n >= limits.maxVisitsPerBlock) return false
-    seen.add(key)
-    visits.set(pc, n + 1)
-    s.idx = i
+    if (!budget.admit(s, pc)) return false
+    s.idx = byPc.get(pc) ?? 0
     return true
   }
+  const useRets = (e: Expr): void => {
+    for (const r of e.rets) trace.usedRets.add(r)
+  }
 
-  while (work.length > 0) {
-    const s = work.pop()
-    if (!s) break
+  let s: State | undefined
+  const pop = (): Expr => s?.stack.pop() ?? UNKNOWN
+  const push = (e: Expr): void => {
+    if (s && s.stack.length < 1024) s.stack.push(e)
+  }
+  while ((s = work.pop()) !== undefined) {
     for (;;) {
       if (trace.steps++ >= limits.maxSteps) {
+        trace.cut.add(s.fn)
+        for (const w of work) trace.cut.add(w.fn)
         trace.complete = false
         return trace
       }
+      if (!budget.step(s.fn)) break
       const ins = instructions[s.idx]
       if (!ins) break
-      const pop = (): Expr => s.stack.pop() ?? UNKNOWN
-      const push = (e: Expr): void => {
-        if (s.stack.length < 1024) s.stack.push(e)
-      }
       const name = ins.opcode
+      const byte = ins.byte
       if (ins.push !== undefined) {
-        push(constant(ins.push))
-      } else if (name.startsWith('DUP')) {
-        const n = Number(name.slice(3))
-        push(s.stack[s.stack.length - n] ?? UNKNOWN)
-      } else if (name.startsWith('SWAP')) {
-        const n = Number(name.slice(4))
+        push((pushed[s.idx] ??= constant(ins.push)))
+      } else if (byte >= 0x80 && byte <= 0x8f) {
+        push(s.stack[s.stack.length - (byte - 0x7f)] ?? UNKNOWN)
+      } else if (byte >= 0x90 && byte <= 0x9f) {
+        const n = byte - 0x8f
         const top = s.stack.length - 1
         if (top - n >= 0) {
           const t = s.stack[top] ?? UNKNOWN
@@ -130,67 +163,78 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
       } else if (name === 'JUMPI') {
         const dest = pop()
         const cond = pop()
-        trace.jumpis.push({ pc: ins.pc, cond, guards: s.guards })
-        for (const r of cond.rets) trace.usedRets.add(r)
+        trace.jumpis.push({ pc: ins.pc, cond, guards: s.guards, fn: s.fn })
+        useRets(cond)
         const canFall = !(cond.k === 'const' && cond.v !== 0n)
         const canJump = !(cond.k === 'const' && cond.v === 0n)
+        const here = s.guards
         const guard = (taken: boolean): Guard[] =>
-          cond.k === 'const' || s.guards.length >= 64
-            ? s.guards
-            : [...s.guards, { pc: ins.pc, cond, taken }]
+          cond.k === 'const' || here.length >= MAX_GUARDS
+            ? here
+            : [...here, { pc: ins.pc, cond, taken }]
         if (canJump) {
+          const selector = s.fn === FALLBACK ? selectorTested(cond) : undefined
+          if (selector) trace.functions.add(selector)
           const branch: State = {
             idx: s.idx,
             stack: [...s.stack],
-            mem: new Map(s.mem),
+            mem: cloneMemory(s.mem),
             guards: guard(true),
             guardTags: s.guardTags | cond.tags,
+            fn: selector ?? s.fn,
+            calls: s.calls,
           }
           // Bounded pending paths keep memory flat on branch-heavy input.
-          if (work.length >= MAX_PENDING) trace.complete = false
+          if (work.length >= MAX_PENDING) trace.cut.add(branch.fn)
           else if (enter(branch, dest)) work.push(branch)
         }
         if (!canFall) break
         s.guards = guard(false)
         s.guardTags |= cond.tags
       } else if (ENDS.has(name)) {
+        if ((name === 'REVERT' || name === 'INVALID') && s.calls.length > 0)
+          trace.revertsAfterCall.push({ pc: ins.pc, guards: s.guards, fn: s.fn, prior: s.calls })
         break
       } else if (name === 'SELFDESTRUCT') {
-        trace.selfdestructs.push({ pc: ins.pc, beneficiary: pop(), guards: s.guards })
+        trace.selfdestructs.push({ pc: ins.pc, beneficiary: pop(), guards: s.guards, fn: s.fn })
         break
       } else if (name === 'MSTORE') {
         const off = pop()
         const val = pop()
-        for (const r of val.rets) trace.usedRets.add(r)
-        if (off.k === 'const') s.mem.set(off.v, val)
-      } else if (name === 'MLOAD') {
+        useRets(val)
+        storeWord(s.mem, off, val)
+      } else if (name === 'MSTORE8') {
         const off = pop()
-        push(
-          off.k === 'const'
-            ? (s.mem.get(off.v) ?? op('MLOAD', [off], ins.pc))
-            : op('MLOAD', [off], ins.pc),
-        )
+        useRets(pop())
+        storeByte(s.mem, off)
+      } else if (name === 'MLOAD') {
+        push(loadWord(s.mem, pop(), ins.pc))
       } else if (name === 'SHA3') {
         const off = pop()
         const len = pop()
-        const words: Expr[] = []
-        if (off.k === 'const' && len.k === 'const' && len.v % 32n === 0n && len.v <= 128n) {
-          for (let o = 0n; o < len.v; o += 32n) words.push(s.mem.get(off.v + o) ?? UNKNOWN)
-        } else {
-          words.push(UNKNOWN)
-        }
-        push(op('SHA3', words, ins.pc))
+        push(op('SHA3', hashInput(s.mem, off, len, ins.pc), ins.pc))
       } else if (name === 'SSTORE') {
         const slot = pop()
         const value = pop()
-        for (const r of value.rets) trace.usedRets.add(r)
-        trace.sstores.push({ pc: ins.pc, slot, value, guards: s.guards })
+        useRets(value)
+        trace.sstores.push({ pc: ins.pc, slot, value, guards: s.guards, fn: s.fn })
+      } else if (byte === 0x50) {
+        s.stack.pop()
+      } else if (COPIES[name]) {
+        const [tags, n] = COPIES[name]
+        const args: Expr[] = []
+        for (let i = 0; i < n; i++) args.push(pop())
+        const dest = name === 'EXTCODECOPY' ? args[1] : args[0]
+        writeRange(s.mem, dest ?? UNKNOWN, args[n - 1] ?? UNKNOWN, name, tags, ins.pc)
       } else if (CALL_OPS.has(name)) {
         const hasValue = name === 'CALL' || name === 'CALLCODE'
         pop() // gas
         const target = pop()
         const value = hasValue ? pop() : constant(0n)
-        for (let i = 0; i < 4; i++) pop()
+        const argsOffset = pop()
+        pop() // argsLength
+        const retOffset = pop()
+        const retLength = pop()
         trace.reachedCalls.add(ins.pc)
         trace.calls.push({
           pc: ins.pc,
@@ -198,7 +242,13 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
           target,
           value,
           guards: s.guards,
+          fn: s.fn,
+          prior: s.calls,
+          selector: selectorAt(s.mem, argsOffset),
         })
+        s.calls = s.calls.length < 16 ? [...s.calls, ins.pc] : s.calls
+        // The callee may have written its output anywhere in the range it was given.
+        writeRange(s.mem, retOffset, retLength, 'RETURNED', T.RETDATA, ins.pc)
         push(op('CALLRET', [], ins.pc))
       } else {
         const info = OPCODES.get(ins.byte)
@@ -209,5 +259,6 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
       s.idx++
     }
   }
+  trace.complete = trace.cut.size === 0
   return trace
 }

@@ -1,0 +1,100 @@
+// Compiled regression fixtures for the root causes of issue 14 (see
+// test/fixtures/contracts/Issue14Regressions.sol). Each runs with optimizer off and on.
+import { describe, expect, it } from 'vitest'
+import { ANALYSIS_TYPES, DEFAULT_RULES, analyzeBytecode } from '@tollgate/enclave-runner'
+import type { Finding } from '@tollgate/enclave-runner'
+import { loadFixtures } from './helpers.js'
+
+const fixtures = loadFixtures()
+
+function analyse(contract: string, optimizer: boolean): { findings: Finding[]; complete: boolean } {
+  const f = fixtures.find((x) => x.contract === contract && x.optimizer === optimizer)
+  if (!f) throw new Error(`no fixture ${contract}`)
+  const reports = ANALYSIS_TYPES.map((t) => analyzeBytecode(f.bytecode, t, DEFAULT_RULES))
+  return {
+    findings: reports.flatMap((r) => r.findings),
+    complete: reports.every((r) => r.complete),
+  }
+}
+
+const detectors = (findings: Finding[]): string[] => [...new Set(findings.map((f) => f.detector))]
+
+describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) => {
+  it('an owner packed beside a public flag still guards selfdestruct', () => {
+    const { findings, complete } = analyse('PackedOwnerKill', optimizer)
+    expect(detectors(findings)).toEqual([])
+    expect(complete).toBe(true)
+  })
+
+  it('recognises SUB and XOR + JUMPI as identity checks, and still flags them on an open slot', () => {
+    expect(detectors(analyse('SubCheckKill', optimizer).findings)).toEqual([])
+    expect(detectors(analyse('SubCheckOpenOwner', optimizer).findings)).toEqual([
+      'unprotected-selfdestruct',
+    ])
+  })
+
+  it('raises nothing critical or high on upgradeable proxies whose admin path is guarded', () => {
+    for (const proxy of ['AdminSlotProxy', 'ImmutableAdminProxy']) {
+      const { findings } = analyse(proxy, optimizer)
+      expect(findings, proxy).toEqual([])
+    }
+  })
+
+  it('reaches the last functions behind ABI helpers shared by many functions', () => {
+    const { findings, complete } = analyse('SharedAbiHelpers', optimizer)
+    expect(detectors(findings).sort()).toEqual(['unchecked-call', 'unprotected-selfdestruct'])
+    expect(complete).toBe(true)
+    const kill = findings.find((f) => f.detector === 'unprotected-selfdestruct')!
+    expect(kill.evidence[0]!.opcode).toBe('SELFDESTRUCT')
+  })
+
+  it('forgets memory a STATICCALL wrote, so a stale constant does not prune the path', () => {
+    expect(detectors(analyse('SweepAfterStaticcall', optimizer).findings)).toEqual([
+      'unchecked-call',
+    ])
+  })
+
+  it.each([
+    ['HiddenQuiz', 'gated by state an outsider cannot set'],
+    ['DecoyOwnerVault', 'withdrawal checks another slot'],
+    ['OwnerFirstGiveaway', 'Balance sent elsewhere'],
+    ['StrawManBank', 'reverted by an external contract'],
+    ['NarrowLoopDoubler', 'narrow counter'],
+  ])('flags the %s honeypot family with its reason and evidence', (contract, title) => {
+    const { findings } = analyse(contract, optimizer)
+    const hit = findings.filter((f) => f.detector === 'honeypot-pattern')
+    expect(hit.map((f) => f.title).join(' | ')).toContain(title)
+    for (const f of hit) {
+      expect(f.evidence.length).toBeGreaterThan(0)
+      expect(['high', 'medium', 'low']).toContain(f.confidence)
+    }
+    expect(detectors(findings)).toEqual(['honeypot-pattern'])
+  })
+
+  it('does not call a non-payable sweep behind an unwritten flag, or a timestamp game, a honeypot', () => {
+    expect(detectors(analyse('LeftoverSweep', optimizer).findings)).toEqual([])
+    expect(detectors(analyse('BlockRoulette', optimizer).findings)).toEqual([])
+  })
+})
+
+describe('report completeness', () => {
+  it('says which functions a budget cut short instead of claiming completeness', () => {
+    const f = fixtures.find((x) => x.contract === 'SharedAbiHelpers' && !x.optimizer)!
+    const full = analyzeBytecode(f.bytecode, 'vulnerability', DEFAULT_RULES)
+    expect(full.complete).toBe(true)
+    expect(full.incompleteFunctions).toEqual([])
+    const starved = analyzeBytecode(f.bytecode, 'vulnerability', {
+      ...DEFAULT_RULES,
+      limits: { maxSteps: 250_000, maxVisitsPerBlock: 12, maxStepsPerFunction: 40 },
+    })
+    expect(starved.complete).toBe(false)
+    expect(starved.incompleteFunctions.length).toBeGreaterThan(1)
+    for (const fn of starved.incompleteFunctions) expect(fn).toMatch(/^(0x[0-9a-f]{8}|fallback)$/)
+  })
+
+  it('names the function selector in the evidence of path-based findings', () => {
+    const f = fixtures.find((x) => x.contract === 'HiddenQuiz' && !x.optimizer)!
+    const [hit] = analyzeBytecode(f.bytecode, 'honeypot', DEFAULT_RULES).findings
+    expect(hit?.evidence[0]?.reason).toMatch(/function 0x[0-9a-f]{8}/)
+  })
+})

@@ -1,0 +1,96 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { realpath } from 'node:fs/promises'
+import { FileLock } from '../lib/file-lock.js'
+import type { MachineFingerprint } from './machine-fingerprint.js'
+import type { ClientStore } from './storage.js'
+import type { Logger } from './types.js'
+
+/** This deployment's id, and whether its storage dir came from another machine. */
+export interface DeploymentIdentity {
+  deploymentId: string
+  fingerprint: MachineFingerprint
+  /** The machine id recorded with the deployment id, when it differs from this machine's. */
+  movedFrom: string | undefined
+  /** False when the id could not be written to the storage dir (it is derived, so stable). */
+  persisted: boolean
+}
+
+interface DeploymentFile {
+  deploymentId: string
+  machineId?: string
+  createdAt?: string
+}
+
+const isDeployment = (d: unknown): d is DeploymentFile =>
+  typeof (d as { deploymentId?: unknown }).deploymentId === 'string' &&
+  /^[\w.:-]{1,128}$/.test((d as { deploymentId: string }).deploymentId)
+
+/**
+ * The deployment id: given, else the one in `deployment.json`, else a new one **derived from
+ * the machine fingerprint and the storage path** — so an unwritable or wiped storage dir gets
+ * the same id on every start instead of a new seat each time. Read and created under the
+ * storage dir's lock, so processes starting together agree on one id.
+ *
+ * @example
+ * ```ts
+ * const id = await loadDeploymentIdentity(store, undefined, await machineFingerprint(), logger)
+ * ```
+ */
+export async function loadDeploymentIdentity(
+  store: ClientStore,
+  given: string | undefined,
+  fingerprint: MachineFingerprint,
+  logger: Logger,
+): Promise<DeploymentIdentity> {
+  if (given !== undefined) {
+    return { deploymentId: given, fingerprint, movedFrom: undefined, persisted: true }
+  }
+  const lock = new FileLock(store.path('stateLock'), 10_000)
+  const locked = await lock.acquire(5_000)
+  try {
+    const stored = await store.readJson('deployment', isDeployment)
+    const deploymentId = stored?.deploymentId ?? (await derivedId(store.dir, fingerprint))
+    const movedFrom =
+      stored?.machineId !== undefined && stored.machineId !== fingerprint.machineId
+        ? stored.machineId
+        : undefined
+    let persisted = stored !== undefined && movedFrom === undefined
+    if (!persisted) {
+      persisted = await writeDeployment(store, deploymentId, fingerprint, stored?.createdAt)
+    }
+    if (stored === undefined && persisted && locked) {
+      logger.info?.({ deploymentId }, 'Created the deployment id')
+    }
+    if (!persisted) {
+      logger.error(
+        { code: 'STORAGE_ERROR', dir: store.dir, deploymentId },
+        `Could not keep the deployment id in ${store.dir}: using one derived from this machine ` +
+          'and path (stable across restarts). Make the storage dir writable.',
+      )
+    }
+    return { deploymentId, fingerprint, movedFrom, persisted }
+  } finally {
+    await lock.release()
+  }
+}
+
+/** Writes `deployment.json` (again); true when it is on disk. */
+export function writeDeployment(
+  store: ClientStore,
+  deploymentId: string,
+  fingerprint: MachineFingerprint,
+  createdAt = new Date().toISOString(),
+): Promise<boolean> {
+  return store.writeJson('deployment', {
+    deploymentId,
+    machineId: fingerprint.machineId,
+    createdAt,
+  })
+}
+
+async function derivedId(dir: string, fingerprint: MachineFingerprint): Promise<string> {
+  const path = await realpath(dir).catch(() => dir)
+  if (fingerprint.machineId === '') return `dep_${randomBytes(12).toString('hex')}`
+  const h = createHash('sha256').update(`${fingerprint.machineId}\u0000${path}`).digest('hex')
+  return `dep_${h.slice(0, 24)}`
+}

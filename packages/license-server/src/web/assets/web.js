@@ -1,0 +1,50 @@
+/* global window, document, navigator, HTMLFormElement, HTMLSelectElement, Element, setTimeout */
+// Progressive enhancement for the console and portal. Every page works without it; this only
+// adds confirmations, copy buttons and auto-submitting filters. Loaded with `defer` from
+// /assets (the CSP allows no inline script).
+'use strict'
+;(function () {
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]')
+  /** The page's CSRF token, for fetch() calls: send it as the x-csrf-token header. */
+  window.tollgateCsrf = csrfMeta ? csrfMeta.getAttribute('content') : ''
+
+  // <form data-confirm="Revoke this license?">: ask before a destructive post.
+  document.addEventListener('submit', function (event) {
+    var form = event.target
+    if (!(form instanceof HTMLFormElement)) return
+    var question = form.getAttribute('data-confirm')
+    if (question && !window.confirm(question)) {
+      event.preventDefault()
+      return
+    }
+    // Double-submit guard: one click, one mutation.
+    if (form.dataset.submitted === '1') {
+      event.preventDefault()
+      return
+    }
+    form.dataset.submitted = '1'
+  })
+
+  // <button data-copy="element-id">: copy the element's text.
+  document.addEventListener('click', function (event) {
+    var button = event.target instanceof Element ? event.target.closest('[data-copy]') : null
+    if (!button) return
+    var source = document.getElementById(button.getAttribute('data-copy') || '')
+    if (!source || !navigator.clipboard) return
+    navigator.clipboard.writeText(source.textContent || '').then(function () {
+      var before = button.textContent
+      button.textContent = 'Copied'
+      setTimeout(function () {
+        button.textContent = before
+      }, 1500)
+    })
+  })
+
+  // <select data-autosubmit>: submit the filter form when the value changes.
+  document.addEventListener('change', function (event) {
+    var el = event.target
+    if (el instanceof HTMLSelectElement && el.hasAttribute('data-autosubmit') && el.form) {
+      el.form.requestSubmit()
+    }
+  })
+})()

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+import base from './vitest.config.js'
+
+// Browser tests (headless Chromium via playwright-core): `pnpm test:browser`. They skip with a
+// printed reason when /usr/bin/chromium is missing; CI installs it first. One browser per file.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ['packages/*/test/browser/**/*.browser.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+})
