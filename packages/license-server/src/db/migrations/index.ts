@@ -7,6 +7,7 @@ import * as scale from './2026120640_scale.js'
 import * as events from './2026120630_events.js'
 import * as webSessions from './2026120610_web_sessions.js'
 import * as enclaveState from './2026120641_enclave_state.js'
+import * as fkIndexes from './2026120642_fk_indexes.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026120630_events': events,
   '2026120640_scale': scale,
   '2026120641_enclave_state': enclaveState,
+  '2026120642_fk_indexes': fkIndexes,
 }
