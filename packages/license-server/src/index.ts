@@ -42,3 +42,9 @@ export {
 export type { LicensingDeps } from './licenses/licensing-deps.js'
 export { toLicenseView, type LicenseView } from './licenses/license.view.js'
 export type { LicenseRow, LicenseStatus } from './licenses/license.table.js'
+export { cullDeadDeployments, type CullResult } from './deployments/cull-dead-deployments.js'
+export {
+  RevocationListCache,
+  type RevocationAnswer,
+  type SignedRevocationList,
+} from './revocations/revocation-list-cache.js'

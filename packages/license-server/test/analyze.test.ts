@@ -85,10 +85,15 @@ describe('POST /v1/analyze', () => {
       expect(info.allowEmulated).toBe(true)
       expect(Object.keys(info.measurement).sort()).toEqual(['0', '1', '2'])
       expect(info.rootCertificatePem).toContain('BEGIN CERTIFICATE')
-      const ca = JSON.parse(readFileSync(join(stateDir, 'development-ca.json'), 'utf8')) as {
-        rootPem: string
-      }
-      expect(ca.rootPem).toBe(info.rootCertificatePem)
+      // The CA lives in the database (shared by instances), its key sealed, not on disk.
+      const ca = await t.db
+        .selectFrom('enclave_cas')
+        .selectAll()
+        .where('tenant_id', '=', t.tenantId)
+        .executeTakeFirstOrThrow()
+      expect(ca.root_pem).toBe(info.rootCertificatePem)
+      expect(ca.intermediate_key_enc).not.toContain('PRIVATE KEY')
+      expect(existsSync(join(stateDir, 'development-ca.json'))).toBe(false)
       // Without ?tenant= it is the bootstrap tenant: the same runner.
       const again = await t.app.inject({ method: 'GET', url: '/v1/analyze/attestation' })
       expect(again.json()).toEqual(info)

@@ -8,7 +8,9 @@ describe('fleet configuration', () => {
       cullIntervalMs: 60_000,
       missedHeartbeats: 3,
       revocationListTtlS: 3600,
+      heartbeatReadWindowMs: 100,
       keySharing: { windowS: 3600, action: 'flag' },
+      retention: { auditDays: 0, usageBatchDays: 400, addressDays: 30, intervalMs: 3_600_000 },
     })
     const c = loadConfig({
       HEARTBEAT_FLUSH_MS: '250',
@@ -17,13 +19,27 @@ describe('fleet configuration', () => {
       REVOCATION_LIST_TTL_S: '600',
       KEY_SHARING_WINDOW_S: '7200',
       KEY_SHARING_ACTION: 'suspend',
+      HEARTBEAT_READ_WINDOW_MS: '0',
+      AUDIT_RETENTION_DAYS: '365',
+      AUDIT_EXPORT_DIR: '/srv/audit',
+      USAGE_BATCH_RETENTION_DAYS: '90',
+      ADDRESS_RETENTION_DAYS: '7',
+      RETENTION_CHECK_S: '0',
     })
     expect(c.fleet).toEqual({
       heartbeatFlushMs: 250,
       cullIntervalMs: 5000,
       missedHeartbeats: 2,
       revocationListTtlS: 600,
+      heartbeatReadWindowMs: 0,
       keySharing: { windowS: 7200, action: 'suspend' },
+      retention: {
+        auditDays: 365,
+        auditExportDir: '/srv/audit',
+        usageBatchDays: 90,
+        addressDays: 7,
+        intervalMs: 0,
+      },
     })
   })
 

@@ -14,6 +14,10 @@ export interface EnclaveCaTable {
   intermediate_pem: string
   /** The intermediate's PKCS#8 PEM, sealed under the master key (`lib/secret-box.ts`). */
   intermediate_key_enc: string
+  /** The sealed analysis bundle's key, sealed under the master key. */
+  bundle_key_enc: string | null
+  /** The sealed analysis bundle (base64). */
+  bundle_b64: string | null
   created_at: Date
 }
 

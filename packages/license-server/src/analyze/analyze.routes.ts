@@ -13,6 +13,8 @@ import {
   AttestationQuery,
   MAX_BYTECODE_BYTES,
 } from './analyze.schemas.js'
+import { claimAnalyzeNonce } from './claim-analyze-nonce.js'
+import { loadOrCreateEnclaveState } from './enclave-state.js'
 import { checkAnalysisLicense } from './check-analysis-license.js'
 import { EnclavePool, type PoolRunnerOptions } from './enclave-pool.js'
 import { toAnalysisError } from './to-analysis-error.js'
@@ -40,8 +42,9 @@ function checkBytecode(hex: string): void {
  * `POST /v1/analyze` ({key, bytecode, analysisType, nonce} -> {signed, verification, sandbox}):
  * license-gated analysis in the tenant's enclave runner, answered as a signed, attested result
  * the caller verifies itself. `GET /v1/analyze/attestation?tenant=` publishes the runner's
- * measurement and emulated root so clients can pin them. The runner state (CA, sealed bundle)
- * lives in `DATA_DIR/enclave/<tenantId>` (a temp directory on in-memory databases).
+ * measurement and emulated root so clients can pin them. The tenant's CA (key sealed under the
+ * master key) and sealed bundle live in the database, so N instances publish one root and one
+ * measurement; used nonces too, so a nonce is refused on every instance once any one saw it.
  *
  * @example
  * ```ts
@@ -55,6 +58,8 @@ export const analyzeRoutes: FastifyPluginAsyncTypebox<AnalyzeRoutesOptions> = (a
       ? undefined
       : resolve(config.dataDir, 'enclave'),
     ...(opts.runner ? { runner: opts.runner } : {}),
+    // One root and one measured bundle per tenant across every instance on the database.
+    loadState: (tenantId) => loadOrCreateEnclaveState(db, signingKeys.masterKey, tenantId),
   })
   app.addHook('onClose', () => pool.close())
   const maxConcurrent = opts.maxConcurrent ?? Math.max(1, availableParallelism())
@@ -87,6 +92,7 @@ export const analyzeRoutes: FastifyPluginAsyncTypebox<AnalyzeRoutesOptions> = (a
           void reply.header('retry-after', '2')
           throw new AppError('ANALYSIS_BUSY')
         }
+        await claimAnalyzeNonce(db, row.tenant_id, nonce, now())
         running++
         try {
           const jwks = await signingKeys.jwks(db, row.tenant_id)

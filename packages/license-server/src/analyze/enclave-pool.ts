@@ -16,6 +16,11 @@ export interface EnclavePoolOptions {
    */
   baseDir: string | undefined
   runner?: PoolRunnerOptions
+  /**
+   * The tenant's CA and sealed bundle, shared by every instance (the database); without it each
+   * runner keeps its own under its state directory.
+   */
+  loadState?: (tenantId: string) => Promise<Pick<EnclaveRunnerOptions, 'ca' | 'sealed'>>
 }
 
 /** A runner borrowed for one request; `release()` exactly once when done. */
@@ -128,8 +133,10 @@ export class EnclavePool {
   }
 
   async #create(tenantId: string, jwks: Jwks): Promise<EnclaveRunner> {
+    const shared = this.#opts.loadState ? await this.#opts.loadState(tenantId) : {}
     const runner = await createEnclaveRunner({
       ...this.#opts.runner,
+      ...shared,
       jwks,
       stateDir: this.#stateDir(tenantId),
     })

@@ -244,6 +244,27 @@ export const EnvSchema = Type.Object({
         'Comma-separated origins (https://shop.example.com) allowed to call checkout and the public plan list from a browser',
     }),
   ),
+  // ---- scale (issue 20)
+  HEARTBEAT_READ_WINDOW_MS: Int(
+    0,
+    100,
+    'Heartbeat status reads wait this long to share one query, in ms (0: per event-loop turn)',
+  ),
+  AUDIT_RETENTION_DAYS: Int(0, 0, 'Audit rows older than this are exported, then pruned (0: keep)'),
+  AUDIT_EXPORT_DIR: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Where pruned audit rows are exported (JSON lines); default DATA_DIR/audit-export',
+    }),
+  ),
+  USAGE_BATCH_RETENTION_DAYS: Int(
+    2,
+    400,
+    'Usage batch ids are kept this long; older counter periods are refused',
+  ),
+  ADDRESS_RETENTION_DAYS: Int(1, 30, 'License source addresses unseen this long are pruned'),
+  RETENTION_CHECK_S: Int(0, 3600, 'Retention job period, in seconds (0: off)'),
 })
 
 /** The raw, validated environment. */

@@ -10,6 +10,15 @@ export interface FleetConfig {
   cullIntervalMs: number
   missedHeartbeats: number
   revocationListTtlS: number
+  heartbeatReadWindowMs: number
+  /** The shape of `RetentionOptions` (retention/retention-options.ts), inlined to stay a leaf. */
+  retention: {
+    auditDays: number
+    auditExportDir?: string
+    usageBatchDays: number
+    addressDays: number
+    intervalMs: number
+  }
   keySharing: { windowS: number; action: 'flag' | 'suspend' }
 }
 
@@ -28,6 +37,14 @@ export function readFleetConfig(e: Env): FleetConfig {
     cullIntervalMs: e.DEAD_DEPLOYMENT_CHECK_S * 1000,
     missedHeartbeats: e.DEAD_AFTER_MISSED_HEARTBEATS,
     revocationListTtlS: e.REVOCATION_LIST_TTL_S,
+    heartbeatReadWindowMs: e.HEARTBEAT_READ_WINDOW_MS,
+    retention: {
+      auditDays: e.AUDIT_RETENTION_DAYS,
+      ...(e.AUDIT_EXPORT_DIR === undefined ? {} : { auditExportDir: e.AUDIT_EXPORT_DIR }),
+      usageBatchDays: e.USAGE_BATCH_RETENTION_DAYS,
+      addressDays: e.ADDRESS_RETENTION_DAYS,
+      intervalMs: e.RETENTION_CHECK_S * 1000,
+    },
     keySharing: {
       windowS: e.KEY_SHARING_WINDOW_S,
       action: e.KEY_SHARING_ACTION === 'suspend' ? 'suspend' : 'flag',

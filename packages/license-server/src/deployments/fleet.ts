@@ -3,6 +3,7 @@ import type { ServerContext } from '../context.js'
 import { DEFAULT_KEY_SHARING, type KeySharingDefaults } from '../violations/key-sharing-policy.js'
 import { AddressTracker } from './address-tracker.js'
 import type { DeadWindow } from './dead-deadline.js'
+import { DEFAULT_RETENTION, type RetentionOptions } from '../retention/retention-options.js'
 import { FleetStateLoader } from './fleet-state-loader.js'
 import { HeartbeatCoalescer, type PendingHeartbeat } from './heartbeat-coalescer.js'
 import { LeaseSigner } from './lease-signer.js'
@@ -28,6 +29,8 @@ export interface FleetOptions {
   revocationListTtlS: number
   /** Key-sharing detection defaults (per-license overrides: `metadata.keySharing`). */
   keySharing: KeySharingDefaults
+  /** Retention of audit, usage batch ids and address sightings (issue 20). */
+  retention: RetentionOptions
 }
 
 /** The defaults of {@link FleetOptions}. */
@@ -39,6 +42,7 @@ export const DEFAULT_FLEET_OPTIONS: FleetOptions = {
   minDeadAfterS: 120,
   revocationListTtlS: 3600,
   keySharing: DEFAULT_KEY_SHARING,
+  retention: DEFAULT_RETENTION,
 }
 
 /**

@@ -13,6 +13,9 @@ import { deploymentRoutes } from './deployment.routes.js'
 import { DeploymentSchema } from './deployment.schemas.js'
 import { DEFAULT_FLEET_OPTIONS, Fleet, type FleetOptions } from './fleet.js'
 import { registerFleetMetrics } from './fleet-metrics.js'
+import { join } from 'node:path'
+import { DEFAULT_RETENTION, type RetentionOptions } from '../retention/retention-options.js'
+import { startRetention } from '../retention/start-retention.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,8 +25,9 @@ declare module 'fastify' {
 }
 
 /** buildApp's `fleet` option: any subset of {@link FleetOptions}. */
-export type FleetOverrides = Partial<Omit<FleetOptions, 'keySharing'>> & {
+export type FleetOverrides = Partial<Omit<FleetOptions, 'keySharing' | 'retention'>> & {
   keySharing?: Partial<KeySharingDefaults>
+  retention?: Partial<RetentionOptions>
 }
 
 /**
@@ -45,6 +49,12 @@ export function setupFleet(app: FastifyInstance, overrides: FleetOverrides = {})
     ...DEFAULT_FLEET_OPTIONS,
     ...overrides,
     keySharing: { ...DEFAULT_KEY_SHARING, ...overrides.keySharing },
+    retention: { ...DEFAULT_RETENTION, ...overrides.retention },
+  }
+  const { dataDir } = app.tollgate.config
+  // Audit exports default to the data directory (none for an in-memory database).
+  if (options.retention.auditExportDir === undefined && !dataDir.startsWith('memory://')) {
+    options.retention.auditExportDir = join(dataDir, 'audit-export')
   }
   const fleet = new Fleet(app.tollgate, options, app.log)
   app.addSchema(DeploymentSchema)
@@ -80,9 +90,11 @@ export function setupFleet(app: FastifyInstance, overrides: FleetOverrides = {})
   }
   const timer = options.cullIntervalMs > 0 ? setInterval(cull, options.cullIntervalMs) : undefined
   timer?.unref()
+  const retention = startRetention(app, fleet)
 
   app.addHook('onClose', async () => {
     if (timer) clearInterval(timer)
+    await retention.stop()
     await culling
     await fleet.coalescer.close()
   })

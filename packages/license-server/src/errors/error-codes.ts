@@ -62,6 +62,10 @@ export const ERROR_CODES = {
     status: 403,
     message: 'The license is node-locked to another deployment',
   },
+  USAGE_PERIOD_TOO_OLD: {
+    status: 400,
+    message: 'A counter period is older than the usage retention window; it cannot be counted',
+  },
   TOO_MANY_DEPLOYMENTS: {
     status: 409,
     message: 'Every deployment seat of the license is in use; deactivate one first',

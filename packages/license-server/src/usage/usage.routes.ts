@@ -5,6 +5,7 @@ import { AppError } from '../errors/app-error.js'
 import { findLicense } from '../licenses/license.repository.js'
 import { errorResponses, IdParams } from '../lib/schemas.js'
 import { recordUsageBatch } from './record-usage-batch.js'
+import { oldestUsagePeriod } from '../retention/retention-options.js'
 import { queryUsage } from './usage.repository.js'
 import { UsageBody, UsageQuery, UsageReport, UsageResponse } from './usage.schemas.js'
 
@@ -59,6 +60,15 @@ export const usageRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
       const now = fleet.now()
       const key = await fleet.verifier.verify(req.body.key, now)
       req.body.counters.forEach((c, i) => checkUsageDay(c.period, `counters[${i}].period`, now))
+      // Batch ids are remembered for the retention window only: an older period could be a
+      // retry of a batch whose id was pruned, and must not be counted twice.
+      const oldest = oldestUsagePeriod(now, fleet.options.retention.usageBatchDays)
+      if (req.body.counters.some((c) => c.period < oldest)) {
+        throw new AppError(
+          'USAGE_PERIOD_TOO_OLD',
+          `Counter periods before ${oldest} are past the usage retention window`,
+        )
+      }
       return recordUsageBatch(app.tollgate.db, {
         tenantId: key.tenantId,
         licenseId: key.licenseId,

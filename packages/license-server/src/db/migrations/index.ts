@@ -2,14 +2,16 @@ import type { Migration } from 'kysely'
 import * as core from './2026120100_core.js'
 import * as fleet from './2026120110_fleet.js'
 import * as billing from './2026120120_billing.js'
-import * as portal from './2026120620_portal.js'
-import * as scale from './2026120640_scale.js'
-import * as events from './2026120630_events.js'
+import * as usageBatchesPerLicense from './2026120600_usage_batches_per_license.js'
 import * as webSessions from './2026120610_web_sessions.js'
 import * as staff from './2026120611_staff.js'
+import * as portal from './2026120620_portal.js'
+import * as events from './2026120630_events.js'
 import * as planSales from './2026120631_plan_sales.js'
 import * as planDowngrade from './2026120632_plan_downgrade.js'
-import * as usageBatchesPerLicense from './2026120600_usage_batches_per_license.js'
+import * as scale from './2026120640_scale.js'
+import * as enclaveState from './2026120641_enclave_state.js'
+import * as fkIndexes from './2026120642_fk_indexes.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -33,4 +35,6 @@ export const migrations: Record<string, Migration> = {
   '2026120631_plan_sales': planSales,
   '2026120632_plan_downgrade': planDowngrade,
   '2026120640_scale': scale,
+  '2026120641_enclave_state': enclaveState,
+  '2026120642_fk_indexes': fkIndexes,
 }
