@@ -99,8 +99,12 @@ curl -fsS "$BASE/health"
 echo
 [[ -d "$REPO/.tollgate" ]] || fail "the data is not under ./.tollgate"
 [[ ! -e "$REPO/packages/license-server/.tollgate" ]] || fail "data went to packages/license-server/.tollgate"
-KEY="$(grep -oE 'tg_admin_[A-Za-z0-9]+' "$WORK/start.log" | head -1)"
-[[ -n "$KEY" ]] || fail "no admin key on the first screen"
+# stdout is not a terminal here: the owner key goes to a 0600 file the first screen names.
+grep -q 'owner-key.txt' "$WORK/start.log" || fail "the first screen does not say where the owner key is"
+grep -q 'tg_admin_' "$WORK/start.log" && fail "the owner key was printed into a non-terminal stdout"
+[[ "$(stat -c %a "$REPO/.tollgate/owner-key.txt")" == 600 ]] || fail "owner-key.txt is not mode 0600"
+KEY="$(grep -oE 'tg_admin_[A-Za-z0-9]+' "$REPO/.tollgate/owner-key.txt" | head -1)"
+[[ -n "$KEY" ]] || fail "no admin key in .tollgate/owner-key.txt"
 grep -q 'license server ready' "$WORK/start.log" || fail "no ready line"
 done_step
 
