@@ -104,6 +104,24 @@ describe.each([false, true])('severity (optimizer %s)', (optimizer) => {
     ])
     expect(switched[0]!.evidence[0]!.selector).toMatch(/^0x[0-9a-f]{8}$/)
   })
+
+  it('flags an operator-only single swap that reverts unless the balance read back grew', () => {
+    const { findings } = analyse('ProfitCheckedBackrun', optimizer)
+    expect(findings.map((f) => [f.detector, f.title])).toEqual([
+      ['mev-pattern', 'Operator-only arbitrage swaps'],
+    ])
+    const reverts = findings[0]!.evidence.filter((e) => e.opcode === 'REVERT')
+    expect(reverts).toHaveLength(1)
+    expect(reverts[0]!.reason).toMatch(/unless balances read back show a profit/)
+  })
+
+  it.each(['OwnerRebalance', 'MiniPair', 'MiniRouter'])(
+    'does not take %s (no profit check, or an open swap with an invariant or slippage check) for a bot',
+    (contract) => {
+      const { findings } = analyse(contract, optimizer)
+      expect(detectors(findings)).not.toContain('mev-pattern')
+    },
+  )
 })
 
 describe('report completeness', () => {

@@ -1,4 +1,5 @@
 import { T } from '../lib/expr.js'
+import type { Expr } from '../lib/expr.js'
 import { authorisesBy } from '../lib/auth.js'
 import type { CallEvent, Guard } from '../lib/interpret.js'
 import type { Evidence, Finding } from '../types.js'
@@ -9,6 +10,36 @@ const REPAY_SELECTORS = new Set(['0xa9059cbb', '0x095ea7b3', '0x23b872dd'])
 
 function identityGated(guards: readonly Guard[]): boolean {
   return guards.some((g) => authorisesBy(g.cond, T.CALLER) || authorisesBy(g.cond, T.ORIGIN))
+}
+
+const COMPARISONS = new Set(['LT', 'GT', 'SLT', 'SGT'])
+
+/**
+ * Whether `cond` is a profit check: it uses a word returned by a call on this path other than
+ * the swaps (a balance read back, before or after), or compares returned data with an amount
+ * chosen without return data (the amount put in). Checks of the swaps' own return data against
+ * constants, `returndatasize` or the free memory pointer are solc's ABI decoder, which reverts
+ * on malformed output: no profit check.
+ */
+function isProfitCheck(cond: Expr, prior: readonly number[], swapPcs: Set<number>): boolean {
+  const reads = new Set(prior.filter((pc) => !swapPcs.has(pc)))
+  const seen = new Set<Expr>()
+  const stack = [cond]
+  while (stack.length > 0) {
+    const e = stack.pop()!
+    if (e.k !== 'op' || seen.has(e)) continue
+    seen.add(e)
+    if (e.op === 'RETURNED' && reads.has(e.pc)) return true
+    if (COMPARISONS.has(e.op) && e.args.length === 2) {
+      const [x, y] = e.args as [Expr, Expr]
+      const returned = (v: Expr): boolean => (v.tags & T.RETDATA) !== 0
+      const chosen = (v: Expr): boolean =>
+        v.k === 'op' && !returned(v) && (v.tags & T.UNKNOWN) === 0
+      if ((returned(x) && chosen(y)) || (returned(y) && chosen(x))) return true
+    }
+    stack.push(...e.args)
+  }
+  return false
 }
 
 function evidenceOf(call: CallEvent, reason: string): Evidence {
@@ -29,7 +60,7 @@ function mevFinding(title: string, severity: Finding['severity'], evidence: Evid
  * selectors in their call data), never from byte patterns: embedded creation code and the
  * contract's own entry points do not count, so an AMM or a router is not a bot.
  * - ETH paid to block.coinbase (builder payment);
- * - a flash-loan callback the contract implements that swaps on a DEX and repays;
+ * - a flash-loan callback the contract implements that swaps on a DEX (and repays, when seen);
  * - swaps that only the operator can trigger, either across several venues or followed by a
  *   profit check that reverts the whole transaction.
  *
@@ -75,11 +106,14 @@ export function detectMev(ctx: DetectorContext): Finding[] {
         (c.selector !== undefined && REPAY_SELECTORS.has(c.selector)) ||
         !(c.value.k === 'const' && c.value.v === 0n),
     )
-    if (swap && repay)
+    // The pay-back is evidence when seen; a pool may also pull it with an allowance set
+    // elsewhere, so a callback that swaps is enough.
+    if (swap) {
       flash.push(
         evidenceOf(swap, `flash-loan callback ${fn} ${signature} swaps (${swap.selector ?? ''})`),
-        evidenceOf(repay, 'and pays the loan back'),
       )
+      if (repay) flash.push(evidenceOf(repay, 'and pays the loan back'))
+    }
   }
   if (flash.length > 0)
     out.push(
@@ -93,7 +127,7 @@ export function detectMev(ctx: DetectorContext): Finding[] {
   const profitCheck = trace.revertsAfterCall.find(
     (r) =>
       r.prior.some((pc) => swapPcs.has(pc)) &&
-      r.guards.some((g) => (g.cond.tags & T.RETDATA) !== 0 && !g.cond.rets.length),
+      r.guards.some((g) => !g.cond.rets.length && isProfitCheck(g.cond, r.prior, swapPcs)),
   )
   if (gated.length > 0 && (profitCheck || venues.size >= minDistinctSwapSelectors)) {
     const evidence = gated.map((c) =>

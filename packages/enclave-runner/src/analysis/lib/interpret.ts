@@ -77,6 +77,13 @@ interface State {
   guardTags: number
   fn: string
   calls: readonly number[]
+  /**
+   * Output size the last call asked for, when constant: the callee is taken to return what
+   * its caller decodes, so solc 0.8's allocation after a value-returning call
+   * (`finalize_allocation(ptr, min(returndatasize(), size))`) keeps a constant free memory
+   * pointer and the call data built after it stays readable.
+   */
+  returned?: bigint
 }
 
 const CALL_OPS = new Set(['CALL', 'CALLCODE', 'DELEGATECALL', 'STATICCALL'])
@@ -183,6 +190,7 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
             guardTags: s.guardTags | cond.tags,
             fn: selector ?? s.fn,
             calls: s.calls,
+            returned: s.returned,
           }
           // Bounded pending paths keep memory flat on branch-heavy input.
           if (work.length >= MAX_PENDING) trace.cut.add(branch.fn)
@@ -249,7 +257,10 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         s.calls = s.calls.length < 16 ? [...s.calls, ins.pc] : s.calls
         // The callee may have written its output anywhere in the range it was given.
         writeRange(s.mem, retOffset, retLength, 'RETURNED', T.RETDATA, ins.pc)
+        s.returned = retLength.k === 'const' && retLength.v > 0n ? retLength.v : undefined
         push(op('CALLRET', [], ins.pc))
+      } else if (name === 'RETURNDATASIZE' && s.returned !== undefined) {
+        push(constant(s.returned))
       } else {
         const info = OPCODES.get(ins.byte)
         const args: Expr[] = []
