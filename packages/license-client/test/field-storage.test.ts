@@ -16,6 +16,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLicenseClient, type LicenseClientOptions } from '@tollgate/license-client'
 import { FakeLicenseServer, jwks, recordingLogger, tempDir, token } from './client-fixtures.js'
 
+/** Five days after the fixture license was issued: within its 30-day first-contact grace. */
+const SOON_AFTER_ISSUE = Date.parse('2026-01-06T00:00:00Z')
 let dir: string
 let cleanup: () => void
 let server: FakeLicenseServer
@@ -122,6 +124,40 @@ describe('one owner of the storage dir', () => {
     await expect.poll(() => server.total('api_calls'), { timeout: 10_000 }).toBe(7)
     await b.client.close()
   }, 40_000)
+})
+
+describe('a follower before the first lease', () => {
+  it("reports activating (not grace_offline 'never') until the owner's first lease arrives", async () => {
+    server.mode = 'hang'
+    server.serverNow = () => SOON_AFTER_ISSUE
+    const a = await start({ autoHeartbeat: true, now: () => SOON_AFTER_ISSUE })
+    expect(a.client.state.code).toBe('activating')
+    const b = await start({ autoHeartbeat: true, now: () => SOON_AFTER_ISSUE })
+    expect(b.client.state.code).toBe('activating')
+    expect(b.client.hasFeature('sso')).toBe(true)
+    // The owner's hanging call times out; its next round reaches the server and writes a lease,
+    // which the follower picks up from the storage dir.
+    server.mode = 'ok'
+    await a.client.refresh()
+    await a.client.refresh()
+    expect(a.client.state.code).toBe('valid')
+    await expect.poll(() => b.client.state.code, { timeout: 10_000 }).toBe('valid')
+    expect(server.count('/v1/deployments/activate')).toBe(2) // the hung one and the owner's retry
+    await b.client.close()
+    await a.client.close()
+  }, 30_000)
+
+  it('says grace_offline once the owner could have finished its first round', async () => {
+    server.mode = 'hang'
+    const quick = { autoHeartbeat: true, requestTimeoutMs: 200, now: () => SOON_AFTER_ISSUE }
+    const a = await start(quick)
+    const b = await start(quick)
+    expect(b.client.state.code).toBe('activating')
+    // 3 × 200 ms + 5 s: the owner's first round is over whatever it did.
+    await expect.poll(() => b.client.state.code, { timeout: 10_000 }).toBe('grace_offline')
+    await b.client.close()
+    await a.client.close()
+  }, 30_000)
 })
 
 describe('storage files that are not what they should be', () => {

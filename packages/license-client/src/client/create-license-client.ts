@@ -196,6 +196,8 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     if (autoHeartbeat && (await ownsDir())) scheduler.start(0)
   }
 
+  const refreshDeadlineMs = 3 * timeoutMs + 5_000
+  let followerWait: NodeJS.Timeout | undefined
   const ownerTimer = setInterval(() => void watchOwner(), OWNER_POLL_MS)
   ownerTimer.unref()
   const client = new LicenseClient({
@@ -210,9 +212,10 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     scheduler,
     tick,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
-    refreshDeadlineMs: 3 * timeoutMs + 5_000,
+    refreshDeadlineMs,
     stop: async () => {
       clearInterval(ownerTimer)
+      clearTimeout(followerWait)
       await owner.release()
     },
   })
@@ -223,7 +226,17 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     core.load().then(readRevocationFile),
     usage.load(),
   ])
-  core.activating = autoHeartbeat && leader && core.lease === null
+  // A follower sharing the dir waits for the owner's first lease like the owner does: it reports
+  // `activating`, not "never reached the server", for as long as the owner's first round may
+  // take (its refresh deadline); after that, no lease means the server is out of reach.
+  core.activating = autoHeartbeat && core.lease === null
+  if (core.activating && !leader) {
+    followerWait = setTimeout(() => {
+      core.activating = false
+      core.evaluate()
+    }, refreshDeadlineMs)
+    followerWait.unref()
+  }
   const initial = core.evaluate()
   if (initial.code === 'clock_tampered') {
     reportTampering()
