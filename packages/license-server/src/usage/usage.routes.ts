@@ -24,18 +24,20 @@ function checkDay(day: string | undefined, field: string): void {
 }
 
 const DAY_MS = 86_400_000
-/** Oldest accepted usage day: a client may report a year (and change) of offline usage. */
-export const USAGE_MAX_AGE_DAYS = 400
 
-/** A usage day must lie between USAGE_MAX_AGE_DAYS ago and tomorrow (UTC; time zones ahead). */
+/**
+ * A usage day must be a calendar day no later than tomorrow (UTC; time zones ahead). How far
+ * back is the usage retention window's rule (USAGE_BATCH_RETENTION_DAYS, at most 400 days),
+ * checked after this: USAGE_PERIOD_TOO_OLD.
+ */
 function checkUsageDay(day: string, field: string, now: Date): void {
   checkDay(day, field)
   const at = Date.parse(`${day}T00:00:00Z`)
   const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00Z`)
-  if (at > today + DAY_MS || at < today - USAGE_MAX_AGE_DAYS * DAY_MS) {
+  if (at > today + DAY_MS) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `${field} "${day}" is outside the accepted range (the last ${USAGE_MAX_AGE_DAYS} days up to tomorrow, UTC)`,
+      `${field} "${day}" is in the future (the latest accepted day is tomorrow, UTC)`,
     )
   }
 }
