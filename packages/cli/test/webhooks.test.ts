@@ -31,7 +31,7 @@ beforeAll(async () => {
   })
   t = testContext({ env: { TOLLGATE_URL: server.url, TOLLGATE_API_KEY: server.adminKey } })
   planId = data<{ id: string }>(
-    await planCreate({ name: 'Pro', product: 'app', tier: 'pro' }, t.ctx),
+    await planCreate({ name: 'Pro', product: 'app', tier: 'pro', perpetual: true }, t.ctx),
   ).id
 })
 afterAll(async () => {
