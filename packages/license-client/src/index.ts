@@ -26,6 +26,7 @@ export {
   TOKEN_TYP,
   type LicenseClaims,
   type LicenseClaimsInput,
+  type FingerprintChangePolicy,
   type LicensePolicy,
 } from './token/types.js'
 

@@ -13,8 +13,8 @@ export interface RealServer {
   url: string
   jwks: Jwks
   api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: T }>
-  /** Issues a license (plan: heartbeat 1 h, 30 days offline grace, 3 deployments). */
-  issueLicense(): Promise<{ id: string; token: string }>
+  /** Issues a license (plan: heartbeat 1 h, 30 days offline grace, 3 deployments; `policy` adds). */
+  issueLicense(policy?: Record<string, unknown>): Promise<{ id: string; token: string }>
   /** Usage the server counted for a license and metric, over all days. */
   usageTotal(licenseId: string, metric: string): Promise<number>
   close(): Promise<void>
@@ -59,7 +59,7 @@ export async function startRealServer(): Promise<RealServer> {
     url,
     jwks,
     api,
-    async issueLicense() {
+    async issueLicense(policy = {}) {
       n++
       const customer = await api<{ id: string }>('POST', '/v1/admin/customers', {
         name: `Field ${n}`,
@@ -76,6 +76,7 @@ export async function startRealServer(): Promise<RealServer> {
           offlineGraceDays: 30,
           heartbeatIntervalS: 3600,
           maxDeployments: 3,
+          ...policy,
         },
         durationDays: 365,
       })

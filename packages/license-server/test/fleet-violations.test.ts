@@ -237,4 +237,31 @@ describe('key-sharing detection', () => {
       machineId: 'b'.repeat(32),
     })
   })
+
+  it("with onFingerprintChange 'block' the copy is refused (high violation); the first machine keeps its seat", async () => {
+    const { token, license } = await seedLicense(t, {
+      plan: {
+        policy: {
+          expiryGraceDays: 7,
+          offlineGraceDays: 30,
+          heartbeatIntervalS: 3600,
+          maxDeployments: 1,
+          onFingerprintChange: 'block',
+        },
+      },
+    })
+    const activate = (machineId: string) =>
+      publicPost(t.app, '/v1/deployments/activate', {
+        key: token,
+        deploymentId: 'copied-2',
+        fingerprint: { hostname: 'h', machineId },
+      })
+    expect((await activate('a'.repeat(32))).statusCode).toBe(200)
+    expectError(await activate('b'.repeat(32)), 403, 'DEPLOYMENT_MISMATCH')
+    const found = await violations(`?licenseId=${license.id}&kind=fingerprint_changed`)
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({ severity: 'high', source: 'server' })
+    // The first machine is unaffected: its fingerprint was kept.
+    expect((await activate('a'.repeat(32))).statusCode).toBe(200)
+  })
 })

@@ -8,6 +8,7 @@ import { ClientCore, describe, monotonicMs } from './core.js'
 import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.js'
 import { LicenseClient } from './license-client.js'
 import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
+import { applyFingerprintChange, modeOfToken } from './fingerprint-policy.js'
 import { machineFingerprint, type MachineFingerprint } from './machine-fingerprint.js'
 import { Scheduler } from './scheduler.js'
 import { ServerSync } from './server-sync.js'
@@ -60,7 +61,17 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   // Computed once, when first needed (a new deployment id, the first activation).
   let fingerprintMemo: Promise<MachineFingerprint> | undefined
   const fingerprint = (): Promise<MachineFingerprint> => (fingerprintMemo ??= machineFingerprint())
-  const identity = await loadDeploymentIdentity(store, opts.deploymentId, fingerprint, logger)
+  // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
+  // key set counts only when a pinned key signed it.
+  const anchors = opts.publicKeys !== undefined && opts.jwksUrl !== undefined
+  const keysFrom = (doc: Jwks): KeySet =>
+    anchors ? verifyKeySet(doc, KeySet.from(opts.publicKeys!)) : KeySet.from(doc)
+  const keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
+  let token = await readToken(opts)
+  // The license's policy decides what a storage dir copied from another machine becomes.
+  const identity = await loadDeploymentIdentity(store, opts.deploymentId, fingerprint, logger, () =>
+    modeOfToken(token.token, keys),
+  )
 
   const core = new ClientCore({
     store,
@@ -73,13 +84,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     offlineRevocations: opts.offlineRevocations === true,
     onChange: (state, previous) => opts.onStateChange?.(state, previous),
   })
-  // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
-  // key set counts only when a pinned key signed it.
-  const anchors = opts.publicKeys !== undefined && opts.jwksUrl !== undefined
-  const keysFrom = (doc: Jwks): KeySet =>
-    anchors ? verifyKeySet(doc, KeySet.from(opts.publicKeys!)) : KeySet.from(doc)
-  core.keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
-  let token = await readToken(opts)
+  core.keys = keys
   core.setToken(token.token, token.missing)
   let revocationMtime: number | undefined
   const readRevocationFile = async (): Promise<void> => {
@@ -102,7 +107,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       usage,
       logger,
       fingerprint,
-      activateFirst: identity.movedFrom !== undefined,
+      activateFirst: identity.movedFrom !== undefined && identity.onMove !== 'rebind',
       token: () => token.token,
       appVersion: opts.appVersion,
       jwksUrl: opts.jwksUrl,
@@ -116,16 +121,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       () => core.license?.claims.policy.heartbeatIntervalS ?? 3600,
     )
   if (scheduler && sync) scheduler.notBefore = () => sync.retryAfterMs
-  if (sync && identity.movedFrom !== undefined) {
-    sync.reportViolation({
-      kind: 'fingerprint_changed',
-      severity: 'medium',
-      details: {
-        previousMachineId: identity.movedFrom,
-        machineId: (await fingerprint()).machineId,
-      },
-    })
-  }
+  await applyFingerprintChange(identity, { core, sync, fingerprint, logger })
 
   // One process per storage dir runs the heartbeat loop; the others read what it writes.
   const owner = new FileLock(store.path('ownerLock'), OWNER_STALE_MS)
@@ -157,8 +153,13 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       }
       await readRevocationFile()
       if (!owner.held) await core.reloadShared()
-      if (opts.deploymentId === undefined && (await store.stamp('deployment')) === '') {
-        // Deleted while running: written again, with the same id.
+      if (
+        opts.deploymentId === undefined &&
+        identity.onMove !== 'block' &&
+        (await store.stamp('deployment')) === ''
+      ) {
+        // Deleted while running: written again, with the same id (a blocked copy's id is not
+        // written for this machine: the next start begins a new deployment).
         await writeDeployment(store, identity.deploymentId, await fingerprint())
       }
       const before = core.state.code

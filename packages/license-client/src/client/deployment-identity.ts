@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { realpath } from 'node:fs/promises'
 import { FileLock } from '../lib/file-lock.js'
+import type { FingerprintChangePolicy } from '../token/types.js'
 import type { MachineFingerprint } from './machine-fingerprint.js'
 import type { ClientStore } from './storage.js'
 import type { Logger } from './types.js'
@@ -10,6 +11,8 @@ export interface DeploymentIdentity {
   deploymentId: string
   /** The machine id recorded with the deployment id, when it differs from this machine's. */
   movedFrom: string | undefined
+  /** What the license's policy made of the move (set with `movedFrom`). */
+  onMove?: FingerprintChangePolicy
   /** False when the id could not be written to the storage dir (it is derived, so stable). */
   persisted: boolean
 }
@@ -40,6 +43,7 @@ export async function loadDeploymentIdentity(
   given: string | undefined,
   fingerprintOf: () => Promise<MachineFingerprint>,
   logger: Logger,
+  modeOnMove: () => FingerprintChangePolicy = () => 'report',
 ): Promise<DeploymentIdentity> {
   if (given !== undefined) return { deploymentId: given, movedFrom: undefined, persisted: true }
   const fingerprint = await fingerprintOf()
@@ -47,14 +51,21 @@ export async function loadDeploymentIdentity(
   const locked = await lock.acquire(5_000)
   try {
     const stored = await store.readJson('deployment', isDeployment)
-    const deploymentId = stored?.deploymentId ?? (await derivedId(store.dir, fingerprint))
     const movedFrom =
       stored?.machineId !== undefined && stored.machineId !== fingerprint.machineId
         ? stored.machineId
         : undefined
-    let persisted = stored !== undefined && movedFrom === undefined
+    const onMove = movedFrom === undefined ? undefined : modeOnMove()
+    // rebind: the copy is a new deployment of this machine; block: the file stays as found, so
+    // every start sees the move until an operator removes it.
+    const deploymentId =
+      stored !== undefined && onMove !== 'rebind'
+        ? stored.deploymentId
+        : await derivedId(store.dir, fingerprint)
+    let persisted = stored !== undefined && (movedFrom === undefined || onMove === 'block')
     if (!persisted) {
-      persisted = await writeDeployment(store, deploymentId, fingerprint, stored?.createdAt)
+      const createdAt = onMove === 'rebind' ? undefined : stored?.createdAt
+      persisted = await writeDeployment(store, deploymentId, fingerprint, createdAt)
     }
     if (stored === undefined && persisted && locked) {
       logger.info?.({ deploymentId }, 'Created the deployment id')
@@ -66,7 +77,7 @@ export async function loadDeploymentIdentity(
           'and path (stable across restarts). Make the storage dir writable.',
       )
     }
-    return { deploymentId, movedFrom, persisted }
+    return { deploymentId, movedFrom, persisted, ...(onMove && { onMove }) }
   } finally {
     await lock.release()
   }

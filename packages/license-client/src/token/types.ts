@@ -8,7 +8,20 @@ export interface LicensePolicy {
   heartbeatIntervalS: number
   /** How many deployments (installs) may be active at once. */
   maxDeployments: number
+  /**
+   * What a storage dir copied to another machine (its deployment id seen with a new machine
+   * fingerprint) leads to; absent means `report`. See {@link FingerprintChangePolicy}.
+   */
+  onFingerprintChange?: FingerprintChangePolicy
 }
+
+/**
+ * `report`: the deployment keeps its id and seat, and a medium `fingerprint_changed` violation
+ * is recorded (client and server). `rebind`: the copy starts as a new deployment of this machine
+ * (its own seat; nothing flagged). `block`: the copy is `deployment_mismatch` until its
+ * `deployment.json` is removed, and the server refuses it with a high violation.
+ */
+export type FingerprintChangePolicy = 'report' | 'rebind' | 'block'
 
 /** What the issuer supplies to {@link signLicense}. */
 export interface LicenseClaimsInput {

@@ -32,7 +32,14 @@ export interface ActivateInput {
 }
 
 /** What an activation did. */
-export type ActivationOutcome = 'activated' | 'reactivated' | 'existing' | 'refused' | 'not_seated'
+export type ActivationOutcome =
+  | 'activated'
+  | 'reactivated'
+  | 'existing'
+  | 'refused'
+  | 'not_seated'
+  /** The deployment id is known from another machine and the policy blocks the copy. */
+  | 'moved'
 
 /** Result of {@link activateDeployment}. */
 export interface ActivateResult {
@@ -81,18 +88,24 @@ export async function activateDeployment(
     const after = input.fingerprint?.machineId
     if (before !== undefined && after !== undefined && before !== after) {
       // The client's storage dir (its deployment id) now runs on another machine: a copied
-      // directory, or one machine id reused across machines. Recorded; the vendor decides.
+      // directory, or one machine id reused across machines. Recorded; with the policy 'block'
+      // the copy is refused (the seat stays with the first machine, whose fingerprint is kept).
+      const block = license.policy.onFingerprintChange === 'block'
       await recordViolation(trx, {
         tenantId: license.tenant_id,
         licenseId: license.id,
         installId: input.installId,
         kind: 'fingerprint_changed',
-        severity: 'medium',
+        severity: block ? 'high' : 'medium',
         source: 'server',
         details: { previousMachineId: before, machineId: after },
         address: input.address,
         now: input.now,
       })
+      if (block) {
+        const seats = { used: await countActiveDeployments(trx, license.id), max }
+        return { license, effective, deployment: existing ?? null, outcome: 'moved', seats }
+      }
     }
     const base = {
       fingerprint: input.fingerprint ?? existing?.fingerprint ?? {},

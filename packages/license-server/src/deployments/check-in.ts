@@ -68,6 +68,12 @@ export async function checkIn(fleet: Fleet, input: ActivateInput): Promise<Check
       )
     }
   }
+  if (r.outcome === 'moved') {
+    throw new AppError(
+      'DEPLOYMENT_MISMATCH',
+      'This deployment id belongs to another machine (policy onFingerprintChange: block)',
+    )
+  }
   if (r.outcome === 'refused') {
     throw new AppError(
       'TOO_MANY_DEPLOYMENTS',

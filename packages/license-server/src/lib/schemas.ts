@@ -91,6 +91,8 @@ export const PolicySchema = Type.Object(
     offlineGraceDays: Type.Integer({ minimum: 0, maximum: 3650 }),
     heartbeatIntervalS: Type.Integer({ minimum: 1, maximum: 31_536_000 }),
     maxDeployments: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    /** A deployment id seen from another machine: 'report' (default), 'rebind' or 'block'. */
+    onFingerprintChange: Type.Optional(StringEnum(['report', 'rebind', 'block'] as const)),
   },
   { additionalProperties: false },
 )
