@@ -77,6 +77,7 @@ describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) 
     ['OwnerFirstGiveaway', 'Balance sent elsewhere'],
     ['StrawManBank', 'reverted by an external contract'],
     ['NarrowLoopDoubler', 'narrow counter'],
+    ['ShiftedLogTransfer', 'shifted arguments pay the owner'],
   ])('flags the %s honeypot family with its reason and evidence', (contract, title) => {
     const { findings } = analyse(contract, optimizer)
     const hit = findings.filter((f) => f.detector === 'honeypot-pattern')
@@ -91,6 +92,13 @@ describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) 
   it('does not call a non-payable sweep behind an unwritten flag, or a timestamp game, a honeypot', () => {
     expect(detectors(analyse('LeftoverSweep', optimizer).findings)).toEqual([])
     expect(detectors(analyse('BlockRoulette', optimizer).findings)).toEqual([])
+  })
+
+  it('does not flag a self-call whose call data carries every argument (skip-empty-string negative)', () => {
+    expect(detectors(analyse('FullLogTransfer', optimizer).findings)).toEqual([])
+    const shifted = analyse('ShiftedLogTransfer', optimizer).findings[0]!
+    expect(shifted.evidence.map((e) => e.opcode)).toEqual(['CALL', 'CALL'])
+    expect(shifted.evidence[0]!.reason).toMatch(/3 argument words, fewer than it reads/)
   })
 })
 

@@ -6,6 +6,7 @@ import { selectorTested } from '../lib/dispatch.js'
 import { slotFamily, slotReads } from '../lib/slots.js'
 import type { Evidence, Finding } from '../types.js'
 import type { DetectorContext } from './context.js'
+import { shiftedSelfCalls } from './honeypot-selfcall.js'
 import { BALANCE, gatesOf, outsiderWritable, payablePath, paysCaller } from './honeypot-paths.js'
 
 const COMPARES = new Set(['LT', 'GT', 'SLT', 'SGT', 'EQ'])
@@ -185,6 +186,11 @@ export function detectHoneypot(ctx: DetectorContext): Finding[] {
   if (decoy.length > 0)
     out.push(
       finding('Anyone can become "owner", but the withdrawal checks another slot', 'medium', decoy),
+    )
+  const shifted = shiftedSelfCalls(ctx)
+  if (shifted.length > 0)
+    out.push(
+      finding('Self-call whose shifted arguments pay the owner, not the sender', 'high', shifted),
     )
   return out
 }

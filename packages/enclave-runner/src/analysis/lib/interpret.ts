@@ -4,7 +4,7 @@ import { T, UNKNOWN, constant, op } from './expr.js'
 import type { Expr } from './expr.js'
 import { FALLBACK, selectorTested } from './dispatch.js'
 import { cloneMemory, emptyMemory, hashInput, loadWord, storeByte, storeWord } from './memory.js'
-import { selectorAt, writeRange } from './memory.js'
+import { callArgs, selectorAt, writeRange } from './memory.js'
 import type { Memory } from './memory.js'
 import { createBudget } from './budget.js'
 import type { InterpretLimits } from './budget.js'
@@ -32,6 +32,8 @@ export interface CallEvent extends Event {
   readonly prior: readonly number[]
   /** Function selector of the call data, when it was built from constants. */
   readonly selector: string | undefined
+  /** Argument words of the call data (after the selector), when its range is constant. */
+  readonly args: readonly Expr[] | undefined
 }
 export interface SstoreEvent extends Event {
   readonly slot: Expr
@@ -64,6 +66,8 @@ export interface Trace {
   readonly cut: Set<string>
   /** Functions the dispatcher led to. */
   readonly functions: Set<string>
+  /** Per function: end of the furthest call data word it reads at a constant offset. */
+  readonly calldataEnd: Map<string, bigint>
   /** False when any budget ran out: some paths were not explored. */
   complete: boolean
   steps: number
@@ -97,6 +101,7 @@ const COPIES: Readonly<Record<string, readonly [number, number]>> = {
   MCOPY: [T.UNKNOWN, 3],
 }
 const MAX_PENDING = 2048
+const bigMax = (a: bigint, b: bigint): bigint => (a > b ? a : b)
 const MAX_GUARDS = 64
 
 /**
@@ -115,7 +120,7 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
   const trace: Trace = {
     calls: [], sstores: [], jumpis: [], selfdestructs: [], revertsAfterCall: [],
     usedRets: new Set(), reachedCalls: new Set(), cut: new Set(), functions: new Set(),
-    complete: true, steps: 0,
+    calldataEnd: new Map(), complete: true, steps: 0,
   }
   const pushed: Expr[] = []
   const budget = createBudget(limits, isJumpdest, trace.cut)
@@ -240,7 +245,7 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         const target = pop()
         const value = hasValue ? pop() : constant(0n)
         const argsOffset = pop()
-        pop() // argsLength
+        const argsLength = pop()
         const retOffset = pop()
         const retLength = pop()
         trace.reachedCalls.add(ins.pc)
@@ -253,6 +258,7 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
           fn: s.fn,
           prior: s.calls,
           selector: selectorAt(s.mem, argsOffset),
+          args: callArgs(s.mem, argsOffset, argsLength, ins.pc),
         })
         s.calls = s.calls.length < 16 ? [...s.calls, ins.pc] : s.calls
         // The callee may have written its output anywhere in the range it was given.
@@ -266,6 +272,9 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         const args: Expr[] = []
         for (let i = 0; i < (info?.pops ?? 0); i++) args.push(pop())
         if ((info?.pushes ?? 0) > 0) push(op(name, args, ins.pc))
+        const at = args[0]
+        if (name === 'CALLDATALOAD' && at?.k === 'const' && at.v < 1n << 32n)
+          trace.calldataEnd.set(s.fn, bigMax(trace.calldataEnd.get(s.fn) ?? 0n, at.v + 32n))
       }
       s.idx++
     }

@@ -50,6 +50,24 @@ export function selectorAt(m: Memory, off: Expr): string | undefined {
   return head === undefined ? undefined : `0x${head.toString(16).padStart(8, '0')}`
 }
 
+// Call data longer than this many argument words is not kept on the event.
+const MAX_CALL_ARGS = 8n
+
+/**
+ * The argument words of call data at `off` of `len` bytes (after the 4-byte selector), when
+ * both are constants and the length is a selector plus whole words. A word the interpreter
+ * does not know is an unknown read of memory.
+ */
+export function callArgs(m: Memory, off: Expr, len: Expr, pc: number): Expr[] | undefined {
+  if (off.k !== 'const' || len.k !== 'const' || len.v < 4n) return undefined
+  const n = (len.v - 4n) / 32n
+  if ((len.v - 4n) % 32n !== 0n || n > MAX_CALL_ARGS) return undefined
+  const out: Expr[] = []
+  for (let i = 0n; i < n; i++)
+    out.push(m.words.get(off.v + 4n + 32n * i) ?? op('MLOAD', [], pc, m.taint | T.UNKNOWN))
+  return out
+}
+
 /** MSTORE: a word at a constant offset replaces every word it overlaps. */
 export function storeWord(m: Memory, off: Expr, val: Expr): void {
   if (off.k !== 'const') return

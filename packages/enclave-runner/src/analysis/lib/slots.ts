@@ -2,13 +2,27 @@ import { T } from './expr.js'
 import type { Expr } from './expr.js'
 
 const FULL = (1n << 256n) - 1n
+// Struct members further than this from the entry's slot are not told apart.
+const MAX_MEMBER = 0xffffn
 
-/** Storage "family" of a slot: a constant slot, or a mapping's base slot. */
+/**
+ * Storage "family" of a slot: a constant slot, or a mapping's base slot. A struct stored in a
+ * mapping is read at `keccak(key, base) + member`; each member is its own family (member 0 is
+ * the mapping's own family, which is how the optimizer folds `+ 0`).
+ */
 export function slotFamily(slot: Expr): string | undefined {
   if (slot.k === 'const') return `c:${slot.v.toString(16)}`
   if (slot.op === 'SHA3') {
     const base = slot.args[slot.args.length - 1]
     if (base?.k === 'const') return `m:${base.v.toString(16)}`
+  }
+  if (slot.op === 'ADD') {
+    const [a, b] = slot.args
+    const [member, entry] = a?.k === 'const' ? [a, b] : [b, a]
+    if (member?.k !== 'const' || member.v > MAX_MEMBER || entry?.k !== 'op' || entry.op !== 'SHA3')
+      return undefined
+    const family = slotFamily(entry)
+    return family && member.v > 0n ? `${family}+${member.v.toString(16)}` : family
   }
   return undefined
 }
