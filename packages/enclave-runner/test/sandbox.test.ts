@@ -29,6 +29,10 @@ async function failureCode(p: Promise<unknown>): Promise<string> {
 describe('sandbox, probed from inside the worker', () => {
   const lic = licensing()
   let runner: EnclaveRunner
+  // Only an infinite loop meets the wall-clock limit, so only its runner has a short one. The
+  // limit counts the worker's start-up too (bwrap + node), which alone takes seconds at load 8:
+  // with 2 s for every probe, a memory bomb was killed as WORKER_TIMEOUT before it filled its cap.
+  let shortClock: EnclaveRunner
   let outside: string
   let server: Server
   let port = 0
@@ -36,10 +40,18 @@ describe('sandbox, probed from inside the worker', () => {
   beforeAll(async () => {
     const workerPath = await bundleTo(true)
     expect(readFileSync(workerPath, 'utf8')).toContain(SELF_TEST_MARKER)
+    const limits = { memoryMb: 160, maxOutputBytes: 256 * 1024 }
     runner = await createEnclaveRunner({
       jwks: lic.jwks,
       workerPath,
-      limits: { timeoutMs: 2_000, memoryMb: 160, maxOutputBytes: 256 * 1024 },
+      // A margin, not a budget: the memory and output caps must be what ends those probes. Under
+      // the test timeout, so a cap that never trips fails as WORKER_TIMEOUT, not as a hang.
+      limits: { ...limits, timeoutMs: 100_000 },
+    })
+    shortClock = await createEnclaveRunner({
+      jwks: lic.jwks,
+      workerPath,
+      limits: { ...limits, timeoutMs: 2_000 },
     })
     outside = join(mkdtempSync(join(tmpdir(), 'tollgate-outside-')), 'secret.txt')
     writeFileSync(outside, 'not for the worker')
@@ -50,6 +62,7 @@ describe('sandbox, probed from inside the worker', () => {
   })
   afterAll(() => {
     runner?.close()
+    shortClock?.close()
     server?.close()
   })
 
@@ -111,7 +124,7 @@ describe('sandbox, probed from inside the worker', () => {
   )
 
   it('an infinite loop is SIGKILLed at the wall-clock limit and reported as WORKER_TIMEOUT', async () => {
-    expect(await failureCode(runner.probe([{ op: 'loop' }]))).toBe('WORKER_TIMEOUT')
+    expect(await failureCode(shortClock.probe([{ op: 'loop' }]))).toBe('WORKER_TIMEOUT')
   })
 
   it('a V8 heap bomb is killed and reported as WORKER_MEMORY_EXCEEDED', async () => {
