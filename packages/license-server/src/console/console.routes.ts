@@ -9,6 +9,7 @@ import { consoleCustomerRoutes } from './customers.routes.js'
 import { prepareConsoleSetup } from './console-setup.js'
 import { consoleInviteRoutes } from './invite.routes.js'
 import { consoleLicenseRoutes } from './licenses.routes.js'
+import { consoleLicenseActionRoutes } from './license-actions.routes.js'
 import { consoleOverviewRoutes } from './overview.routes.js'
 import { consoleStaffRoutes } from './staff.routes.js'
 import { consoleSupportLinkRoutes } from '../portal/console-support-link.routes.js'
@@ -37,6 +38,7 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     inner.addHook('preHandler', loadStaff)
     await inner.register(consoleOverviewRoutes)
     await inner.register(consoleLicenseRoutes)
+    await inner.register(consoleLicenseActionRoutes)
     await inner.register(consoleCustomerRoutes)
     await inner.register(consoleSupportLinkRoutes)
     await inner.register(consoleStaffRoutes)

@@ -209,6 +209,13 @@ export function consoleCustomerRoutes(app: FastifyInstance): Promise<void> {
           </form>
         ) : null}
         <h2>Licenses</h2>
+        {can(request, 'licenses:write') ? (
+          <p>
+            <a href={`/console/licenses/new?customer=${customer.id}`} class="button">
+              Issue a license
+            </a>
+          </p>
+        ) : null}
         <ul>
           {licenses.map((l) => (
             <li>

@@ -1,34 +1,23 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { deactivateByAdmin } from '../deployments/deactivate-deployment.js'
-import { findDeploymentById, listDeployments } from '../deployments/deployment.repository.js'
-import { findCustomer } from '../customers/customer.repository.js'
+import { findDeploymentById } from '../deployments/deployment.repository.js'
 import { findLicense } from '../licenses/license.repository.js'
 import type { LicenseStatus } from '../licenses/license.table.js'
-import { toLicenseView } from '../licenses/license.view.js'
 import { updateLicenseStatus, type LicenseStatusAction } from '../licenses/update-license-status.js'
 import { decodeCursor, encodeCursor } from '../lib/pagination.js'
 import { FormReader } from '../web/form-reader.js'
 import type { Html } from '../web/html.js'
 import { h } from '../web/jsx.js'
-import { CsrfField } from '../web/layout.js'
 import { PageError } from '../web/page-error.js'
 import { sendPage } from '../web/web-scope.js'
 import { actorOf, can, requireStaffScope } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
-import { auditTrail, searchLicenses } from './console-queries.js'
+import { searchLicenses } from './console-queries.js'
+import { licenseDetailPage } from './license-detail.js'
+import { STATUS_ACTIONS } from './license-forms.js'
 
 const STATUSES: readonly LicenseStatus[] = ['active', 'suspended', 'revoked', 'expired']
 const PAGE_SIZE = 50
-
-/** What each status action needs, and whether it is destructive (confirmation + reason). */
-const ACTIONS: Record<
-  'suspend' | 'reinstate' | 'revoke',
-  { scope: string; label: string; destructive: boolean }
-> = {
-  suspend: { scope: 'licenses:status', label: 'Suspend', destructive: true },
-  reinstate: { scope: 'licenses:status', label: 'Reinstate', destructive: false },
-  revoke: { scope: 'licenses:revoke', label: 'Revoke', destructive: true },
-}
 
 const date = (d: Date | null | undefined): string => (d ? d.toISOString().slice(0, 10) : '—')
 
@@ -44,32 +33,6 @@ function parseDate(value: string | undefined): Date | undefined {
   const d = new Date(`${value}T00:00:00Z`)
   if (Number.isNaN(d.getTime())) throw new PageError('BAD_INPUT', 'Dates are YYYY-MM-DD')
   return d
-}
-
-function ActionForm(p: {
-  request: FastifyRequest
-  licenseId: string
-  action: keyof typeof ACTIONS
-}): Html {
-  const a = ACTIONS[p.action]
-  return (
-    <form
-      method="post"
-      action={`/console/licenses/${p.licenseId}/${p.action}`}
-      class="card stack"
-      data-confirm={a.destructive ? `${a.label} this license?` : undefined}
-    >
-      <CsrfField token={p.request.web.csrfToken} />
-      <h3>{a.label}</h3>
-      <label>
-        Reason {a.destructive ? '(required, kept in the audit log)' : '(optional)'}
-        <input type="text" name="reason" maxlength={500} required={a.destructive} />
-      </label>
-      <button type="submit" class={a.destructive ? 'danger' : undefined}>
-        {a.label}
-      </button>
-    </form>
-  )
 }
 
 /**
@@ -112,6 +75,13 @@ export function consoleLicenseRoutes(app: FastifyInstance): Promise<void> {
       reply,
       <ConsolePage request={request} title="Licenses" current="/console/licenses">
         <h1>Licenses</h1>
+        {can(request, 'licenses:write') ? (
+          <p>
+            <a href="/console/licenses/new" class="button">
+              Issue a license
+            </a>
+          </p>
+        ) : null}
         <form method="get" action="/console/licenses" class="filters" role="search">
           <label>
             Search
@@ -191,124 +161,7 @@ export function consoleLicenseRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string } }>('/licenses/:id', async (request, reply) => {
     requireStaffScope(request, 'licenses:read')
-    const tenantId = request.staff.tenant_id
-    const license = await findLicense(db, tenantId, request.params.id)
-    if (!license) throw new PageError('NOT_FOUND', 'No such license')
-    const customer = await findCustomer(db, tenantId, license.customer_id)
-    const deployments = await listDeployments(db, tenantId, license.id, { limit: 100 })
-    const trail = await auditTrail(db, tenantId, 'license', license.id)
-    const view = toLicenseView(license)
-    const actions = (Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>).filter((a) => {
-      if (!can(request, ACTIONS[a].scope)) return false
-      if (a === 'suspend') return license.status === 'active'
-      if (a === 'reinstate') return license.status === 'suspended'
-      return license.status !== 'revoked'
-    })
-    return sendPage(
-      reply,
-      <ConsolePage request={request} title={`License ${license.id}`} current="/console/licenses">
-        <h1>
-          License <span class="mono">{license.id}</span> <StatusBadge status={license.status} />
-        </h1>
-        <div class="grid">
-          <section class="card" aria-labelledby="claims">
-            <h2 id="claims">Claims</h2>
-            <dl class="props">
-              <dt>Customer</dt>
-              <dd>
-                {customer ? (
-                  <a href={`/console/customers/${customer.id}`}>{customer.name}</a>
-                ) : (
-                  license.customer_id
-                )}
-              </dd>
-              <dt>Product / tier</dt>
-              <dd>
-                {view.product} / {view.tier}
-              </dd>
-              <dt>Features</dt>
-              <dd>{view.entitlements.join(', ') || '—'}</dd>
-              <dt>Limits</dt>
-              <dd>
-                {Object.entries(view.limits)
-                  .map(([k, v]) => `${k}: ${v}`)
-                  .join(', ') || '—'}
-              </dd>
-              <dt>Issued</dt>
-              <dd>{date(license.issued_at)}</dd>
-              <dt>Expires</dt>
-              <dd>{date(license.expires_at)}</dd>
-              <dt>Status reason</dt>
-              <dd>{license.status_reason ?? '—'}</dd>
-              <dt>Signing key</dt>
-              <dd class="mono">{license.kid}</dd>
-              <dt>Policy</dt>
-              <dd class="mono">{JSON.stringify(view.policy)}</dd>
-            </dl>
-          </section>
-          {actions.length > 0 ? (
-            <section aria-labelledby="actions-title">
-              <h2 id="actions-title">Actions</h2>
-              {actions.map((a) => (
-                <ActionForm request={request} licenseId={license.id} action={a} />
-              ))}
-            </section>
-          ) : null}
-        </div>
-        <h2>Deployments</h2>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Install</th>
-                <th scope="col">Status</th>
-                <th scope="col">Last heartbeat</th>
-                <th scope="col">Version</th>
-                <th scope="col">Address</th>
-                <th scope="col">
-                  <span class="muted">Seat</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {deployments.map((d) => (
-                <tr>
-                  <td class="mono">{d.install_id}</td>
-                  <td>{d.status}</td>
-                  <td>{d.last_seen_at.toISOString().replace('T', ' ').slice(0, 19)}</td>
-                  <td>{d.app_version ?? '—'}</td>
-                  <td>{d.last_address ?? '—'}</td>
-                  <td>
-                    {d.status === 'active' && can(request, 'fleet:write') ? (
-                      <form
-                        method="post"
-                        action={`/console/licenses/${license.id}/deployments/${d.id}/free`}
-                        class="inline"
-                        data-confirm="Free this seat? The machine must activate again."
-                      >
-                        <CsrfField token={request.web.csrfToken} />
-                        <button type="submit" class="secondary">
-                          Free seat
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <h2>Audit trail</h2>
-        <ul>
-          {trail.map((e) => (
-            <li>
-              {e.at.toISOString().replace('T', ' ').slice(0, 19)} · <strong>{e.action}</strong> by{' '}
-              <span class="mono">{e.actor}</span>
-            </li>
-          ))}
-        </ul>
-      </ConsolePage>,
-    )
+    return sendPage(reply, await licenseDetailPage(db, request, request.params.id, {}, now()))
   })
 
   app.post<{ Params: { id: string; action: string } }>(
@@ -318,12 +171,12 @@ export function consoleLicenseRoutes(app: FastifyInstance): Promise<void> {
       if (action !== 'suspend' && action !== 'reinstate' && action !== 'revoke') {
         throw new PageError('NOT_FOUND', 'No such action')
       }
-      requireStaffScope(request, ACTIONS[action].scope)
+      requireStaffScope(request, STATUS_ACTIONS[action].scope)
       const f = new FormReader(request.body)
       const reason = f.text('reason', {
         label: 'Reason',
         max: 500,
-        optional: !ACTIONS[action].destructive,
+        optional: !STATUS_ACTIONS[action].destructive,
       })
       f.done()
       const tenantId = request.staff.tenant_id

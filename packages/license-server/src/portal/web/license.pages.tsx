@@ -18,11 +18,11 @@ import type { PortalPrincipal } from '../portal-actor.js'
 import { revealLicenseKey } from '../reveal-license-key.js'
 import { seatResetStanding, type SeatResetStanding } from '../seat-reset-policy.js'
 import { listSupportVisits } from '../support-link.js'
-import { usageByMonth, type MonthlyUsage } from '../usage-by-month.js'
+import { usageByMonth, type MonthlyUsage } from '../../usage/usage-by-month.js'
 import { portalChrome } from './portal-chrome.js'
 import { PortalLayout, type PortalChrome } from './portal-layout.js'
 import { portalPrincipal } from './portal-principal.js'
-import { UsageChart } from './usage-chart.js'
+import { UsageChart } from '../../web/usage-chart.js'
 import { day, when } from './format.js'
 
 const STATE_TEXT: Record<CustomerLicense['state'], string> = {

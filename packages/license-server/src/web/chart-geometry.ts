@@ -1,4 +1,4 @@
-import type { MonthlyUsage } from './usage-by-month.js'
+import type { MonthlyUsage } from '../usage/usage-by-month.js'
 
 /** One bar of a usage chart, in SVG user units. */
 export interface ChartBar {
