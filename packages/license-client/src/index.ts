@@ -111,3 +111,43 @@ export {
   type WebhookEvent,
   type WebhookVerification,
 } from './webhooks/verify-webhook.js'
+
+// Offline activation of air-gapped machines (issue 18): request -> signed machine file -> proof.
+export {
+  createActivationRequest,
+  parseActivationRequest,
+  checkActivationRequest,
+  type ActivationRequestInput,
+} from './offline/activation-request.js'
+export {
+  signMachineFile,
+  verifyMachineFile,
+  type MachineFileInput,
+} from './offline/machine-file.js'
+export {
+  signDeactivationProof,
+  verifyDeactivationProof,
+  peekDeactivationProof,
+} from './offline/deactivation-proof.js'
+export {
+  writeActivationRequest,
+  type WriteActivationRequestOptions,
+} from './offline/write-activation-request.js'
+export {
+  ActivationRequestInvalidError,
+  MachineFileRefusedError,
+  DeactivationProofInvalidError,
+  type MachineFileRefusal,
+} from './offline/offline-errors.js'
+export {
+  OFFLINE_TYP,
+  ACTIVATION_REQUEST_FORMAT,
+  MAX_ACTIVATION_REQUEST_BYTES,
+  MAX_MACHINE_FILE_LENGTH,
+  MAX_EMBEDDED_REVOCATIONS_LENGTH,
+  type ActivationRequest,
+  type MachineFileClaims,
+  type DeactivationProofClaims,
+  type DeploymentPublicKey,
+} from './offline/offline-formats.js'
+export { machineFingerprint, type MachineFingerprint } from './client/machine-fingerprint.js'

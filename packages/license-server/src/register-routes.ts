@@ -41,6 +41,7 @@ import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { webFoundation } from './web/web-foundation.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { docsPageRoutes } from './system/docs-page.routes.js'
+import { offlineActivationRoutes } from './offline-activation/offline-activation.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -102,6 +103,7 @@ export async function registerRoutes(
       await admin.register(outboxRoutes)
       await admin.register(portalAdminRoutes)
       await admin.register(webhookRoutes)
+      await admin.register(offlineActivationRoutes, { fleet })
     },
     { prefix: '/v1/admin' },
   )

@@ -10,6 +10,7 @@ import type { VerifiedLicense } from '../token/verified-license.js'
 import { verifyLicense } from '../token/verify-license.js'
 import { decideState, type StateInput } from './decide-state.js'
 import type { ClientStore } from './storage.js'
+import type { MachineState } from '../offline/offline-activation.js'
 import type { LicenseState, Logger } from './types.js'
 
 /** Persist the clock high-water mark at most this often (it is also written on close). */
@@ -63,6 +64,8 @@ export class ClientCore {
   refusal: StateInput['refusal'] = null
   /** True while a fresh deployment's first activation is in flight. */
   activating = false
+  /** Offline activation (a machine file), when this install uses or requires one. */
+  machine: MachineState | undefined = undefined
   /** The features of the current state: what `hasFeature` reads. */
   features: ReadonlySet<string> = new Set()
   #trustedTime = 0
@@ -251,6 +254,7 @@ export class ClientCore {
       clockToleranceS: this.opts.clockToleranceS,
       freeFeatures: this.opts.freeFeatures,
       activating: this.activating,
+      machine: this.machine,
     }
     const next = decideState(input)
     const previous = this.#state

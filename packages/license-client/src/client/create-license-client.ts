@@ -16,6 +16,7 @@ import { ClientStore } from './storage.js'
 import { Transport } from './transport.js'
 import type { LicenseClientOptions, Logger } from './types.js'
 import { UsageLedger } from './usage-ledger.js'
+import { OfflineActivation } from '../offline/offline-activation.js'
 
 const isJwks = (d: unknown): d is Jwks => Array.isArray((d as { keys?: unknown }).keys)
 
@@ -60,7 +61,8 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   void store.cleanOrphans()
   // Computed once, when first needed (a new deployment id, the first activation).
   let fingerprintMemo: Promise<MachineFingerprint> | undefined
-  const fingerprint = (): Promise<MachineFingerprint> => (fingerprintMemo ??= machineFingerprint())
+  const fingerprint = (): Promise<MachineFingerprint> =>
+    (fingerprintMemo ??= (opts.machineFingerprint ?? machineFingerprint)())
   // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
   // key set counts only when a pinned key signed it.
   const anchors = opts.publicKeys !== undefined && opts.jwksUrl !== undefined
@@ -96,6 +98,14 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     if (text !== undefined) core.acceptRevocationList(text.trim(), opts.revocationListFile)
   }
   const usage = new UsageLedger(store, logger)
+  const offline = new OfflineActivation({
+    core,
+    dir: store.dir,
+    machineFile: opts.machineFile,
+    fingerprint,
+    logger,
+    now,
+  })
   const transport =
     opts.serverUrl === undefined ? undefined : new Transport(opts.serverUrl, timeoutMs)
   const sync =
@@ -152,6 +162,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
         if (scheduler?.running) void scheduler.runNow()
       }
       await readRevocationFile()
+      await offline.load()
       if (!owner.held) await core.reloadShared()
       if (
         opts.deploymentId === undefined &&
@@ -212,6 +223,8 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     sync,
     scheduler,
     tick,
+    offline,
+    appVersion: opts.appVersion,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
     stop: async () => {
@@ -224,7 +237,10 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const [leader] = await Promise.all([
     // Without a heartbeat loop there is nothing to own yet: the lock is taken when one starts.
     autoHeartbeat ? ownsDir() : false,
-    core.load().then(readRevocationFile),
+    core
+      .load()
+      .then(readRevocationFile)
+      .then(() => offline.load()),
     usage.load(),
   ])
   // A follower sharing the dir waits for the owner's first lease like the owner does: it reports

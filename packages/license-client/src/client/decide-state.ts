@@ -1,4 +1,5 @@
 import type { LeaseClaims } from '../lease/types.js'
+import type { MachineState } from '../offline/offline-activation.js'
 import { isListedSuspended, isRevoked } from '../revocation/revocation-index.js'
 import type { RevocationListClaims } from '../revocation/types.js'
 import type { LicenseClaims } from '../token/types.js'
@@ -40,6 +41,8 @@ export interface StateInput {
   freeFeatures?: readonly string[]
   /** True while a fresh deployment's first activation is in flight (state `activating`). */
   activating?: boolean
+  /** Offline activation: the machine file in use, or why there is none (issue 18). */
+  machine?: MachineState | undefined
 }
 
 /**
@@ -72,6 +75,13 @@ export function decideState(input: StateInput): LicenseState {
   if (input.refusal?.code === 'deployment_mismatch') {
     return make('deployment_mismatch', input.refusal.reason, 0)
   }
+  // Offline activation: a required machine file must be present and name this machine.
+  const machine = input.machine?.claims ?? null
+  if (input.machine?.refusal)
+    return make(input.machine.refusal.code, input.machine.refusal.reason, 0)
+  if (input.machine?.required === true && machine === null) {
+    return make('invalid', 'Not activated on this machine (no machine file)', 0)
+  }
 
   const lease = usableLease(input)
   const list = usableList(input)
@@ -82,7 +92,13 @@ export function decideState(input: StateInput): LicenseState {
     return make('suspended', 'The license is suspended', 0)
   }
 
-  const trusted = Math.max(input.trustedTime, claims.iat, lease?.serverTime ?? 0, list?.iat ?? 0)
+  const trusted = Math.max(
+    input.trustedTime,
+    claims.iat,
+    lease?.serverTime ?? 0,
+    list?.iat ?? 0,
+    machine?.iat ?? 0,
+  )
   if (trusted > nowS + input.clockToleranceS) {
     const behind = Math.round((trusted - nowS) / 3600)
     return make('clock_tampered', `The system clock is ${behind} h behind trusted time`, 0)
@@ -97,6 +113,9 @@ export function decideState(input: StateInput): LicenseState {
   const expiryEnd = claims.exp === undefined ? undefined : claims.exp + expiryGraceDays * DAY_S
   if (expiryEnd !== undefined && nowS >= expiryEnd) {
     return make('expired', `Expired on ${iso(claims.exp!)} (grace ended ${iso(expiryEnd)})`, 0)
+  }
+  if (machine !== null && nowS >= machine.exp) {
+    return make('expired', `The machine file expired on ${iso(machine.exp)}`, 0)
   }
 
   // Offline grace counts from the last signed lease; a deployment that never reached the
@@ -125,7 +144,8 @@ export function decideState(input: StateInput): LicenseState {
     const last = lease === null ? 'never' : `last ${iso(lease.serverTime)}`
     return make('grace_offline', `No server contact (${last})`, days(offlineEnd - nowS))
   }
-  return make('valid', 'License valid', claims.exp === undefined ? null : days(claims.exp - nowS))
+  const until = Math.min(claims.exp ?? Infinity, machine?.exp ?? Infinity)
+  return make('valid', 'License valid', until === Infinity ? null : days(until - nowS))
 }
 
 /** A lease counts as "recently online" for two heartbeat intervals (at least 10 minutes). */

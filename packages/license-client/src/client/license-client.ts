@@ -8,6 +8,8 @@ import {
 import { licensed, type LicensedOptions } from '../adapters/licensed.js'
 import type { VerifiedLicense } from '../token/verified-license.js'
 import type { ClientCore } from './core.js'
+import type { OfflineActivation } from '../offline/offline-activation.js'
+import type { ActivationRequest, MachineFileClaims } from '../offline/offline-formats.js'
 import type { Scheduler } from './scheduler.js'
 import type { ServerSync } from './server-sync.js'
 import type { ClientStore } from './storage.js'
@@ -46,6 +48,9 @@ export interface ClientParts {
   tick: () => Promise<void>
   checkIntervalMs: number
   refreshDeadlineMs: number
+  /** Offline activation (machine files) of this install. */
+  offline: OfflineActivation
+  appVersion: string | undefined
 }
 
 /**
@@ -220,6 +225,53 @@ export class LicenseClient {
     await Promise.race([work, deadline])
     clearTimeout(timer)
     return this.#p.core.evaluate()
+  }
+
+  /**
+   * Offline activation, step 1: writes an activation request (JSON, 0600) to `out` for the
+   * vendor (CLI, portal or console), naming this license, deployment and machine fingerprint,
+   * a nonce, and this deployment's public key for a later deactivation proof.
+   *
+   * @example
+   * ```ts
+   * await client.writeActivationRequest('/media/usb/acme-request.json')
+   * ```
+   */
+  writeActivationRequest(out: string): Promise<ActivationRequest> {
+    return this.#p.offline.writeRequest(out, this.#p.appVersion)
+  }
+
+  /**
+   * Offline activation, step 2: installs a machine file (the text of `machine.lic`) after
+   * checking its signature, license, expiry and that it names this machine. Throws
+   * `MachineFileRefusedError` (`reason: 'deployment_mismatch'` for another machine's file).
+   *
+   * @example
+   * ```ts
+   * await client.activateOffline({ machineFile: await readFile('machine.lic', 'utf8') })
+   * client.state.code // 'valid'
+   * ```
+   */
+  async activateOffline(input: { machineFile: string }): Promise<MachineFileClaims> {
+    const claims = await this.#p.offline.accept(input.machineFile)
+    this.#p.core.evaluate()
+    return claims
+  }
+
+  /**
+   * Gives up this machine's offline seat: writes a deactivation proof (signed by this
+   * deployment's own key) to `out` and stops using the machine file here. Bring the proof to
+   * the vendor (CLI `tollgate activation deactivate`, portal) to free the seat.
+   *
+   * @example
+   * ```ts
+   * await client.deactivateOffline('/media/usb/acme-deactivation.jws')
+   * ```
+   */
+  async deactivateOffline(out: string): Promise<string> {
+    const proof = await this.#p.offline.deactivate(out)
+    this.#p.core.evaluate()
+    return proof
   }
 
   /** Stops timers, aborts calls in flight, and writes usage and trusted time to disk. */

@@ -1,5 +1,6 @@
 import type { KeySet } from '../keys/key-set.js'
 import type { Jwks, PublicJwk } from '../keys/types.js'
+import type { MachineFingerprint } from './machine-fingerprint.js'
 
 /** Every state a license client can be in (see the state table in the README). */
 export type LicenseStateCode =
@@ -116,4 +117,17 @@ export interface LicenseClientOptions {
    * refuse (default false: skipped and logged, never thrown into the host app).
    */
   strictUsage?: boolean
+  /**
+   * Offline activation (air-gapped machines): the path of this machine's machine file. When set,
+   * the license runs only with a machine file that names this machine (state `invalid` until
+   * one is installed with `activateOffline`, `deployment_mismatch` for a copied one). Without
+   * it, a machine file installed by `activateOffline` is kept in `storageDir`.
+   */
+  machineFile?: string
+  /**
+   * How this machine is identified for seat binding and offline activation; default the
+   * built-in `machineFingerprint` (machine-id, container id, hostname). Give your own for a
+   * hardware id of your choice; it must be stable across restarts.
+   */
+  machineFingerprint?: () => Promise<MachineFingerprint>
 }

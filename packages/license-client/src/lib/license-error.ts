@@ -22,6 +22,10 @@ export type LicenseErrorCode =
   | 'NETWORK_ERROR'
   | 'CONFIG_INVALID'
   | 'USAGE_INVALID'
+  // offline activation (issue 18)
+  | 'ACTIVATION_REQUEST_INVALID'
+  | 'MACHINE_FILE_REFUSED'
+  | 'DEACTIVATION_PROOF_INVALID'
   | AttestationErrorCode
 
 /**

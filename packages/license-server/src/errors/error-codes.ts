@@ -181,6 +181,15 @@ export const ERROR_CODES = {
     status: 409,
     message: 'The last active owner (*) key cannot be revoked; create another owner key first',
   },
+  // offline activation (issue 18)
+  ACTIVATION_REQUEST_INVALID: {
+    status: 400,
+    message: 'The activation request is not one the client SDK writes',
+  },
+  DEACTIVATION_PROOF_INVALID: {
+    status: 400,
+    message: 'The deactivation proof is malformed or not signed by the deployment it names',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */
