@@ -19,6 +19,9 @@ import type { RevocationTables } from '../revocations/revocation.table.js'
 import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
 import type { WebTables } from '../web/web-session.table.js'
 import type { StaffTables } from '../console/staff.table.js'
+// t18: trials and named users (issue 18)
+import type { TrialTables } from '../trials/trial.table.js'
+import type { NamedUserTables } from '../named-users/named-user.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -56,7 +59,10 @@ export interface Database
     RevocationTables,
     AnalyzeStateTables,
     WebTables,
-    StaffTables {}
+    StaffTables,
+    // t18: trials and named users (issue 18)
+    TrialTables,
+    NamedUserTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

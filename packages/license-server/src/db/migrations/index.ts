@@ -13,6 +13,9 @@ import * as scale from './2026120640_scale.js'
 import * as enclaveState from './2026120641_enclave_state.js'
 import * as fkIndexes from './2026120642_fk_indexes.js'
 import * as fkIndexesMerged from './2026120643_fk_indexes_merged.js'
+// t18: trials and named users (issue 18)
+import * as trials from './2026120720_trials.js'
+import * as namedUsers from './2026120721_named_users.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -39,4 +42,7 @@ export const migrations: Record<string, Migration> = {
   '2026120641_enclave_state': enclaveState,
   '2026120642_fk_indexes': fkIndexes,
   '2026120643_fk_indexes_merged': fkIndexesMerged,
+  // t18: trials and named users (issue 18)
+  '2026120720_trials': trials,
+  '2026120721_named_users': namedUsers,
 }
