@@ -42,6 +42,11 @@ import { webFoundation } from './web/web-foundation.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { docsPageRoutes } from './system/docs-page.routes.js'
 import { offlineActivationRoutes } from './offline-activation/offline-activation.routes.js'
+// t18: trials and named users (issue 18)
+import { namedUserAdminRoutes } from './named-users/named-user-admin.routes.js'
+import { namedUserPublicRoutes } from './named-users/named-user-public.routes.js'
+import { trialAdminRoutes } from './trials/trial-admin.routes.js'
+import { trialPublicRoutes } from './trials/trial-public.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -118,6 +123,27 @@ export async function registerRoutes(
       await pub.register(billingPublicRoutes)
       await pub.register(analyzeRoutes)
       await pub.register(publicPlanRoutes)
+    },
+    { prefix: '/v1' },
+  )
+  // ---- t18: trials and named users (issue 18): admin and public scopes as above. ----
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', authenticateAdmin)
+      admin.addHook('onRequest', rateLimits.perApiKey)
+      admin.addHook('preHandler', idempotencyPreHandler)
+      admin.addHook('onSend', idempotencyOnSend)
+      await admin.register(trialAdminRoutes)
+      await admin.register(namedUserAdminRoutes)
+    },
+    { prefix: '/v1/admin' },
+  )
+  await app.register(
+    async (pub) => {
+      pub.addHook('onRequest', rateLimits.perIp)
+      pub.addHook('onSend', corsOnSend)
+      await pub.register(trialPublicRoutes)
+      await pub.register(namedUserPublicRoutes, { fleet })
     },
     { prefix: '/v1' },
   )

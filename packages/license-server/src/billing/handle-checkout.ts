@@ -13,6 +13,7 @@ import { handleOneTimePayment } from './handle-one-time-payment.js'
 import { checkoutCustomer } from './checkout-customer.js'
 import { reconcileLicense } from './reconcile-license.js'
 import { fromUnix, idOf } from './stripe-objects.js'
+import { convertTrialOnCheckout } from '../trials/convert-trial.js'
 
 const DAY_MS = 86_400_000
 /** Period assumed when the plan has none, until the first paid invoice states it. */
@@ -143,6 +144,20 @@ export async function handleCheckoutCompleted(
     stripeCustomerId,
   })
   if (sub.license_id) return { status: 'ignored', note: `license ${sub.license_id} exists` }
+  // Trials (issue 18): the buyer's unconverted trial license is upgraded, not duplicated.
+  const converted = await convertTrialOnCheckout(
+    trx,
+    tenantId,
+    {
+      session,
+      sub,
+      stripeCustomerId,
+      event,
+      plan: () => planFor(trx, tenantId, session, sub.stripe_price_id, deps),
+    },
+    deps,
+  )
+  if (converted) return converted
   const attached = await attachExistingLicense(
     trx,
     tenantId,

@@ -20,6 +20,9 @@ import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
 import type { WebTables } from '../web/web-session.table.js'
 import type { StaffTables } from '../console/staff.table.js'
 import type { OfflineActivationTables } from '../offline-activation/offline-activation.table.js'
+// t18: trials and named users (issue 18)
+import type { TrialTables } from '../trials/trial.table.js'
+import type { NamedUserTables } from '../named-users/named-user.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -58,7 +61,10 @@ export interface Database
     AnalyzeStateTables,
     WebTables,
     StaffTables,
-    OfflineActivationTables {}
+    OfflineActivationTables,
+    // t18: trials and named users (issue 18)
+    TrialTables,
+    NamedUserTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

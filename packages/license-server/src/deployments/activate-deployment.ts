@@ -6,6 +6,7 @@ import { findLicense } from '../licenses/license.repository.js'
 import type { LicenseRow } from '../licenses/license.table.js'
 import { newId } from '../lib/ids.js'
 import { recordViolation } from '../violations/record-violation.js'
+import { enforceTrialMachine } from '../trials/enforce-trial-machine.js'
 import {
   countActiveDeployments,
   findDeployment,
@@ -137,6 +138,13 @@ export async function activateDeployment(
       const used = await countActiveDeployments(trx, license.id)
       return { license, effective, deployment, outcome: 'existing', seats: { used, max } }
     }
+    // Trials (issue 18): one trial per machine; a second trial license here is refused.
+    await enforceTrialMachine(
+      trx,
+      license,
+      input.fingerprint?.machineId || input.installId,
+      input.now,
+    )
     const used = await countActiveDeployments(trx, license.id)
     const refused = max > 0 && used >= max
     const status = refused ? 'refused' : 'active'

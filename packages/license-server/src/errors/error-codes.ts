@@ -190,6 +190,21 @@ export const ERROR_CODES = {
     status: 400,
     message: 'The deactivation proof is malformed or not signed by the deployment it names',
   },
+  // trials and named users (t18, issue 18)
+  TRIAL_ALREADY_USED: {
+    status: 409,
+    message: 'A trial was already used by this customer, email or machine',
+  },
+  NOT_A_TRIAL_PLAN: { status: 400, message: 'The plan is not a trial plan (no trialDays)' },
+  TRIALS_DISABLED: { status: 404, message: 'Self-service trials are not offered here' },
+  TRIAL_CODE_INVALID: {
+    status: 400,
+    message: 'The code is wrong, expired or used; request a new one',
+  },
+  USER_LIMIT_REACHED: {
+    status: 409,
+    message: 'The license has as many named users as it allows (maxUsers)',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

@@ -15,11 +15,12 @@ interface Candidate {
   product: string
   tier: string
   expires_at: Date
-  metadata: Record<string, unknown>
   reminder_days: number[] | null
   customer_name: string
   customer_email: string | null
   renews: boolean
+  /** An unconverted trial (issue 18: the `trials` table, not license metadata). */
+  trial: boolean
 }
 
 /**
@@ -34,7 +35,7 @@ export function reminderWindow(days: readonly number[], endsAt: Date, now: Date)
 }
 
 function kindOf(c: Candidate): ReminderKind {
-  if (c.metadata.trial === true) return 'trial_end'
+  if (c.trial) return 'trial_end'
   return c.renews ? 'renewal' : 'expiry'
 }
 
@@ -43,8 +44,8 @@ function kindOf(c: Candidate): ReminderKind {
  * and 7), emits `license.expiring_soon` and queues an email to the customer, both keyed
  * `reminder:<license>:<kind>:<days>:<end>`: unique, so each reminder exists once however many
  * instances run the job and however often it restarts; a renewal (new end) starts a new period.
- * Subscriptions that will renew get a `renewal` reminder, trials (`metadata.trial: true`) a
- * `trial_end` one. Returns how many reminders it created.
+ * Subscriptions that will renew get a `renewal` reminder, unconverted trials (the `trials`
+ * table) a `trial_end` one. Returns how many reminders it created.
  *
  * @example
  * ```ts
@@ -58,10 +59,12 @@ export async function sendReminders(
   const now = deps.now()
   const horizon = new Date(now.getTime() + MAX_DAYS * DAY_MS)
   const { rows } = await sql<Candidate>`
-    select l.id, l.tenant_id, l.product, l.tier, l.expires_at, l.metadata, p.reminder_days,
+    select l.id, l.tenant_id, l.product, l.tier, l.expires_at, p.reminder_days,
            c.name as customer_name, c.email as customer_email,
            exists (select 1 from billing_subscriptions s where s.license_id = l.id
-                   and s.status in ('active', 'trialing') and not s.cancel_at_period_end) as renews
+                   and s.status in ('active', 'trialing') and not s.cancel_at_period_end) as renews,
+           exists (select 1 from trials t where t.license_id = l.id
+                   and t.converted_at is null) as trial
     from licenses l
     join plans p on p.id = l.plan_id
     join customers c on c.id = l.customer_id

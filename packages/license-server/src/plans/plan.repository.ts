@@ -19,6 +19,7 @@ export interface PlanFields {
   public: boolean
   purchaseMode: PurchaseMode
   downgradePlanId: string | null
+  trialDays: number | null
 }
 
 function columns(f: Partial<PlanFields>) {
@@ -36,6 +37,7 @@ function columns(f: Partial<PlanFields>) {
     ...(f.public === undefined ? {} : { public: f.public }),
     ...(f.downgradePlanId === undefined ? {} : { downgrade_plan_id: f.downgradePlanId }),
     ...(f.purchaseMode === undefined ? {} : { purchase_mode: f.purchaseMode }),
+    ...(f.trialDays === undefined ? {} : { trial_days: f.trialDays }),
     ...(f.reminderDays === undefined
       ? {}
       : { reminder_days: f.reminderDays === null ? null : toJson(f.reminderDays) }),

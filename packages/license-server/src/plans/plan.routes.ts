@@ -78,6 +78,7 @@ export const planRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
         public: b.public ?? false,
         downgrade_plan_id: b.downgradePlanId ?? null,
         purchase_mode: b.purchaseMode ?? 'subscription',
+        trial_days: b.trialDays ?? null,
         created_at: at,
         updated_at: at,
       }

@@ -30,6 +30,9 @@ const ReminderDays = Type.Union([
   Type.Null(),
 ])
 
+/** Trials (t18): a trial plan's length in days (licenses on it expire then); null: not a trial. */
+const TrialDays = Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()])
+
 /** A plan as returned by the API. */
 export const PlanSchema = Type.Object(
   {
@@ -48,6 +51,7 @@ export const PlanSchema = Type.Object(
     reminderDays: Type.Array(Type.Integer()),
     public: Type.Boolean(),
     purchaseMode: StringEnum(['subscription', 'payment'] as const),
+    trialDays: NullableInteger,
     createdAt: DateTime,
     updatedAt: DateTime,
   },
@@ -71,6 +75,7 @@ export const CreatePlanBody = Type.Object(
     public: Type.Optional(Type.Boolean()),
     purchaseMode: Type.Optional(PurchaseModeSchema),
     downgradePlanId: Type.Optional(DowngradePlan),
+    trialDays: Type.Optional(TrialDays),
   },
   { additionalProperties: false },
 )
@@ -92,6 +97,7 @@ export const UpdatePlanBody = Type.Object(
     public: Type.Optional(Type.Boolean()),
     purchaseMode: Type.Optional(PurchaseModeSchema),
     downgradePlanId: Type.Optional(DowngradePlan),
+    trialDays: Type.Optional(TrialDays),
   },
   { additionalProperties: false, minProperties: 1 },
 )

@@ -30,6 +30,8 @@ export interface PlanTable {
   public: ColumnType<boolean, boolean | undefined, boolean>
   /** `subscription`, or `payment`: one-time purchase of a perpetual or fixed-term license. */
   purchase_mode: ColumnType<PurchaseMode, PurchaseMode | undefined, PurchaseMode>
+  /** Trials (t18, issue 18): a trial plan's length in days; null: not a trial plan. */
+  trial_days: ColumnType<number | null, number | null | undefined, number | null>
   created_at: ColumnType<Date, Date, never>
   updated_at: ColumnType<Date, Date, Date>
 }

@@ -20,6 +20,8 @@ export interface PlanView {
   public: boolean
   downgradePlanId: string | null
   purchaseMode: PurchaseMode
+  /** Trials: the trial length in days; null: not a trial plan. */
+  trialDays: number | null
   createdAt: string
   updatedAt: string
 }
@@ -45,6 +47,7 @@ export function toPlanView(row: PlanRow): PlanView {
     public: row.public,
     downgradePlanId: row.downgrade_plan_id,
     purchaseMode: row.purchase_mode,
+    trialDays: row.trial_days,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   }

@@ -14,6 +14,9 @@ import * as enclaveState from './2026120641_enclave_state.js'
 import * as fkIndexes from './2026120642_fk_indexes.js'
 import * as fkIndexesMerged from './2026120643_fk_indexes_merged.js'
 import * as offlineActivations from './2026120710_offline_activations.js'
+// t18: trials and named users (issue 18)
+import * as trials from './2026120720_trials.js'
+import * as namedUsers from './2026120721_named_users.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -41,4 +44,7 @@ export const migrations: Record<string, Migration> = {
   '2026120642_fk_indexes': fkIndexes,
   '2026120643_fk_indexes_merged': fkIndexesMerged,
   '2026120710_offline_activations': offlineActivations,
+  // t18: trials and named users (issue 18)
+  '2026120720_trials': trials,
+  '2026120721_named_users': namedUsers,
 }
