@@ -49,7 +49,13 @@ export type {
 } from './revocation/types.js'
 
 export { signKeySet, type KeySetClaims } from './keyset/sign-key-set.js'
-export { verifyKeySet, type SignedJwks } from './keyset/verify-key-set.js'
+export {
+  verifyKeySet,
+  verifyKeySetStatement,
+  type SignedJwks,
+  type VerifiedKeySet,
+} from './keyset/verify-key-set.js'
+export { followKeySetChain, MAX_CHAIN_LINKS } from './keyset/follow-key-set-chain.js'
 
 export { hasNativeEd25519, type Ed25519Engine } from './lib/ed25519.js'
 

@@ -1,7 +1,6 @@
 import { InvalidKeyError, ConfigInvalidError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
-import { verifyKeySet } from '../keyset/verify-key-set.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
 import { FileLock } from '../lib/file-lock.js'
 import { ClientCore, describe, monotonicMs } from './core.js'
@@ -9,6 +8,7 @@ import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.j
 import { LicenseClient } from './license-client.js'
 import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
 import { applyFingerprintChange, modeOfToken } from './fingerprint-policy.js'
+import { KeySetAnchor } from './key-set-anchor.js'
 import { machineFingerprint, type MachineFingerprint } from './machine-fingerprint.js'
 import { Scheduler } from './scheduler.js'
 import { ServerSync } from './server-sync.js'
@@ -65,9 +65,11 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     (fingerprintMemo ??= (opts.machineFingerprint ?? machineFingerprint)())
   // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
   // key set counts only when a pinned key signed it.
-  const anchors = opts.publicKeys !== undefined && opts.jwksUrl !== undefined
-  const keysFrom = (doc: Jwks): KeySet =>
-    anchors ? verifyKeySet(doc, KeySet.from(opts.publicKeys!)) : KeySet.from(doc)
+  const anchor =
+    opts.publicKeys !== undefined && opts.jwksUrl !== undefined
+      ? new KeySetAnchor(opts.publicKeys)
+      : undefined
+  const keysFrom = (doc: Jwks): KeySet => (anchor ? anchor.accept(doc) : KeySet.from(doc))
   const keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
   let token = await readToken(opts)
   // The license's policy decides what a storage dir copied from another machine becomes.

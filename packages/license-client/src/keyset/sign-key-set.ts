@@ -9,6 +9,11 @@ export interface KeySetClaims {
   keys: Jwks['keys']
   /** Unix seconds. */
   iat: number
+  /**
+   * Position in the vendor's key history, on the links of a rotation chain (a key vouching for
+   * its successor): a client follows links only forward, so an old link cannot roll it back.
+   */
+  seq?: number
 }
 
 /**
@@ -19,14 +24,22 @@ export interface KeySetClaims {
  * @example
  * ```ts
  * const statement = signKeySet(jwks, activeKey)
- * reply.send({ ...jwks, signatures: [statement] })
+ * // A rotation link: the old key vouches for its successor (seq: the successor's position).
+ * const link = signKeySet({ keys: [nextJwk] }, oldKey, nextCreatedAt, 2)
+ * reply.send({ ...jwks, signatures: [statement], chain: [link] })
  * ```
  */
-export function signKeySet(jwks: Jwks, key: SigningKey, issuedAt = new Date()): string {
+export function signKeySet(
+  jwks: Jwks,
+  key: SigningKey,
+  issuedAt = new Date(),
+  seq?: number,
+): string {
   const claims: KeySetClaims = {
     typ: 'keyset',
     keys: jwks.keys,
     iat: Math.floor(issuedAt.getTime() / 1000),
+    ...(seq === undefined ? {} : { seq }),
   }
   return signCompactJws(claims, TOKEN_TYP.keySet, key)
 }

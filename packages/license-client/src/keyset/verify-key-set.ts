@@ -3,6 +3,7 @@ import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
 import { verifyCompactJws } from '../lib/jws.js'
 import { TOKEN_TYP } from '../token/types.js'
+import { followKeySetChain } from './follow-key-set-chain.js'
 import type { KeySetClaims } from './sign-key-set.js'
 
 /** Longest key-set statement accepted, in characters. */
@@ -11,6 +12,14 @@ const MAX_KEYSET_LENGTH = 256 * 1024
 /** A JWKS as the license server serves it: the keys plus statements signed by its active keys. */
 export interface SignedJwks extends Jwks {
   signatures?: string[]
+  /** Rotation links, oldest first: each key vouching for its successor (see followKeySetChain). */
+  chain?: string[]
+}
+
+/** A verified key set and when its statement was signed (unix seconds). */
+export interface VerifiedKeySet {
+  keys: KeySet
+  issuedAt: number
 }
 
 /**
@@ -25,15 +34,34 @@ export interface SignedJwks extends Jwks {
  * ```
  */
 export function verifyKeySet(doc: SignedJwks, trusted: KeySet): KeySet {
+  return verifyKeySetStatement(doc, trusted).keys
+}
+
+/**
+ * {@link verifyKeySet}, also saying when the accepted statement was signed. When no key in
+ * `trusted` signed the set (the pinned key was retired), the document's rotation `chain` is
+ * walked from `trusted` ({@link followKeySetChain}) and the keys it ends at may sign it.
+ *
+ * @example
+ * ```ts
+ * const { keys, issuedAt } = verifyKeySetStatement(await fetchJwks(url), pinned)
+ * ```
+ */
+export function verifyKeySetStatement(doc: SignedJwks, trusted: KeySet): VerifiedKeySet {
   const signatures = Array.isArray(doc.signatures) ? doc.signatures.slice(0, 8) : []
   if (signatures.length === 0) throw new UnknownKeyError('(unsigned key set)')
+  const reached = followKeySetChain(doc.chain, trusted)
+  const signers =
+    reached === trusted
+      ? trusted
+      : KeySet.from({ keys: [...trusted.toJwks().keys, ...missingFrom(trusted, reached)] })
   let lastError: unknown
   for (const jws of signatures) {
     if (typeof jws !== 'string') continue
     try {
       const { payload } = verifyCompactJws(
         jws,
-        trusted,
+        signers,
         TOKEN_TYP.keySet,
         undefined,
         MAX_KEYSET_LENGTH,
@@ -48,7 +76,10 @@ export function verifyKeySet(doc: SignedJwks, trusted: KeySet): KeySet {
         served.kids().length === vouched.kids().length &&
         served.kids().every((kid) => vouched.has(kid) && sameKey(served, vouched, kid))
       if (!same) throw new MalformedError('The key set differs from what its signature vouches for')
-      return KeySet.from({ keys: [...trusted.toJwks().keys, ...missingFrom(trusted, vouched)] })
+      const keys = KeySet.from({
+        keys: [...trusted.toJwks().keys, ...missingFrom(trusted, vouched)],
+      })
+      return { keys, issuedAt: typeof claims.iat === 'number' ? claims.iat : 0 }
     } catch (err) {
       lastError = err
     }

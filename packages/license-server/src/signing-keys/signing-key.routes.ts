@@ -14,6 +14,7 @@ import {
   errorResponses,
 } from '../lib/schemas.js'
 import { createSigningKey } from './create-signing-key.js'
+import { keySetChain } from './key-set-chain.js'
 import {
   deleteSigningKey,
   findSigningKey,
@@ -224,6 +225,7 @@ export const jwksRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
           200: Type.Object({
             keys: Type.Array(JwkSchema),
             signatures: Type.Array(Type.String()),
+            chain: Type.Array(Type.String()),
           }),
           ...errorResponses,
         },
@@ -238,8 +240,10 @@ export const jwksRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       const signatures = (await signingKeys.activeKeys(db, tenantId)).map((k) =>
         signKeySet(jwks, k),
       )
+      // Rotation links, so a client whose pinned key was retired can follow to the current one.
+      const chain = await keySetChain(db, tenantId, signingKeys.masterKey)
       void reply.header('cache-control', 'public, max-age=60')
-      return { ...jwks, signatures }
+      return { ...jwks, signatures, chain }
     },
   )
   done()
