@@ -41,6 +41,8 @@ import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { webFoundation } from './web/web-foundation.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { docsPageRoutes } from './system/docs-page.routes.js'
+import { seatAdminRoutes } from './seats/seat-admin.routes.js'
+import { seatRoutes } from './seats/seat.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -102,6 +104,7 @@ export async function registerRoutes(
       await admin.register(outboxRoutes)
       await admin.register(portalAdminRoutes)
       await admin.register(webhookRoutes)
+      await admin.register(seatAdminRoutes, { fleet })
     },
     { prefix: '/v1/admin' },
   )
@@ -116,6 +119,7 @@ export async function registerRoutes(
       await pub.register(billingPublicRoutes)
       await pub.register(analyzeRoutes)
       await pub.register(publicPlanRoutes)
+      await pub.register(seatRoutes, { fleet })
     },
     { prefix: '/v1' },
   )

@@ -1,3 +1,5 @@
+import type { FloatingPolicy } from '../seat/types.js'
+
 /** Grace and deployment policy carried inside every license. */
 export interface LicensePolicy {
   /** Days after `exp` during which the license still works, flagged `grace_expired`. */
@@ -8,6 +10,8 @@ export interface LicensePolicy {
   heartbeatIntervalS: number
   /** How many deployments (installs) may be active at once. */
   maxDeployments: number
+  /** Floating (concurrent) seats, when the plan sells them (issue 18). */
+  floating?: FloatingPolicy
 }
 
 /** What the issuer supplies to {@link signLicense}. */

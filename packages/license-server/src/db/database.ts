@@ -19,6 +19,7 @@ import type { RevocationTables } from '../revocations/revocation.table.js'
 import type { AnalyzeStateTables } from '../analyze/analyze-state.table.js'
 import type { WebTables } from '../web/web-session.table.js'
 import type { StaffTables } from '../console/staff.table.js'
+import type { SeatTables } from '../seats/seat-lease.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -56,7 +57,8 @@ export interface Database
     RevocationTables,
     AnalyzeStateTables,
     WebTables,
-    StaffTables {}
+    StaffTables,
+    SeatTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

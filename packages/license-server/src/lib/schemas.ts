@@ -91,6 +91,17 @@ export const PolicySchema = Type.Object(
     offlineGraceDays: Type.Integer({ minimum: 0, maximum: 3650 }),
     heartbeatIntervalS: Type.Integer({ minimum: 1, maximum: 31_536_000 }),
     maxDeployments: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    // Floating (concurrent) seats (issue 18): see src/seats.
+    floating: Type.Optional(
+      Type.Object(
+        {
+          seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+          leaseTtlS: Type.Integer({ minimum: 10, maximum: 86_400 }),
+          overage: StringEnum(['deny', 'allow_1_25x', 'allow_1_5x', 'allow_2x'] as const),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 )
