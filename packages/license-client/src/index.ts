@@ -75,6 +75,19 @@ export {
   type LicenseErrorCode,
 } from './errors.js'
 
+// Floating seats (issue 18)
+export { signSeatLease } from './seat/sign-seat-lease.js'
+export { verifySeatLease } from './seat/verify-seat-lease.js'
+export {
+  FLOATING_OVERAGES,
+  MAX_SEAT_LEASE_LENGTH,
+  SEAT_LEASE_TYP,
+  type FloatingOverage,
+  type FloatingPolicy,
+  type SeatLeaseClaims,
+  type SeatLeaseInput,
+} from './seat/types.js'
+
 // Client runtime (issue 5)
 export { createLicenseClient } from './client/create-license-client.js'
 export { LicenseClient, type LimitCheck } from './client/license-client.js'

@@ -47,6 +47,8 @@ import { namedUserAdminRoutes } from './named-users/named-user-admin.routes.js'
 import { namedUserPublicRoutes } from './named-users/named-user-public.routes.js'
 import { trialAdminRoutes } from './trials/trial-admin.routes.js'
 import { trialPublicRoutes } from './trials/trial-public.routes.js'
+import { seatAdminRoutes } from './seats/seat-admin.routes.js'
+import { seatRoutes } from './seats/seat.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -109,6 +111,7 @@ export async function registerRoutes(
       await admin.register(portalAdminRoutes)
       await admin.register(webhookRoutes)
       await admin.register(offlineActivationRoutes, { fleet })
+      await admin.register(seatAdminRoutes, { fleet })
     },
     { prefix: '/v1/admin' },
   )
@@ -123,6 +126,7 @@ export async function registerRoutes(
       await pub.register(billingPublicRoutes)
       await pub.register(analyzeRoutes)
       await pub.register(publicPlanRoutes)
+      await pub.register(seatRoutes, { fleet })
     },
     { prefix: '/v1' },
   )

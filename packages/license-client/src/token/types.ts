@@ -1,3 +1,5 @@
+import type { FloatingPolicy } from '../seat/types.js'
+
 /** Grace and deployment policy carried inside every license. */
 export interface LicensePolicy {
   /** Days after `exp` during which the license still works, flagged `grace_expired`. */
@@ -13,6 +15,8 @@ export interface LicensePolicy {
    * fingerprint) leads to; absent means `report`. See {@link FingerprintChangePolicy}.
    */
   onFingerprintChange?: FingerprintChangePolicy
+  /** Floating (concurrent) seats, when the plan sells them (issue 18). */
+  floating?: FloatingPolicy
 }
 
 /**

@@ -23,6 +23,7 @@ import type { OfflineActivationTables } from '../offline-activation/offline-acti
 // t18: trials and named users (issue 18)
 import type { TrialTables } from '../trials/trial.table.js'
 import type { NamedUserTables } from '../named-users/named-user.table.js'
+import type { SeatTables } from '../seats/seat-lease.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -64,7 +65,8 @@ export interface Database
     OfflineActivationTables,
     // t18: trials and named users (issue 18)
     TrialTables,
-    NamedUserTables {}
+    NamedUserTables,
+    SeatTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

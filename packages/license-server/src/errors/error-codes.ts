@@ -205,6 +205,28 @@ export const ERROR_CODES = {
     status: 409,
     message: 'The license has as many named users as it allows (maxUsers)',
   },
+  // floating seats (issue 18)
+  FLOATING_NOT_ENABLED: {
+    status: 409,
+    message: 'The license has no floating seats (its policy sets no `floating`)',
+  },
+  SEATS_EXHAUSTED: {
+    status: 409,
+    message:
+      'Every floating seat of the license is in use; retry when a lease is checked in or expires',
+  },
+  SEAT_LEASE_NOT_FOUND: {
+    status: 404,
+    message: 'No such seat lease: it was checked in, released or cleaned up; check out again',
+  },
+  SEAT_LEASE_EXPIRED: {
+    status: 409,
+    message: 'The seat lease expired before it was renewed; check out again',
+  },
+  SEAT_LICENSE_INACTIVE: {
+    status: 403,
+    message: 'The license is suspended, revoked or expired: it holds no floating seats',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

@@ -93,6 +93,17 @@ export const PolicySchema = Type.Object(
     maxDeployments: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
     /** A deployment id seen from another machine: 'report' (default), 'rebind' or 'block'. */
     onFingerprintChange: Type.Optional(StringEnum(['report', 'rebind', 'block'] as const)),
+    // Floating (concurrent) seats (issue 18): see src/seats.
+    floating: Type.Optional(
+      Type.Object(
+        {
+          seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+          leaseTtlS: Type.Integer({ minimum: 10, maximum: 86_400 }),
+          overage: StringEnum(['deny', 'allow_1_25x', 'allow_1_5x', 'allow_2x'] as const),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 )

@@ -17,6 +17,7 @@ import * as offlineActivations from './2026120710_offline_activations.js'
 // t18: trials and named users (issue 18)
 import * as trials from './2026120720_trials.js'
 import * as namedUsers from './2026120721_named_users.js'
+import * as seatLeases from './2026120700_seat_leases.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '2026120641_enclave_state': enclaveState,
   '2026120642_fk_indexes': fkIndexes,
   '2026120643_fk_indexes_merged': fkIndexesMerged,
+  '2026120700_seat_leases': seatLeases,
   '2026120710_offline_activations': offlineActivations,
   // t18: trials and named users (issue 18)
   '2026120720_trials': trials,
