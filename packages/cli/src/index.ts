@@ -94,3 +94,8 @@ export {
 } from './commands/webhook/deliveries.js'
 export { webhookResend, type WebhookResendInput } from './commands/webhook/resend.js'
 export { eventList, type EventListInput } from './commands/event/list.js'
+export { activationCreate, type ActivationCreateInput } from './commands/activation/create.js'
+export {
+  activationDeactivate,
+  type ActivationDeactivateInput,
+} from './commands/activation/deactivate.js'

@@ -1,4 +1,6 @@
 import { analyzeCommand } from './analyze.js'
+import { activationCreateCommand } from './activation/create.js'
+import { activationDeactivateCommand } from './activation/deactivate.js'
 import { apikeyCreateCommand } from './apikey/create.js'
 import { apikeyListCommand } from './apikey/list.js'
 import { apikeyRevokeCommand } from './apikey/revoke.js'
@@ -80,6 +82,7 @@ export const GROUPS: Record<string, string> = {
   outbox: 'License-delivery messages to buyers',
   webhook: 'Vendor webhooks: endpoints, deliveries, resends',
   event: 'Lifecycle events (what webhooks deliver)',
+  activation: 'Offline activation of air-gapped machines (machine files)',
 }
 
 /**
@@ -148,4 +151,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   webhookDeliveryCommand,
   webhookResendCommand,
   eventListCommand,
+  activationCreateCommand,
+  activationDeactivateCommand,
 ]
