@@ -110,3 +110,6 @@ export {
   type WebhookEvent,
   type WebhookVerification,
 } from './webhooks/verify-webhook.js'
+
+// Named users (issue 18): salted user-id hashes and the limit error.
+export { hashUserId, UserLimitReachedError, type NamedUserResult } from './client/named-users.js'

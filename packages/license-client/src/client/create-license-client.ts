@@ -213,6 +213,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     tick,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
+    token: () => token.token,
     stop: async () => {
       clearInterval(ownerTimer)
       clearTimeout(followerWait)

@@ -22,6 +22,7 @@ export type LicenseErrorCode =
   | 'NETWORK_ERROR'
   | 'CONFIG_INVALID'
   | 'USAGE_INVALID'
+  | 'USER_LIMIT_REACHED'
   | AttestationErrorCode
 
 /**
