@@ -51,6 +51,10 @@ import { webhookResendCommand } from './webhook/resend.js'
 import { webhookRotateSecretCommand } from './webhook/rotate-secret.js'
 import { webhookShowCommand } from './webhook/show.js'
 import { webhookTestCommand } from './webhook/test.js'
+// t18: trials and named users (issue 18)
+import { trialIssueCommand } from './trial/issue.js'
+import { userListCommand } from './user/list.js'
+import { userReleaseCommand } from './user/release.js'
 import {
   webhookDisableCommand,
   webhookEnableCommand,
@@ -80,6 +84,8 @@ export const GROUPS: Record<string, string> = {
   outbox: 'License-delivery messages to buyers',
   webhook: 'Vendor webhooks: endpoints, deliveries, resends',
   event: 'Lifecycle events (what webhooks deliver)',
+  trial: 'Trial licenses (one per customer, email and machine)',
+  user: 'Named users of a license (hashed ids)',
 }
 
 /**
@@ -148,4 +154,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   webhookDeliveryCommand,
   webhookResendCommand,
   eventListCommand,
+  // t18: trials and named users (issue 18)
+  trialIssueCommand,
+  userListCommand,
+  userReleaseCommand,
 ]
