@@ -184,3 +184,4 @@ export {
   ConfigInvalidError,
   UsageInvalidError,
 } from './client/client-errors.js'
+export { UserLimitReachedError } from './client/named-users.js'

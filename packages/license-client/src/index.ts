@@ -170,3 +170,5 @@ export {
   type DeploymentPublicKey,
 } from './offline/offline-formats.js'
 export { machineFingerprint, type MachineFingerprint } from './client/machine-fingerprint.js'
+// Named users (issue 18): salted user-id hashes and the limit error.
+export { hashUserId, UserLimitReachedError, type NamedUserResult } from './client/named-users.js'

@@ -53,6 +53,10 @@ import { webhookResendCommand } from './webhook/resend.js'
 import { webhookRotateSecretCommand } from './webhook/rotate-secret.js'
 import { webhookShowCommand } from './webhook/show.js'
 import { webhookTestCommand } from './webhook/test.js'
+// t18: trials and named users (issue 18)
+import { trialIssueCommand } from './trial/issue.js'
+import { userListCommand } from './user/list.js'
+import { userReleaseCommand } from './user/release.js'
 import {
   webhookDisableCommand,
   webhookEnableCommand,
@@ -83,6 +87,8 @@ export const GROUPS: Record<string, string> = {
   webhook: 'Vendor webhooks: endpoints, deliveries, resends',
   event: 'Lifecycle events (what webhooks deliver)',
   activation: 'Offline activation of air-gapped machines (machine files)',
+  trial: 'Trial licenses (one per customer, email and machine)',
+  user: 'Named users of a license (hashed ids)',
 }
 
 /**
@@ -153,4 +159,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   eventListCommand,
   activationCreateCommand,
   activationDeactivateCommand,
+  // t18: trials and named users (issue 18)
+  trialIssueCommand,
+  userListCommand,
+  userReleaseCommand,
 ]

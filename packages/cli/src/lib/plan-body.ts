@@ -18,6 +18,8 @@ export interface PlanFlags {
   pastDueGraceDays?: number
   cancelBehavior?: 'revoke' | 'expire_at_period_end'
   stripePrice?: string
+  /** Trials (issue 18): a trial plan's length in days. */
+  trialDays?: number
 }
 
 /** Policy of a new plan for the flags not given (the server requires a full policy). */
@@ -77,6 +79,7 @@ export function planFlags(cmd: Command, create: boolean): void {
       ]),
     )
     .option('--stripe-price <id>', 'Stripe price id (price_…)')
+    .option('--trial-days <n>', 'a trial plan: licenses on it are trials of n days', positiveInt)
 }
 
 /** The policy fields among the flags given. */
@@ -102,5 +105,6 @@ export function planBody(f: PlanFlags): Record<string, unknown> {
     ...(f.pastDueGraceDays !== undefined ? { pastDueGraceDays: f.pastDueGraceDays } : {}),
     ...(f.cancelBehavior !== undefined ? { cancelBehavior: f.cancelBehavior } : {}),
     ...(f.stripePrice !== undefined ? { stripePriceId: f.stripePrice } : {}),
+    ...(f.trialDays !== undefined ? { trialDays: f.trialDays } : {}),
   }
 }

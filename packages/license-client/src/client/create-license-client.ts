@@ -229,6 +229,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     appVersion: opts.appVersion,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
+    token: () => token.token,
     stop: async () => {
       clearInterval(ownerTimer)
       clearTimeout(followerWait)

@@ -16,6 +16,7 @@ import type { ClientStore } from './storage.js'
 import type { Transport } from './transport.js'
 import type { LicenseState, Logger } from './types.js'
 import { usagePeriod, validateUsage, type UsageLedger } from './usage-ledger.js'
+import { callNamedUser, type NamedUserResult } from './named-users.js'
 
 /** Usage is written to disk at most this long after it was recorded (and on close). */
 const USAGE_PERSIST_DELAY_MS = 1_000
@@ -51,6 +52,8 @@ export interface ClientParts {
   /** Offline activation (machine files) of this install. */
   offline: OfflineActivation
   appVersion: string | undefined
+  /** The license key in use (named users send it; issue 18). */
+  token: () => string | undefined
 }
 
 /**
@@ -291,5 +294,35 @@ export class LicenseClient {
     await this.#p.core.persistClock(true)
     await this.#p.store.flush()
     await this.#p.stop()
+  }
+
+  // ---- Named users (issue 18) ----
+
+  /**
+   * Assigns a named user to the license (`limits.maxUsers`; re-assigning is free). Only
+   * SHA-256(`<licenseId>:<userId>`) is sent. Rejects with `UserLimitReachedError` when the
+   * license is full, `ConfigInvalidError` without a server or key, `NetworkError` otherwise.
+   *
+   * @example
+   * ```ts
+   * await client.assignUser(session.userId) // { assigned: true, used: 3, max: 10 }
+   * ```
+   */
+  assignUser(userId: string): Promise<NamedUserResult> {
+    const p = this.#p
+    return callNamedUser(p.transport, p.token(), p.core.license, 'assign', userId)
+  }
+
+  /**
+   * Releases a named user (frees the seat; releasing an unassigned user is a no-op).
+   *
+   * @example
+   * ```ts
+   * await client.releaseUser(removedUser.id) // { released: true, used: 2, max: 10 }
+   * ```
+   */
+  releaseUser(userId: string): Promise<NamedUserResult> {
+    const p = this.#p
+    return callNamedUser(p.transport, p.token(), p.core.license, 'release', userId)
   }
 }

@@ -26,6 +26,7 @@ export type LicenseErrorCode =
   | 'ACTIVATION_REQUEST_INVALID'
   | 'MACHINE_FILE_REFUSED'
   | 'DEACTIVATION_PROOF_INVALID'
+  | 'USER_LIMIT_REACHED'
   | AttestationErrorCode
 
 /**
