@@ -223,11 +223,9 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     },
   })
   // Independent reads (and the owner lock) in parallel: start-up stays about one disk round.
-  const [leader, ownerElsewhere] = await Promise.all([
+  const [leader] = await Promise.all([
     // Without a heartbeat loop there is nothing to own yet: the lock is taken when one starts.
     autoHeartbeat ? ownsDir() : false,
-    // ... but another process's loop may be running on this dir (this one is its follower).
-    autoHeartbeat || sync === undefined ? false : owner.heldByOther(),
     core.load().then(readRevocationFile),
     usage.load(),
   ])
@@ -235,6 +233,9 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   // `activating`, not "never reached the server", for as long as the owner's first round may
   // take (its refresh deadline); after that, no lease means the server is out of reach. This
   // holds with autoHeartbeat: false too, when another process owns the dir.
+  // Only without a lease (a first start) is the owner lock looked at: no cost on a normal start.
+  const ownerElsewhere =
+    !autoHeartbeat && sync !== undefined && core.lease === null && (await owner.heldByOther())
   core.activating = (autoHeartbeat || ownerElsewhere) && core.lease === null
   if (core.activating && !leader) {
     followerWait = setTimeout(() => {
