@@ -160,6 +160,39 @@ describe('a follower before the first lease', () => {
   }, 30_000)
 })
 
+describe('a follower without its own heartbeat loop (autoHeartbeat: false)', () => {
+  it('reports activating while another process owns the dir and has no lease yet', async () => {
+    server.mode = 'hang'
+    server.serverNow = () => SOON_AFTER_ISSUE
+    const a = await start({ autoHeartbeat: true, now: () => SOON_AFTER_ISSUE })
+    expect(a.client.state.code).toBe('activating')
+    const b = await start({ autoHeartbeat: false, now: () => SOON_AFTER_ISSUE })
+    expect(b.client.state.code).toBe('activating')
+    expect(b.client.hasFeature('sso')).toBe(true)
+    server.mode = 'ok'
+    await a.client.refresh()
+    await a.client.refresh()
+    expect(a.client.state.code).toBe('valid')
+    await expect.poll(() => b.client.state.code, { timeout: 10_000 }).toBe('valid')
+    await b.client.close()
+    await a.client.close()
+  }, 30_000)
+
+  it('says grace_offline once the owner could have finished its first round; alone, at once', async () => {
+    server.mode = 'hang'
+    const quick = { requestTimeoutMs: 200, now: () => SOON_AFTER_ISSUE }
+    const alone = await start({ ...quick, autoHeartbeat: false })
+    expect(alone.client.state.code).toBe('grace_offline') // nobody is checking in for it
+    await alone.client.close()
+    const a = await start({ ...quick, autoHeartbeat: true })
+    const b = await start({ ...quick, autoHeartbeat: false })
+    expect(b.client.state.code).toBe('activating')
+    await expect.poll(() => b.client.state.code, { timeout: 10_000 }).toBe('grace_offline')
+    await b.client.close()
+    await a.client.close()
+  }, 30_000)
+})
+
 describe('storage files that are not what they should be', () => {
   it('a FIFO, /dev/zero and a huge file in place of state files neither hang nor balloon start-up', async () => {
     execFileSync('mkfifo', [join(dir, 'lease.jws')])

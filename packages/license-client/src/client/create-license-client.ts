@@ -248,8 +248,12 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   ])
   // A follower sharing the dir waits for the owner's first lease like the owner does: it reports
   // `activating`, not "never reached the server", for as long as the owner's first round may
-  // take (its refresh deadline); after that, no lease means the server is out of reach.
-  core.activating = autoHeartbeat && core.lease === null
+  // take (its refresh deadline); after that, no lease means the server is out of reach. This
+  // holds with autoHeartbeat: false too, when another process owns the dir.
+  // Only without a lease (a first start) is the owner lock looked at: no cost on a normal start.
+  const ownerElsewhere =
+    !autoHeartbeat && sync !== undefined && core.lease === null && (await owner.heldByOther())
+  core.activating = (autoHeartbeat || ownerElsewhere) && core.lease === null
   if (core.activating && !leader) {
     followerWait = setTimeout(() => {
       core.activating = false

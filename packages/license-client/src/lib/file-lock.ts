@@ -67,6 +67,14 @@ export class FileLock {
     return moved === owner.raw && (await this.#create()) === 'held'
   }
 
+  /** True when another live (not stale) owner holds the lock; never takes it. */
+  async heldByOther(): Promise<boolean> {
+    if (this.#held) return false
+    const owner = await readOwner(this.path)
+    if (owner === null || owner.owner?.id === this.id) return false
+    return !(await this.#isStale(owner.raw, owner.owner))
+  }
+
   /** Waits up to `timeoutMs` for the lock. */
   async acquire(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs
