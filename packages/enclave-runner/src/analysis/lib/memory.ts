@@ -64,6 +64,8 @@ function forgetAllBut(m: Memory, keep: bigint): void {
 // land anywhere in another, so the other symbolic regions are dropped when `writing`.
 function regionOf(m: Memory, off: Expr, writing: boolean): [Region, bigint] | undefined {
   if (off.k === 'const') return [m, off.v]
+  // Nothing is kept at a symbolic base yet: a read needs no identity (the common case).
+  if (!writing && m.sym.size === 0) return undefined
   const lin = linear(off)
   if (!lin) return undefined
   if (lin.key === '') return [m, lin.off]
