@@ -26,6 +26,17 @@ describe.each([false, true])('issue 14 regressions (optimizer %s)', (optimizer) 
     expect(complete).toBe(true)
   })
 
+  it('applies byte ranges to an owner packed inside mapping entries (structs in a mapping)', () => {
+    // Anyone adds to a counter packed beside (or before) the entry's owner: the owner check holds.
+    expect(detectors(analyse('PackedVaultExec', optimizer).findings)).toEqual([])
+    expect(detectors(analyse('PackedVaultHighOwner', optimizer).findings)).toEqual([])
+    // The owner's own bytes of any entry are open: the check protects nothing (optimizer off,
+    // the member's slot is keccak(key, base) + 0, which the old engine did not follow).
+    expect(detectors(analyse('OpenVaultExec', optimizer).findings)).toEqual([
+      'controlled-delegatecall',
+    ])
+  })
+
   it('recognises SUB and XOR + JUMPI as identity checks, and still flags them on an open slot', () => {
     expect(detectors(analyse('SubCheckKill', optimizer).findings)).toEqual([])
     expect(detectors(analyse('SubCheckOpenOwner', optimizer).findings)).toEqual([

@@ -4,7 +4,8 @@ import { T, UNKNOWN, constant, op } from './expr.js'
 import type { Expr } from './expr.js'
 import { FALLBACK, selectorTested } from './dispatch.js'
 import { cloneMemory, emptyMemory, hashInput, loadWord, storeByte, storeWord } from './memory.js'
-import { callArgs, selectorAt, writeRange } from './memory.js'
+import { callArgs, copyRange, selectorAt, writeRange } from './memory.js'
+import { difference } from './linear.js'
 import type { Memory } from './memory.js'
 import { createBudget } from './budget.js'
 import type { InterpretLimits } from './budget.js'
@@ -237,8 +238,17 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         const [tags, n] = COPIES[name]
         const args: Expr[] = []
         for (let i = 0; i < n; i++) args.push(pop())
-        const dest = name === 'EXTCODECOPY' ? args[1] : args[0]
-        writeRange(s.mem, dest ?? UNKNOWN, args[n - 1] ?? UNKNOWN, name, tags, ins.pc)
+        const [a, b, c] = args
+        if (name === 'MCOPY' && a && b && c) copyRange(s.mem, a, b, c, ins.pc)
+        else
+          writeRange(
+            s.mem,
+            (name === 'EXTCODECOPY' ? b : a) ?? UNKNOWN,
+            args[n - 1] ?? UNKNOWN,
+            name,
+            tags,
+            ins.pc,
+          )
       } else if (CALL_OPS.has(name)) {
         const hasValue = name === 'CALL' || name === 'CALLCODE'
         pop() // gas
@@ -271,8 +281,11 @@ export function interpret(instructions: readonly Instruction[], limits: Interpre
         const info = OPCODES.get(ins.byte)
         const args: Expr[] = []
         for (let i = 0; i < (info?.pops ?? 0); i++) args.push(pop())
-        if ((info?.pushes ?? 0) > 0) push(op(name, args, ins.pc))
-        const at = args[0]
+        const [at, second] = args
+        // `end - start` of data built at a moved free memory pointer is a constant length.
+        const diff = name === 'SUB' && at && second ? difference(at, second) : undefined
+        if (diff !== undefined) push(constant(diff))
+        else if ((info?.pushes ?? 0) > 0) push(op(name, args, ins.pc))
         if (name === 'CALLDATALOAD' && at?.k === 'const' && at.v < 1n << 32n)
           trace.calldataEnd.set(s.fn, bigMax(trace.calldataEnd.get(s.fn) ?? 0n, at.v + 32n))
       }
