@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildProgram, run, type Outcome } from '@tollgate/cli'
@@ -79,6 +81,37 @@ describe('refusals before anything is sent', () => {
     expect(u.stderr()).not.toMatch(/in the past/)
     t.cleanup()
     u.cleanup()
+  })
+})
+
+describe('bulk issue: past expiry dates', () => {
+  const env = { TOLLGATE_URL: 'http://127.0.0.1:9', TOLLGATE_API_KEY: 'k' }
+  const now = new Date('2026-12-01T00:00:00Z')
+  const rows = (dir: string): void =>
+    writeFileSync(join(dir, 'rows.csv'), 'customerId,planId,expiresAt\ncus_1,pln_1,2020-01-01\n')
+
+  it('a row expiring in the past is refused unless --allow-past; so is a past --expires', async () => {
+    const t = testContext({ env, now })
+    rows(t.dir)
+    expect(await run(['license', 'issue', '--from', 'rows.csv', '--json'], t.ctx)).toBe(1)
+    const refused = JSON.parse(t.stdout()) as { results: { code: string; error: string }[] }
+    expect(refused.results[0]).toMatchObject({ code: 'INVALID_ROW' })
+    expect(refused.results[0]!.error).toMatch(/in the past \(pass --allow-past/)
+    // Allowed, the row goes to the server (none listens here: a network error, not a refusal).
+    const u = testContext({ env, now })
+    rows(u.dir)
+    expect(
+      await run(['license', 'issue', '--from', 'rows.csv', '--allow-past', '--json'], u.ctx),
+    ).toBe(1)
+    const sent = JSON.parse(u.stdout()) as { results: { code: string }[] }
+    expect(sent.results[0]!.code).not.toBe('INVALID_ROW')
+    const v = testContext({ env, now })
+    rows(v.dir)
+    expect(
+      await run(['license', 'issue', '--from', 'rows.csv', '--expires', '2020-01-01'], v.ctx),
+    ).toBe(2)
+    expect(v.stderr()).toMatch(/is in the past/)
+    for (const c of [t, u, v]) c.cleanup()
   })
 })
 
@@ -190,6 +223,15 @@ describe('against a real server', () => {
     expect(row).toContain('Acme Corp')
     expect(row).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/)
     expect(list.stdout()).not.toMatch(/\.\d{3}Z/)
+    const issued = (JSON.parse(i.stdout()) as { license: { id: string } }).license.id
+    const one = testContext({ env: env() })
+    expect(await run(['license', 'show', issued], one.ctx)).toBe(0)
+    expect(one.stdout()).toMatch(
+      new RegExp(`customerId\\s+${customer.id}\\ncustomerName\\s+Acme Corp\\n`),
+    )
+    const oneJson = testContext({ env: env() })
+    expect(await run(['license', 'show', issued, '--json'], oneJson.ctx)).toBe(0)
+    expect(JSON.parse(oneJson.stdout())).not.toHaveProperty('customerName')
     const show = testContext({ env: env() })
     expect(await run(['plan', 'show', plan.id], show.ctx)).toBe(0)
     expect(show.stdout()).toMatch(
@@ -215,7 +257,7 @@ describe('against a real server', () => {
       ),
     ).toBe(0)
     const proPlan = JSON.parse(pro.stdout()) as { id: string }
-    const issuedId = (JSON.parse(i.stdout()) as { license: { id: string } }).license.id
+    const issuedId = issued
     const moved = testContext({ env: env() })
     expect(
       await run(['license', 'change-plan', issuedId, '--plan', proPlan.id, '--json'], moved.ctx),
@@ -226,6 +268,6 @@ describe('against a real server', () => {
     }
     expect(after.license).toMatchObject({ id: issuedId, tier: 'gold' })
     expect(after.token).not.toBe(token)
-    for (const c of [t, p, i, online, offline, list, show, pro, moved]) c.cleanup()
+    for (const c of [t, p, i, online, offline, list, one, oneJson, show, pro, moved]) c.cleanup()
   })
 })

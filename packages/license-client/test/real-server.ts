@@ -1,5 +1,7 @@
 // The real license server (buildApp) on a real port, with an admin key, for field tests.
 import { buildApp } from '@tollgate/license-server'
+// The server's own test helper: one migrated PGlite dump per run instead of migrating per server.
+import { migratedPglite } from '../../license-server/test/helpers/pglite-template.js'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
 import { request } from 'undici'
@@ -22,7 +24,9 @@ export interface RealServer {
 
 /** Starts the license server on 127.0.0.1 with an in-memory database. */
 export async function startRealServer(): Promise<RealServer> {
+  const db = await migratedPglite()
   const app = await buildApp({
+    db,
     env: {},
     config: {
       masterKey: MASTER_KEY,
@@ -36,6 +40,9 @@ export async function startRealServer(): Promise<RealServer> {
       },
     },
     logger: false,
+  }).catch(async (err: unknown) => {
+    await db.destroy()
+    throw err
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
@@ -95,6 +102,10 @@ export async function startRealServer(): Promise<RealServer> {
       )
       return r.json.items.reduce((s, i) => s + i.amount, 0)
     },
-    close: () => app.close(),
+    // buildApp does not close a database it was given.
+    close: async () => {
+      await app.close()
+      await db.destroy()
+    },
   }
 }

@@ -111,6 +111,12 @@ export async function issueFromCsv(
     try {
       const expires = pick(values, 'expiresAt', 'expires')
       const expiresAt = expires ? rowDate(expires, ctx.now()) : input.expires
+      // The same rule as a single issue: a row expired from the start is a mistake unless said.
+      if (expiresAt && input.allowPast !== true && Date.parse(expiresAt) <= ctx.now().getTime()) {
+        throw new RowError(
+          `expiresAt ${expiresAt} is in the past (pass --allow-past to issue it anyway)`,
+        )
+      }
       if (!customerId) {
         const email = pick(values, 'email')
         if (!email) throw new RowError('the row has neither customerId nor email')

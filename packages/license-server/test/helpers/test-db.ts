@@ -4,6 +4,7 @@ import pg from 'pg'
 import { createDatabase } from '../../src/db/create-database.js'
 import type { Database } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
+import { migratedPglite } from './pglite-template.js'
 
 /** Set to run the suite against real Postgres (e.g. postgres://postgres@127.0.0.1:5432/test). */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined
@@ -67,8 +68,10 @@ export async function createPostgresDatabase(
  */
 export async function createTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
-    const db = createDatabase({ dataDir: 'memory://' })
-    if (opts.migrate !== false) await migrateToLatest(db)
+    // Migrated: loaded from the run's migrated dump. Tests of the migrations themselves ask for
+    // an empty database and migrate it for real.
+    const db =
+      opts.migrate === false ? createDatabase({ dataDir: 'memory://' }) : await migratedPglite()
     return { db, kind: 'pglite', destroy: () => db.destroy() }
   }
   const { url, drop } = await createPostgresDatabase()

@@ -42,16 +42,6 @@ export async function licenseIssue(
   input: LicenseIssueInput,
   ctx: CliContext,
 ): Promise<CommandResult> {
-  if (input.from !== undefined) return issueFromCsv(input, ctx)
-  if (!input.customer || !input.plan) {
-    throw new CliError(
-      'USAGE',
-      'license issue needs --customer <id> and --plan <id> (or --from <csv>)',
-      {
-        hint: 'e.g. tollgate license issue --customer cus_123 --plan pln_pro',
-      },
-    )
-  }
   if (
     input.expires !== undefined &&
     input.allowPast !== true &&
@@ -62,6 +52,16 @@ export async function licenseIssue(
       `--expires ${input.expires} is in the past: the license would be expired from the start`,
       {
         hint: 'Pass a future date (e.g. --expires +365d), or --allow-past if that is what you want',
+      },
+    )
+  }
+  if (input.from !== undefined) return issueFromCsv(input, ctx)
+  if (!input.customer || !input.plan) {
+    throw new CliError(
+      'USAGE',
+      'license issue needs --customer <id> and --plan <id> (or --from <csv>)',
+      {
+        hint: 'e.g. tollgate license issue --customer cus_123 --plan pln_pro',
       },
     )
   }
