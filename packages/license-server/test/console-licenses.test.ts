@@ -251,6 +251,28 @@ describe('console license actions (app.inject)', () => {
     expect(page.body).toContain('203.0.113.9')
   })
 
+  it('charts deployments by hour of last contact on the overview as SVG (no script)', async () => {
+    const seeded = await seedLicense(t)
+    for (const deploymentId of ['chart-a', 'chart-b']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/deployments/activate',
+        payload: { key: seeded.token, deploymentId },
+      })
+      expect(res.statusCode, res.body).toBe(200)
+    }
+    const b = await signInStaff(t, readOnly)
+    const page = await b.get('/console')
+    expect(page.statusCode).toBe(200)
+    const figure = /<figure class="usage" data-metric="contact-by-hour">[\s\S]*?<\/figure>/.exec(
+      page.body,
+    )![0]
+    expect(figure.match(/<rect class="bar"/g)).toHaveLength(24)
+    expect(figure).not.toContain('<script')
+    const hour = t.clock.now().toISOString().slice(0, 13).replace('T', ' ')
+    expect(figure).toContain(`<th scope="row">${hour}:00</th><td>2</td>`)
+  })
+
   it("isolates tenants: B's staff get NOT_FOUND on A's license actions and cannot issue to A's customer", async () => {
     const other = await t.addTenant('vendor-b-licenses')
     const bOwner = await createStaff(t, 'owner', { tenantId: other.tenantId })

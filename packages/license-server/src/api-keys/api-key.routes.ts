@@ -1,9 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
-import { recordAudit } from '../audit/record-audit.js'
-import { AppError } from '../errors/app-error.js'
-import { iso } from '../lib/json.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import {
   DateTime,
@@ -15,31 +12,15 @@ import {
   PageQuery,
   errorResponses,
 } from '../lib/schemas.js'
-import {
-  findApiKey,
-  insertApiKey,
-  listApiKeys,
-  lockActiveOwnerKeys,
-  revokeApiKey,
-} from './api-key.repository.js'
-import type { ApiKeyRow } from './api-key.table.js'
-import { SCOPE_PATTERN, assertHoldsScopes } from './scopes.js'
+import { listApiKeys } from './api-key.repository.js'
+import { toApiKeyView } from './api-key.view.js'
+import { createApiKey } from './create-api-key.js'
+import { revokeApiKeyAs } from './revoke-api-key.js'
+import { SCOPE_PATTERN } from './scopes.js'
+
+export { toApiKeyView }
 
 const tags = ['api-keys']
-
-/** An API key as the API shows it (never the secret or its hash). */
-export function toApiKeyView(row: ApiKeyRow) {
-  return {
-    id: row.id,
-    name: row.name,
-    prefix: row.prefix,
-    scopes: row.scopes,
-    createdBy: row.created_by,
-    createdAt: iso(row.created_at)!,
-    lastUsedAt: iso(row.last_used_at),
-    revokedAt: iso(row.revoked_at),
-  }
-}
 
 export const ApiKeySchema = Type.Object(
   {
@@ -96,26 +77,17 @@ export const apiKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => 
       preHandler: keysAdmin,
     },
     async (req, reply) => {
-      assertHoldsScopes(req.auth.scopes, req.body.scopes, 'grant')
-      const at = now()
-      const { row, secret } = await db.transaction().execute(async (trx) => {
-        const created = await insertApiKey(
-          trx,
-          req.auth.tenantId,
-          { name: req.body.name, scopes: req.body.scopes, createdBy: req.auth.actor },
-          at,
+      const { row, secret } = await db
+        .transaction()
+        .execute((trx) =>
+          createApiKey(
+            trx,
+            req.auth.tenantId,
+            { name: req.body.name, scopes: req.body.scopes },
+            { scopes: req.auth.scopes, createdBy: req.auth.actor, actor: actorFromRequest(req) },
+            now(),
+          ),
         )
-        await recordAudit(trx, {
-          tenantId: req.auth.tenantId,
-          actor: actorFromRequest(req),
-          action: 'api_key.create',
-          targetType: 'api_key',
-          targetId: created.row.id,
-          after: toApiKeyView(created.row),
-          at,
-        })
-        return created
-      })
       return reply.code(201).send({ apiKey: toApiKeyView(row), secret })
     },
   )
@@ -153,36 +125,20 @@ export const apiKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => 
       preHandler: keysAdmin,
     },
     async (req) => {
-      const tenantId = req.auth.tenantId
-      const at = now()
-      const view = await db.transaction().execute(async (trx) => {
-        // Owner keys locked first, in id order: two owners revoking each other wait in turn,
-        // so the second sees the first's revocation and the tenant keeps one.
-        const owners = await lockActiveOwnerKeys(trx, tenantId)
-        const before = await findApiKey(trx, tenantId, req.params.id)
-        if (!before) throw new AppError('NOT_FOUND', `No API key ${req.params.id}`)
-        if (before.revoked_at !== null) return toApiKeyView(before)
-        assertHoldsScopes(req.auth.scopes, before.scopes, 'revoke')
-        if (before.scopes.includes('*') && owners.every((id) => id === before.id)) {
-          throw new AppError('LAST_OWNER_KEY')
-        }
-        await revokeApiKey(trx, tenantId, before.id, at)
-        const after = { ...before, revoked_at: at }
-        await recordAudit(trx, {
-          tenantId,
-          actor: actorFromRequest(req),
-          action: 'api_key.revoke',
-          targetType: 'api_key',
-          targetId: before.id,
-          before: toApiKeyView(before),
-          after: toApiKeyView(after),
-          at,
-        })
-        return toApiKeyView(after)
-      })
+      const row = await db
+        .transaction()
+        .execute((trx) =>
+          revokeApiKeyAs(
+            trx,
+            req.auth.tenantId,
+            req.params.id,
+            { scopes: req.auth.scopes, actor: actorFromRequest(req) },
+            now(),
+          ),
+        )
       // Immediate on this instance; other instances within ADMIN_KEY_CACHE_MS.
       app.adminAuth.keys.forgetKey(req.params.id, now().getTime())
-      return view
+      return toApiKeyView(row)
     },
   )
   done()

@@ -10,6 +10,8 @@ import { prepareConsoleSetup } from './console-setup.js'
 import { consoleInviteRoutes } from './invite.routes.js'
 import { consoleLicenseRoutes } from './licenses.routes.js'
 import { consoleLicenseActionRoutes } from './license-actions.routes.js'
+import { consolePlanRoutes } from './plans.routes.js'
+import { consoleAdminActionRoutes } from './admin-actions.routes.js'
 import { consoleOverviewRoutes } from './overview.routes.js'
 import { consoleStaffRoutes } from './staff.routes.js'
 import { consoleSupportLinkRoutes } from '../portal/console-support-link.routes.js'
@@ -45,5 +47,7 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consoleAccountRoutes)
     await inner.register(consoleAuditRoutes)
     await inner.register(consoleOperationsRoutes)
+    await inner.register(consolePlanRoutes)
+    await inner.register(consoleAdminActionRoutes)
   })
 }

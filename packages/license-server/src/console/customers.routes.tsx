@@ -196,6 +196,13 @@ export function consoleCustomerRoutes(app: FastifyInstance): Promise<void> {
           <dt>Id</dt>
           <dd class="mono">{customer.id}</dd>
         </dl>
+        {can(request, 'customers:write') ? (
+          <p>
+            <a href={`/console/customers/${customer.id}/edit`} class="button">
+              Edit customer
+            </a>
+          </p>
+        ) : null}
         {can(request, 'portal:support') ? (
           <form
             method="post"

@@ -190,7 +190,6 @@ export function consoleLicenseActionRoutes(app: FastifyInstance): Promise<void> 
 
   app.post<{ Params: { id: string } }>('/licenses/:id/reissue', async (request, reply) => {
     requireStaffScope(request, 'licenses:write')
-    new FormReader(request.body).done()
     const id = request.params.id
     const { token } = await db
       .transaction()

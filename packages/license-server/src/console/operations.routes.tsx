@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
 import { h } from '../web/jsx.js'
 import { sendPage } from '../web/web-scope.js'
-import { requireStaffScope } from './console-context.js'
+import { KNOWN_SCOPES } from '../api-keys/scopes.js'
+import { CsrfField } from '../web/layout.js'
+import { can, requireStaffScope } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
+import { ROLE_SCOPES } from './roles.js'
+import { hasScope } from '../api-keys/scopes.js'
 import { RecordTable, when } from './records.js'
 
 const LIMIT = 200
@@ -64,9 +69,11 @@ export function consoleOperationsRoutes(app: FastifyInstance): Promise<void> {
       .selectFrom('outbox_messages')
       .select(['id', 'kind', 'recipient', 'status', 'attempts', 'last_error', 'created_at'])
       .where('tenant_id', '=', tenantId)
+      .orderBy(sql`status = 'failed'`, 'desc')
       .orderBy('id', 'desc')
       .limit(LIMIT)
       .execute()
+    const retry = can(request, 'billing:write')
     return sendPage(
       reply,
       <ConsolePage request={request} title="Billing and outbox" current="/console/billing">
@@ -85,7 +92,7 @@ export function consoleOperationsRoutes(app: FastifyInstance): Promise<void> {
         <h2>Outbox (emails)</h2>
         <RecordTable
           caption="Messages"
-          head={['Created', 'Kind', 'Recipient', 'Status', 'Attempts', 'Last error']}
+          head={['Created', 'Kind', 'Recipient', 'Status', 'Attempts', 'Last error', '']}
           rows={outbox.map((m) => [
             when(m.created_at),
             m.kind,
@@ -93,6 +100,16 @@ export function consoleOperationsRoutes(app: FastifyInstance): Promise<void> {
             m.status,
             m.attempts,
             m.last_error ?? '',
+            retry && m.status === 'failed' ? (
+              <form method="post" action={`/console/billing/outbox/${m.id}/retry`} class="inline">
+                <CsrfField token={request.web.csrfToken} />
+                <button type="submit" class="secondary">
+                  Retry
+                </button>
+              </form>
+            ) : (
+              ''
+            ),
           ])}
         />
       </ConsolePage>,
@@ -112,11 +129,18 @@ export function consoleOperationsRoutes(app: FastifyInstance): Promise<void> {
       reply,
       <ConsolePage request={request} title="Plans" current="/console/plans">
         <h1>Plans</h1>
+        {can(request, 'plans:write') ? (
+          <p>
+            <a href="/console/plans/new" class="button">
+              New plan
+            </a>
+          </p>
+        ) : null}
         <RecordTable
           caption="Plans"
           head={['Name', 'Product / tier', 'Features', 'Limits', 'Duration', 'Stripe price']}
           rows={plans.map((p) => [
-            p.name,
+            <a href={`/console/plans/${p.id}`}>{p.name}</a>,
             `${p.product} / ${p.tier}`,
             p.entitlements.join(', '),
             Object.entries(p.limits)
@@ -162,7 +186,7 @@ export function consoleOperationsRoutes(app: FastifyInstance): Promise<void> {
         <h1>API keys</h1>
         <RecordTable
           caption="API keys (secrets are never shown again)"
-          head={['Name', 'Prefix', 'Scopes', 'Created by', 'Last used', 'Revoked']}
+          head={['Name', 'Prefix', 'Scopes', 'Created by', 'Last used', 'Revoked', '']}
           rows={apiKeys.map((k) => [
             k.name,
             <span class="mono">{k.prefix}</span>,
@@ -170,8 +194,42 @@ export function consoleOperationsRoutes(app: FastifyInstance): Promise<void> {
             <span class="mono">{k.created_by}</span>,
             when(k.last_used_at),
             when(k.revoked_at),
+            k.revoked_at === null ? (
+              <form
+                method="post"
+                action={`/console/keys/api/${k.id}/revoke`}
+                class="inline"
+                data-confirm="Revoke this API key? Programs using it stop working."
+              >
+                <CsrfField token={request.web.csrfToken} />
+                <button type="submit" class="danger">
+                  Revoke
+                </button>
+              </form>
+            ) : (
+              ''
+            ),
           ])}
         />
+        <form method="post" action="/console/keys/api" class="card stack" id="new-api-key">
+          <CsrfField token={request.web.csrfToken} />
+          <h2>New API key</h2>
+          <label>
+            Name
+            <input type="text" name="name" required maxlength={200} />
+          </label>
+          <fieldset>
+            <legend>Scopes (only those your role holds)</legend>
+            {['*', ...KNOWN_SCOPES]
+              .filter((sc) => hasScope(ROLE_SCOPES[request.staff.role], sc))
+              .map((sc) => (
+                <label class="check">
+                  <input type="checkbox" name="scopes" value={sc} /> <span class="mono">{sc}</span>
+                </label>
+              ))}
+          </fieldset>
+          <button type="submit">Create API key</button>
+        </form>
         <h2>Signing keys</h2>
         <RecordTable
           caption="Signing keys (newest signs)"

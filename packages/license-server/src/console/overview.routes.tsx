@@ -4,6 +4,8 @@ import { sendPage } from '../web/web-scope.js'
 import { requireStaffScope } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
 import { overviewNumbers } from './console-queries.js'
+import { contactByHour } from './contact-by-hour.js'
+import { BarChart } from '../web/usage-chart.js'
 
 /**
  * The overview: licenses by state and plan, deployments seen in 24 h, licenses expiring in 30
@@ -19,6 +21,7 @@ export function consoleOverviewRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', async (request, reply) => {
     requireStaffScope(request, 'licenses:read')
     const n = await overviewNumbers(db, request.staff.tenant_id, now())
+    const contact = await contactByHour(db, request.staff.tenant_id, now())
     const stat = (label: string, value: number, href?: string) => (
       <div class="card">
         <div class="muted">{label}</div>
@@ -39,6 +42,14 @@ export function consoleOverviewRoutes(app: FastifyInstance): Promise<void> {
           {stat('Failed billing events', n.failedBillingEvents)}
           {stat('Undelivered emails', n.undeliveredEmails)}
         </div>
+        <h2>Deployments by hour of last contact (UTC, 24 h)</h2>
+        <BarChart
+          name="contact-by-hour"
+          caption="Deployments whose last validation or heartbeat fell in each hour"
+          limit={null}
+          points={contact}
+          tickEvery={3}
+        />
         <h2>Active licenses by plan</h2>
         <table>
           <thead>

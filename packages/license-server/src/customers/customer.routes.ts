@@ -6,15 +6,11 @@ import { AppError } from '../errors/app-error.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import { EmptyQuery, IdParams, PageOf, errorResponses } from '../lib/schemas.js'
 import { licenseExistsFor } from '../licenses/license.repository.js'
-import {
-  deleteCustomer,
-  findCustomer,
-  listCustomers,
-  updateCustomer,
-} from './customer.repository.js'
+import { deleteCustomer, findCustomer, listCustomers } from './customer.repository.js'
 import { CreateCustomerBody, ListCustomersQuery, UpdateCustomerBody } from './customer.schemas.js'
 import { toCustomerView } from './customer.view.js'
 import { createCustomer } from './create-customer.js'
+import { editCustomer } from './edit-customer.js'
 
 const tags = ['customers']
 const Customer = Type.Ref('Customer')
@@ -105,22 +101,12 @@ export const customerRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =
     async (req) => {
       const tenantId = req.auth.tenantId
       const at = now()
-      return db.transaction().execute(async (trx) => {
-        const before = await findCustomer(trx, tenantId, req.params.id)
-        if (!before) throw new AppError('NOT_FOUND', `No customer ${req.params.id}`)
-        const after = (await updateCustomer(trx, tenantId, req.params.id, req.body, at))!
-        await recordAudit(trx, {
-          tenantId,
-          actor: actorFromRequest(req),
-          action: 'customer.update',
-          targetType: 'customer',
-          targetId: after.id,
-          before: toCustomerView(before),
-          after: toCustomerView(after),
-          at,
-        })
-        return toCustomerView(after)
-      })
+      const row = await db
+        .transaction()
+        .execute((trx) =>
+          editCustomer(trx, tenantId, req.params.id, req.body, actorFromRequest(req), at),
+        )
+      return toCustomerView(row)
     },
   )
 

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
-import { recordAudit } from '../audit/record-audit.js'
-import { AppError } from '../errors/app-error.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import { IdParams, PageOf, errorResponses } from '../lib/schemas.js'
-import { listMessages, requeueMessage } from './outbox.repository.js'
+import { listMessages } from './outbox.repository.js'
+import { retryOutboxMessage } from './retry-message.js'
 import { ListOutboxQuery, toOutboxMessageView } from './outbox.view.js'
 
 const tags = ['billing']
@@ -52,21 +51,12 @@ export const outboxRoutes: FastifyPluginAsyncTypebox = (app) => {
       preHandler: requireScope('billing:write'),
     },
     async (req) => {
-      const at = now()
-      return db.transaction().execute(async (trx) => {
-        const row = await requeueMessage(trx, req.auth.tenantId, req.params.id, at)
-        if (!row) throw new AppError('OUTBOX_MESSAGE_NOT_RETRYABLE')
-        await recordAudit(trx, {
-          tenantId: req.auth.tenantId,
-          actor: actorFromRequest(req),
-          action: 'outbox.retry',
-          targetType: 'outbox_message',
-          targetId: row.id,
-          after: { status: row.status },
-          at,
-        })
-        return toOutboxMessageView(row)
-      })
+      const row = await db
+        .transaction()
+        .execute((trx) =>
+          retryOutboxMessage(trx, req.auth.tenantId, req.params.id, actorFromRequest(req), now()),
+        )
+      return toOutboxMessageView(row)
     },
   )
   return Promise.resolve()

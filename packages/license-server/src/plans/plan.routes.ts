@@ -3,14 +3,13 @@ import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { recordAudit } from '../audit/record-audit.js'
 import { AppError } from '../errors/app-error.js'
-import { newId } from '../lib/ids.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import { EmptyQuery, IdParams, PageOf, errorResponses } from '../lib/schemas.js'
 import { licenseExistsFor } from '../licenses/license.repository.js'
-import { deletePlan, findPlan, insertPlan, listPlans, updatePlan } from './plan.repository.js'
+import { deletePlan, findPlan, listPlans } from './plan.repository.js'
 import { CreatePlanBody, ListPlansQuery, UpdatePlanBody } from './plan.schemas.js'
-import type { PlanRow } from './plan.table.js'
 import { toPlanView } from './plan.view.js'
+import { createPlan, editPlan } from './save-plan.js'
 
 const tags = ['plans']
 const Plan = Type.Ref('Plan')
@@ -59,41 +58,11 @@ export const planRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
       preHandler: requireScope('plans:write'),
     },
     async (req, reply) => {
-      const at = now()
-      const b = req.body
-      const row: PlanRow = {
-        id: newId('pln'),
-        tenant_id: req.auth.tenantId,
-        name: b.name,
-        product: b.product,
-        tier: b.tier,
-        entitlements: b.entitlements,
-        limits: b.limits ?? {},
-        policy: b.policy,
-        duration_days: b.durationDays ?? null,
-        stripe_price_id: b.stripePriceId ?? null,
-        past_due_grace_days: b.pastDueGraceDays ?? 7,
-        cancel_behavior: b.cancelBehavior ?? 'revoke',
-        reminder_days: b.reminderDays ?? null,
-        public: b.public ?? false,
-        downgrade_plan_id: b.downgradePlanId ?? null,
-        purchase_mode: b.purchaseMode ?? 'subscription',
-        trial_days: b.trialDays ?? null,
-        created_at: at,
-        updated_at: at,
-      }
-      await db.transaction().execute(async (trx) => {
-        await insertPlan(trx, row)
-        await recordAudit(trx, {
-          tenantId: row.tenant_id,
-          actor: actorFromRequest(req),
-          action: 'plan.create',
-          targetType: 'plan',
-          targetId: row.id,
-          after: toPlanView(row),
-          at,
-        })
-      })
+      const row = await db
+        .transaction()
+        .execute((trx) =>
+          createPlan(trx, req.auth.tenantId, req.body, actorFromRequest(req), now()),
+        )
       return reply.code(201).send(toPlanView(row))
     },
   )
@@ -131,22 +100,12 @@ export const planRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) => {
     async (req) => {
       const tenantId = req.auth.tenantId
       const at = now()
-      return db.transaction().execute(async (trx) => {
-        const before = await findPlan(trx, tenantId, req.params.id)
-        if (!before) throw new AppError('NOT_FOUND', `No plan ${req.params.id}`)
-        const after = (await updatePlan(trx, tenantId, req.params.id, req.body, at))!
-        await recordAudit(trx, {
-          tenantId,
-          actor: actorFromRequest(req),
-          action: 'plan.update',
-          targetType: 'plan',
-          targetId: after.id,
-          before: toPlanView(before),
-          after: toPlanView(after),
-          at,
-        })
-        return toPlanView(after)
-      })
+      const row = await db
+        .transaction()
+        .execute((trx) =>
+          editPlan(trx, tenantId, req.params.id, req.body, actorFromRequest(req), at),
+        )
+      return toPlanView(row)
     },
   )
 
