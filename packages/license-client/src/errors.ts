@@ -184,3 +184,5 @@ export {
   ConfigInvalidError,
   UsageInvalidError,
 } from './client/client-errors.js'
+
+export { SeatsExhaustedError, SeatRefusedError } from './client/seats/seat-errors.js'

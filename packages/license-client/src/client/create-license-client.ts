@@ -15,6 +15,7 @@ import { ClientStore } from './storage.js'
 import { Transport } from './transport.js'
 import type { LicenseClientOptions, Logger } from './types.js'
 import { UsageLedger } from './usage-ledger.js'
+import { SeatApi } from './seats/seat-api.js'
 
 const isJwks = (d: unknown): d is Jwks => Array.isArray((d as { keys?: unknown }).keys)
 
@@ -213,6 +214,16 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     tick,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
+    // Floating seats (issue 18)
+    seats:
+      transport &&
+      new SeatApi({
+        transport,
+        keys: () => core.keys,
+        token: () => token.token,
+        licenseId: () => core.license?.id,
+        deploymentId: identity.deploymentId,
+      }),
     stop: async () => {
       clearInterval(ownerTimer)
       clearTimeout(followerWait)

@@ -22,6 +22,9 @@ export type LicenseErrorCode =
   | 'NETWORK_ERROR'
   | 'CONFIG_INVALID'
   | 'USAGE_INVALID'
+  // floating seats (issue 18)
+  | 'SEATS_EXHAUSTED'
+  | 'SEAT_REFUSED'
   | AttestationErrorCode
 
 /**
