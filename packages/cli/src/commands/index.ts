@@ -40,6 +40,8 @@ import { profileListCommand } from './profile/list.js'
 import { profileUseCommand } from './profile/use.js'
 import { revocationsExportCommand } from './revocations/export.js'
 import type { CommandSpec } from './types.js'
+import { seatListCommand } from './seat/list.js'
+import { seatReleaseCommand } from './seat/release.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 import { eventListCommand } from './event/list.js'
@@ -80,6 +82,7 @@ export const GROUPS: Record<string, string> = {
   outbox: 'License-delivery messages to buyers',
   webhook: 'Vendor webhooks: endpoints, deliveries, resends',
   event: 'Lifecycle events (what webhooks deliver)',
+  seat: 'Floating seats held by clients',
 }
 
 /**
@@ -119,6 +122,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   planDeleteCommand,
   deploymentListCommand,
   deploymentDeactivateCommand,
+  seatListCommand,
+  seatReleaseCommand,
   usageShowCommand,
   violationListCommand,
   apikeyCreateCommand,

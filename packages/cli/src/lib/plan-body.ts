@@ -18,6 +18,10 @@ export interface PlanFlags {
   pastDueGraceDays?: number
   cancelBehavior?: 'revoke' | 'expire_at_period_end'
   stripePrice?: string
+  // floating seats (issue 18)
+  floatingSeats?: number
+  leaseTtl?: number
+  overage?: 'deny' | 'allow_1_25x' | 'allow_1_5x' | 'allow_2x'
 }
 
 /** Policy of a new plan for the flags not given (the server requires a full policy). */
@@ -77,6 +81,17 @@ export function planFlags(cmd: Command, create: boolean): void {
       ]),
     )
     .option('--stripe-price <id>', 'Stripe price id (price_…)')
+    // Floating seats (issue 18): --lease-ttl and --overage apply with --floating-seats.
+    .option('--floating-seats <n>', 'policy: concurrent floating seats', positiveInt)
+    .option('--lease-ttl <seconds>', 'floating: seat lease lifetime (default 300)', positiveInt)
+    .addOption(
+      new Option('--overage <mode>', 'floating: past the seats (default deny)').choices([
+        'deny',
+        'allow_1_25x',
+        'allow_1_5x',
+        'allow_2x',
+      ]),
+    )
 }
 
 /** The policy fields among the flags given. */
@@ -86,6 +101,15 @@ export function policyFlags(f: PlanFlags): Partial<LicensePolicy> {
     ...(f.offlineGraceDays !== undefined ? { offlineGraceDays: f.offlineGraceDays } : {}),
     ...(f.heartbeatInterval !== undefined ? { heartbeatIntervalS: f.heartbeatInterval } : {}),
     ...(f.maxDeployments !== undefined ? { maxDeployments: f.maxDeployments } : {}),
+    ...(f.floatingSeats !== undefined
+      ? {
+          floating: {
+            seats: f.floatingSeats,
+            leaseTtlS: f.leaseTtl ?? 300,
+            overage: f.overage ?? 'deny',
+          },
+        }
+      : {}),
   }
 }
 
