@@ -34,7 +34,8 @@ export const DEFAULT_POLICY: LicensePolicy = {
 
 /** Adds the plan flags; `create` makes name/product/tier required. */
 export function planFlags(cmd: Command, create: boolean): void {
-  const dflt = (k: keyof LicensePolicy): string => (create ? ` (default ${DEFAULT_POLICY[k]})` : '')
+  const dflt = (k: Exclude<keyof LicensePolicy, 'floating'>): string =>
+    create ? ` (default ${DEFAULT_POLICY[k]})` : ''
   const req = (flags: string, desc: string): Command =>
     create ? cmd.requiredOption(flags, desc) : cmd.option(flags, desc)
   req('--name <name>', 'plan name')
