@@ -51,6 +51,8 @@ export {
   type CustomerPortalLinkInput,
 } from './commands/customer/portal-link.js'
 export { planCreate, type PlanCreateInput } from './commands/plan/create.js'
+export { seatList, type SeatListInput } from './commands/seat/list.js'
+export { seatRelease, type SeatReleaseInput } from './commands/seat/release.js'
 export { planList, type PlanListInput } from './commands/plan/list.js'
 export { planShow, type PlanShowInput } from './commands/plan/show.js'
 export { planUpdate, type PlanUpdateInput } from './commands/plan/update.js'

@@ -185,3 +185,5 @@ export {
   UsageInvalidError,
 } from './client/client-errors.js'
 export { UserLimitReachedError } from './client/named-users.js'
+
+export { SeatsExhaustedError, SeatRefusedError } from './client/seats/seat-errors.js'

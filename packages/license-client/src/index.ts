@@ -78,6 +78,8 @@ export {
 // Floating seats (issue 18)
 export { signSeatLease } from './seat/sign-seat-lease.js'
 export { verifySeatLease } from './seat/verify-seat-lease.js'
+export { SeatHandle, type CheckoutSeatOptions, type SeatState } from './client/seats/seat-handle.js'
+export { SeatsExhaustedError, SeatRefusedError } from './client/seats/seat-errors.js'
 export {
   FLOATING_OVERAGES,
   MAX_SEAT_LEASE_LENGTH,

@@ -42,6 +42,8 @@ import { profileListCommand } from './profile/list.js'
 import { profileUseCommand } from './profile/use.js'
 import { revocationsExportCommand } from './revocations/export.js'
 import type { CommandSpec } from './types.js'
+import { seatListCommand } from './seat/list.js'
+import { seatReleaseCommand } from './seat/release.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 import { eventListCommand } from './event/list.js'
@@ -89,6 +91,7 @@ export const GROUPS: Record<string, string> = {
   activation: 'Offline activation of air-gapped machines (machine files)',
   trial: 'Trial licenses (one per customer, email and machine)',
   user: 'Named users of a license (hashed ids)',
+  seat: 'Floating seats held by clients',
 }
 
 /**
@@ -128,6 +131,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   planDeleteCommand,
   deploymentListCommand,
   deploymentDeactivateCommand,
+  seatListCommand,
+  seatReleaseCommand,
   usageShowCommand,
   violationListCommand,
   apikeyCreateCommand,

@@ -20,6 +20,10 @@ export interface PlanFlags {
   stripePrice?: string
   /** Trials (issue 18): a trial plan's length in days. */
   trialDays?: number
+  // floating seats (issue 18)
+  floatingSeats?: number
+  leaseTtl?: number
+  overage?: 'deny' | 'allow_1_25x' | 'allow_1_5x' | 'allow_2x'
 }
 
 /** Policy of a new plan for the flags not given (the server requires a full policy). */
@@ -32,7 +36,8 @@ export const DEFAULT_POLICY: LicensePolicy = {
 
 /** Adds the plan flags; `create` makes name/product/tier required. */
 export function planFlags(cmd: Command, create: boolean): void {
-  const dflt = (k: keyof LicensePolicy): string => (create ? ` (default ${DEFAULT_POLICY[k]})` : '')
+  const dflt = (k: Exclude<keyof LicensePolicy, 'floating'>): string =>
+    create ? ` (default ${DEFAULT_POLICY[k]})` : ''
   const req = (flags: string, desc: string): Command =>
     create ? cmd.requiredOption(flags, desc) : cmd.option(flags, desc)
   req('--name <name>', 'plan name')
@@ -80,6 +85,17 @@ export function planFlags(cmd: Command, create: boolean): void {
     )
     .option('--stripe-price <id>', 'Stripe price id (price_…)')
     .option('--trial-days <n>', 'a trial plan: licenses on it are trials of n days', positiveInt)
+    // Floating seats (issue 18): --lease-ttl and --overage apply with --floating-seats.
+    .option('--floating-seats <n>', 'policy: concurrent floating seats', positiveInt)
+    .option('--lease-ttl <seconds>', 'floating: seat lease lifetime (default 300)', positiveInt)
+    .addOption(
+      new Option('--overage <mode>', 'floating: past the seats (default deny)').choices([
+        'deny',
+        'allow_1_25x',
+        'allow_1_5x',
+        'allow_2x',
+      ]),
+    )
 }
 
 /** The policy fields among the flags given. */
@@ -89,6 +105,15 @@ export function policyFlags(f: PlanFlags): Partial<LicensePolicy> {
     ...(f.offlineGraceDays !== undefined ? { offlineGraceDays: f.offlineGraceDays } : {}),
     ...(f.heartbeatInterval !== undefined ? { heartbeatIntervalS: f.heartbeatInterval } : {}),
     ...(f.maxDeployments !== undefined ? { maxDeployments: f.maxDeployments } : {}),
+    ...(f.floatingSeats !== undefined
+      ? {
+          floating: {
+            seats: f.floatingSeats,
+            leaseTtlS: f.leaseTtl ?? 300,
+            overage: f.overage ?? 'deny',
+          },
+        }
+      : {}),
   }
 }
 

@@ -17,6 +17,7 @@ import { Transport } from './transport.js'
 import type { LicenseClientOptions, Logger } from './types.js'
 import { UsageLedger } from './usage-ledger.js'
 import { OfflineActivation } from '../offline/offline-activation.js'
+import { SeatApi } from './seats/seat-api.js'
 
 const isJwks = (d: unknown): d is Jwks => Array.isArray((d as { keys?: unknown }).keys)
 
@@ -230,6 +231,16 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
     token: () => token.token,
+    // Floating seats (issue 18)
+    seats:
+      transport &&
+      new SeatApi({
+        transport,
+        keys: () => core.keys,
+        token: () => token.token,
+        licenseId: () => core.license?.id,
+        deploymentId: identity.deploymentId,
+      }),
     stop: async () => {
       clearInterval(ownerTimer)
       clearTimeout(followerWait)

@@ -15,6 +15,9 @@ import type { ServerSync } from './server-sync.js'
 import type { ClientStore } from './storage.js'
 import type { Transport } from './transport.js'
 import type { LicenseState, Logger } from './types.js'
+import { checkoutSeat } from './seats/checkout-seat.js'
+import type { SeatApi } from './seats/seat-api.js'
+import type { CheckoutSeatOptions, SeatHandle } from './seats/seat-handle.js'
 import { usagePeriod, validateUsage, type UsageLedger } from './usage-ledger.js'
 import { callNamedUser, type NamedUserResult } from './named-users.js'
 
@@ -54,7 +57,12 @@ export interface ClientParts {
   appVersion: string | undefined
   /** The license key in use (named users send it; issue 18). */
   token: () => string | undefined
+  /** Floating seat calls (issue 18); undefined without a server. */
+  seats?: SeatApi | undefined
 }
+
+/** close() waits at most this long for held seats to check in before aborting the calls. */
+const SEAT_RELEASE_ON_CLOSE_MS = 2_000
 
 /**
  * A running license client: feature gates answered in O(1) from the current state, usage
@@ -73,6 +81,7 @@ export class LicenseClient {
   readonly #ticker: NodeJS.Timeout
   #usageTimer: NodeJS.Timeout | undefined
   #closed: Promise<void> | undefined
+  readonly #seats = new Set<SeatHandle>()
 
   /** @internal use {@link createLicenseClient}. */
   constructor(parts: ClientParts) {
@@ -277,6 +286,27 @@ export class LicenseClient {
     return proof
   }
 
+  /**
+   * Checks out a floating seat (the license's `policy.floating`): a handle that renews itself,
+   * rides out a server outage until its lease runs out (then `offlineGraceS`), and frees the
+   * seat with `release()` (also on `close()`). Rejects with SeatsExhaustedError,
+   * SeatRefusedError, NetworkError or ConfigInvalidError.
+   *
+   * @example
+   * ```ts
+   * const seat = await client.checkoutSeat({ scope: `worker-${process.pid}`, offlineGraceS: 300 })
+   * seat.on('lost', () => stopWorker())
+   * ```
+   */
+  async checkoutSeat(opts: CheckoutSeatOptions): Promise<SeatHandle> {
+    const seat = await checkoutSeat(this.#p.seats, opts)
+    this.#seats.add(seat)
+    seat.on('change', (state: string) => {
+      if (state === 'released') this.#seats.delete(seat)
+    })
+    return seat
+  }
+
   /** Stops timers, aborts calls in flight, and writes usage and trusted time to disk. */
   async close(): Promise<void> {
     this.#closed ??= this.#close()
@@ -286,6 +316,15 @@ export class LicenseClient {
   async #close(): Promise<void> {
     clearInterval(this.#ticker)
     clearTimeout(this.#usageTimer)
+    if (this.#seats.size > 0) {
+      let timer: NodeJS.Timeout | undefined
+      const cap = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SEAT_RELEASE_ON_CLOSE_MS)
+        timer.unref()
+      })
+      await Promise.race([Promise.all([...this.#seats].map((s) => s.release())), cap])
+      clearTimeout(timer)
+    }
     // Abort a call in flight first, so close() never waits out a request timeout.
     const stopping = this.#p.scheduler?.stop()
     await this.#p.transport?.close()

@@ -27,6 +27,9 @@ export type LicenseErrorCode =
   | 'MACHINE_FILE_REFUSED'
   | 'DEACTIVATION_PROOF_INVALID'
   | 'USER_LIMIT_REACHED'
+  // floating seats (issue 18)
+  | 'SEATS_EXHAUSTED'
+  | 'SEAT_REFUSED'
   | AttestationErrorCode
 
 /**

@@ -98,7 +98,7 @@ export const PolicySchema = Type.Object(
       Type.Object(
         {
           seats: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-          leaseTtlS: Type.Integer({ minimum: 10, maximum: 86_400 }),
+          leaseTtlS: Type.Integer({ minimum: 5, maximum: 86_400 }),
           overage: StringEnum(['deny', 'allow_1_25x', 'allow_1_5x', 'allow_2x'] as const),
         },
         { additionalProperties: false },
