@@ -1,1 +1,2 @@
 export { openSite, siteFiles, type SiteFiles } from './site.js'
+export { offlineStep } from './offline-steps.js'

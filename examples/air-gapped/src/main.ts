@@ -1,6 +1,9 @@
 // The air-gapped app: no network, ever. Reads SITE_DIR (./site) and prints the license state,
 // then keeps watching the key and revocation files (CHECK_INTERVAL_MS, default 5000) and prints
 // every change. `--once`: print the state as JSON and exit (0 when paid features are usable).
+// Offline activation: `request <file>`, `activate <file>`, `deactivate <file>` (see
+// offline-steps.ts); SITE_REQUIRE_ACTIVATION=1 runs only with a machine file for this machine.
+import { offlineStep } from './offline-steps.js'
 import { openSite } from './site.js'
 
 const dir = process.env.SITE_DIR ?? 'site'
@@ -11,8 +14,13 @@ function fatal(err: unknown): never {
   process.exit(1)
 }
 
+const [step, file] = process.argv.slice(2)
+if ((step === 'request' || step === 'activate' || step === 'deactivate') && file) {
+  process.exit(await offlineStep(dir, step, file).catch(fatal))
+}
 const once = process.argv.includes('--once')
 const license = await openSite(dir, {
+  requireActivation: process.env.SITE_REQUIRE_ACTIVATION === '1',
   checkIntervalMs: Number(process.env.CHECK_INTERVAL_MS ?? 5_000),
   logger: {
     warn: (data, message) => process.stderr.write(`[license] ${message} ${JSON.stringify(data)}\n`),

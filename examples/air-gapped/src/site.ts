@@ -17,6 +17,8 @@ export interface SiteFiles {
   revocations: string
   /** The client's own state (trusted time, deployment id). */
   storageDir: string
+  /** The machine file from `tollgate activation create` (offline activation, issue 18). */
+  machineFile: string
 }
 
 /**
@@ -34,6 +36,7 @@ export function siteFiles(dir: string): SiteFiles {
     vendorJwks: join(dir, 'vendor-jwks.json'),
     revocations: join(dir, 'revocations.jws'),
     storageDir: join(dir, '.tollgate'),
+    machineFile: join(dir, 'machine.lic'),
   }
 }
 
@@ -41,6 +44,7 @@ export function siteFiles(dir: string): SiteFiles {
  * A license client with no server at all: the key is verified against the pinned vendor keys,
  * and the revocation list file (when present) is applied and re-read whenever it changes.
  * Offline grace does not apply here; the key's own expiry (plus grace) and the list decide.
+ * With `requireActivation`, the site also needs a machine file naming this machine.
  *
  * @example
  * ```ts
@@ -54,6 +58,8 @@ export async function openSite(
     checkIntervalMs?: number
     logger?: Logger
     onChange?: (code: string, reason: string) => void
+    /** Offline activation: run only with a machine file for this machine (`machine.lic`). */
+    requireActivation?: boolean
   } = {},
 ): Promise<LicenseClient> {
   const files = siteFiles(dir)
@@ -63,6 +69,7 @@ export async function openSite(
     publicKeys: jwks,
     revocationListFile: files.revocations,
     storageDir: files.storageDir,
+    ...(opts.requireActivation === true ? { machineFile: files.machineFile } : {}),
     ...(opts.checkIntervalMs === undefined ? {} : { checkIntervalMs: opts.checkIntervalMs }),
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.onChange ? { onStateChange: (s) => opts.onChange!(s.code, s.reason) } : {}),

@@ -105,6 +105,78 @@ describe('air-gapped site', () => {
     expect(await siteState()).toBe('valid')
   })
 
+  it('activates by file: request -> tollgate activation create -> machine file -> deactivation proof', async () => {
+    const second = join(dir, 'site-offline')
+    await mkdir(second)
+    const customer = await cli<{ id: string }>(CLI_SOURCE, target(), [
+      'customer',
+      'create',
+      '--name',
+      'Offline Plant',
+      '--email',
+      'ops@plant.example',
+    ])
+    const plan = await cli<{ id: string }>(CLI_SOURCE, target(), [
+      'plan',
+      'create',
+      '--name',
+      'Plant',
+      '--product',
+      'example-app',
+      '--tier',
+      'site',
+      '-e',
+      'reports',
+      '--duration-days',
+      '365',
+      '--max-deployments',
+      '1',
+    ])
+    const issued = await cli<{ license: { id: string }; token: string }>(CLI_SOURCE, target(), [
+      'license',
+      'issue',
+      '--customer',
+      customer.id,
+      '--plan',
+      plan.id,
+    ])
+    const files = siteFiles(second)
+    await writeFile(files.licenseKey, issued.token + '\n')
+    await writeFile(files.vendorJwks, await (await fetch(`${url}/.well-known/jwks.json`)).text())
+    const app = (args: string[], env: Record<string, string> = {}) =>
+      run([...NODE_TS, 'examples/air-gapped/src/main.ts', ...args], { SITE_DIR: second, ...env })
+    const required = { SITE_REQUIRE_ACTIVATION: '1' }
+    expect((await app(['--once'], required)).code).toBe(3) // not activated yet
+
+    const request = join(dir, 'usb-request.json')
+    expect((await app(['request', request])).code).toBe(0)
+    const machine = join(dir, 'usb-machine.lic')
+    const created = await cli<{ seats: string }>(CLI_SOURCE, target(), [
+      'activation',
+      'create',
+      '--request',
+      request,
+      '--out',
+      machine,
+    ])
+    expect(created.seats).toBe('1/1')
+    const activated = await app(['activate', machine])
+    expect(activated.stdout).toMatch(/^license: valid/m)
+    expect((await app(['--once'], required)).code).toBe(0)
+
+    const proof = join(dir, 'usb-proof.jws')
+    expect((await app(['deactivate', proof])).code).toBe(0)
+    expect((await app(['--once'], required)).code).toBe(3)
+    const freed = await cli<{ seatFreed: boolean }>(CLI_SOURCE, target(), [
+      'activation',
+      'deactivate',
+      '--proof',
+      proof,
+      '--yes',
+    ])
+    expect(freed.seatFreed).toBe(true)
+  })
+
   it('is revoked once the exported list is carried in, and a running app notices the new file', async () => {
     watcher = start('air-gapped app', [...NODE_TS, 'examples/air-gapped/src/main.ts'], {
       SITE_DIR: site,

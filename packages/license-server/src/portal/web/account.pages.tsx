@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import type { Fleet } from '../../deployments/fleet.js'
 import { AppError } from '../../errors/app-error.js'
 import type { Html } from '../../web/html.js'
 import { h } from '../../web/jsx.js'
@@ -18,35 +17,6 @@ import { portalChrome } from './portal-chrome.js'
 import { PortalLayout, type PortalChrome } from './portal-layout.js'
 import { portalPrincipal } from './portal-principal.js'
 import { when } from './format.js'
-
-function Offline(p: { chrome: PortalChrome }): Html {
-  return (
-    <PortalLayout title="Offline files" chrome={p.chrome} current="/portal/offline">
-      <h1>Offline and air-gapped machines</h1>
-      <section class="card" aria-labelledby="rl">
-        <h2 id="rl">Revocation list</h2>
-        <p>
-          Machines that never reach our server learn about revoked and suspended licenses from a
-          signed revocation list. Download the current one and copy it to the machine (its settings
-          name the file); it is signed, so it cannot be edited.
-        </p>
-        <p>
-          <a class="button" href="/portal/offline/revocations.jws" download="revocations.jws">
-            Download the revocation list
-          </a>
-        </p>
-      </section>
-      <section class="card" aria-labelledby="act">
-        <h2 id="act">Offline activation</h2>
-        <p class="muted">
-          Activating a machine that has no network access (upload of an activation request, a signed
-          machine file back) is not available on this server yet. Until then, use the license key or
-          file from your license page; it verifies offline.
-        </p>
-      </section>
-    </PortalLayout>
-  )
-}
 
 function Team(p: {
   chrome: PortalChrome
@@ -81,7 +51,24 @@ function Team(p: {
             {p.people.map((u) => (
               <tr data-email={u.email}>
                 <td>{u.email}</td>
-                <td>{u.role}</td>
+                <td>
+                  {admin && u.status !== 'disabled' ? (
+                    <form method="post" action={`/portal/team/${u.id}/role`} class="inline">
+                      <CsrfField token={csrf} />
+                      <select id={`role-${u.id}`} name="role" aria-label={`Role of ${u.email}`}>
+                        <option value="member" selected={u.role === 'member'}>
+                          Member
+                        </option>
+                        <option value="admin" selected={u.role === 'admin'}>
+                          Admin
+                        </option>
+                      </select>
+                      <button type="submit">Change role</button>
+                    </form>
+                  ) : (
+                    u.role
+                  )}
+                </td>
                 <td>{u.status}</td>
                 <td>{when(u.last_login_at) ?? 'Never'}</td>
                 <td>
@@ -122,40 +109,16 @@ function Team(p: {
 }
 
 /**
- * Account pages: `GET /portal/offline` and `GET /portal/offline/revocations.jws` (the signed
- * revocation list), `GET /portal/team`, `POST /portal/team/invite`, `POST /portal/team/:id/remove`
+ * Account pages (the offline page is `offline.pages.tsx`): `GET /portal/team`, `POST /portal/team/invite`, `POST /portal/team/:id/remove`
  * (admins), `POST /portal/billing` (admins: redirect to the Stripe customer portal).
  *
  * @example
  * ```ts
- * await inner.register(accountPages, { fleet })
+ * await inner.register(accountPages)
  * ```
  */
-export function accountPages(app: FastifyInstance, opts: { fleet: Fleet }): Promise<void> {
+export function accountPages(app: FastifyInstance): Promise<void> {
   const { db, now } = app.tollgate
-  const { fleet } = opts
-
-  app.get('/offline', async (request, reply) => {
-    const principal = await portalPrincipal(request, reply)
-    return sendPage(
-      reply,
-      <Offline chrome={await portalChrome(request, principal.tenantId, principal)} />,
-    )
-  })
-
-  app.get('/offline/revocations.jws', async (request, reply) => {
-    const principal = await portalPrincipal(request, reply)
-    const key = await fleet.signer.activeKey(principal.tenantId)
-    // The same cached, signed list GET /v1/revocations serves.
-    const list = await fleet.revocations.list(principal.tenantId, key, {
-      now: fleet.now(),
-      ttlS: fleet.options.revocationListTtlS,
-    })
-    return reply
-      .header('content-disposition', 'attachment; filename="revocations.jws"')
-      .type('application/jose')
-      .send(list.jws)
-  })
 
   const teamPage = async (
     request: Parameters<typeof portalPrincipal>[0],
@@ -215,6 +178,34 @@ export function accountPages(app: FastifyInstance, opts: { fleet: Fleet }): Prom
       return teamPage(request, reply, { error: err.message }, err.statusCode)
     }
     return reply.redirect('/portal/team', 303)
+  })
+
+  // Role changes go through the same service as removals: the last admin cannot be demoted
+  // (CONFLICT, shown on the page), and every change is audited with the person as actor.
+  app.post('/team/:id/role', async (request, reply) => {
+    const principal = await portalPrincipal(request, reply)
+    requirePortalAdmin(principal)
+    const id = (request.params as { id: string }).id
+    const role = (request.body as Record<string, unknown> | undefined)?.role
+    if (role !== 'admin' && role !== 'member') {
+      return teamPage(request, reply, { error: 'Choose the role admin or member' }, 400)
+    }
+    try {
+      const user = await updatePortalUserAccess(db, {
+        tenantId: principal.tenantId,
+        customerId: principal.customerId,
+        userId: id,
+        change: { role },
+        actor: portalActor(principal, { requestId: request.id, ip: request.ip }),
+        now: now(),
+      })
+      return teamPage(request, reply, {
+        notice: `${user.email} is now ${role === 'admin' ? 'an admin' : 'a member'}.`,
+      })
+    } catch (err) {
+      if (!(err instanceof AppError) || err.statusCode >= 500 || err.code === 'NOT_FOUND') throw err
+      return teamPage(request, reply, { error: err.message }, err.statusCode)
+    }
   })
 
   app.post('/billing', async (request, reply) => {

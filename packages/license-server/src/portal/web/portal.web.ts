@@ -7,6 +7,7 @@ import { requireSignedIn, setupWebScope } from '../../web/web-scope.js'
 import { accountPages } from './account.pages.js'
 import { licensePages } from './license.pages.js'
 import { loginPages } from './login.pages.js'
+import { offlinePages } from './offline.pages.js'
 import { supportPages } from './support.pages.js'
 
 /** Where the Stripe customer portal lives: the billing button's redirect goes there. */
@@ -49,7 +50,8 @@ export async function portalWeb(
           throw err
         })
         await inner.register(licensePages)
-        await inner.register(accountPages, { fleet: opts.fleet })
+        await inner.register(accountPages)
+        await inner.register(offlinePages, { fleet: opts.fleet })
       })
     },
     { prefix: '/portal' },
