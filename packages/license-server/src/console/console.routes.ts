@@ -12,6 +12,7 @@ import { consoleLicenseRoutes } from './licenses.routes.js'
 import { consoleOverviewRoutes } from './overview.routes.js'
 import { consoleStaffRoutes } from './staff.routes.js'
 import { consoleSupportLinkRoutes } from '../portal/console-support-link.routes.js'
+import { consoleNamedUserRoutes } from '../named-users/console-users.routes.js'
 
 /**
  * The staff console under `/console` (register with that prefix): sign-in and invitation pages,
@@ -43,5 +44,6 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consoleAccountRoutes)
     await inner.register(consoleAuditRoutes)
     await inner.register(consoleOperationsRoutes)
+    await inner.register(consoleNamedUserRoutes) // t18: named users (issue 18)
   })
 }
