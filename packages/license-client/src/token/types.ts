@@ -8,6 +8,11 @@ export interface LicensePolicy {
   heartbeatIntervalS: number
   /** How many deployments (installs) may be active at once. */
   maxDeployments: number
+  /**
+   * Trials (issue 18): features that keep working once the license is `expired` (the plan's
+   * free tier). Optional; absent means none beyond the app's own `freeFeatures`.
+   */
+  freeFeatures?: string[]
 }
 
 /** What the issuer supplies to {@link signLicense}. */

@@ -91,6 +91,8 @@ export const PolicySchema = Type.Object(
     offlineGraceDays: Type.Integer({ minimum: 0, maximum: 3650 }),
     heartbeatIntervalS: Type.Integer({ minimum: 1, maximum: 31_536_000 }),
     maxDeployments: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    // Trials (t18, issue 18): features kept once the license has expired (the free tier).
+    freeFeatures: Type.Optional(Type.Array(Slug, { maxItems: 200, uniqueItems: true })),
   },
   { additionalProperties: false },
 )
