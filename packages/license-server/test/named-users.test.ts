@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createStaff, signInStaff } from './helpers/console-support.js'
 import { POLICY, post, seedLicense, type Obj } from './helpers/fixtures.js'
 import { startInstance } from './helpers/second-instance.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
@@ -122,5 +123,25 @@ describe('named users', () => {
     } finally {
       await other.close()
     }
+  })
+
+  it('lists the assigned users of a license on a console page (hashes only, tenant-scoped)', async () => {
+    const { license, token } = await seedLicense(t, { plan: { limits: { maxUsers: 4 } } })
+    const h1 = hash(license.id, 'dana@example.com')
+    expect((await call('assign', token, h1)).statusCode).toBe(200)
+    const b = await signInStaff(t, await createStaff(t, 'read-only'))
+    const page = await b.get(`/console/licenses/${license.id}/users`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain(h1)
+    expect(page.body).toContain('1 of 4 named users')
+    expect(page.body).not.toContain('dana@example.com')
+    const other = await t.addTenant('Elsewhere')
+    const stranger = await signInStaff(
+      t,
+      await createStaff(t, 'owner', { tenantId: other.tenantId }),
+    )
+    expect((await stranger.get(`/console/licenses/${license.id}/users`)).statusCode).toBe(404)
+    expect((await b.get(`/console/licenses/${license.id}/users?after=%00zz`)).statusCode).toBe(400)
+    expect((await b.get(`/console/licenses/lic_nope/users`)).statusCode).toBe(404)
   })
 })

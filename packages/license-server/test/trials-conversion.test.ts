@@ -1,4 +1,4 @@
-import { decodeLicense } from '@tollgate/license-client'
+import { decideState, decodeLicense } from '@tollgate/license-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config/load-config.js'
 import { billingConfig, checkoutSession, deliver, event, sid, unix } from './billing-fixtures.js'
@@ -23,6 +23,7 @@ beforeAll(async () => {
       name: 'Trial',
       tier: 'trial',
       entitlements: ['sso'],
+      policy: { ...base.policy, freeFeatures: ['viewer'] },
       trialDays: 14,
     })
   ).id
@@ -149,6 +150,20 @@ describe('trial conversion through Stripe checkout', () => {
     t.clock.advance(15 * DAY)
     expect(await t.app.webhooks.expire()).toContain(trial.license.id)
     expect((await validate(t, trial.token)).code).toBe('EXPIRED')
+    // The client then shows `expired` with the plan's free features, signed in the key.
+    const claims = decodeLicense(trial.token).claims
+    expect(claims.policy.freeFeatures).toEqual(['viewer'])
+    const state = decideState({
+      claims,
+      lease: null,
+      revocations: null,
+      trustedTime: 0,
+      now: t.clock.now().getTime(),
+      deploymentId: 'dep_x',
+      serverConfigured: false,
+      clockToleranceS: 3600,
+    })
+    expect([state.code, state.features]).toEqual(['expired', ['viewer']])
 
     await buy(email)
     const rows = await licensesOf(email)

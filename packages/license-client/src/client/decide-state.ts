@@ -185,7 +185,9 @@ function build(
   daysLeft: number | null,
 ): LicenseState {
   const restricted = !UNRESTRICTED_STATES.has(code)
-  const free = input.freeFeatures ?? []
+  // An expired license keeps its plan's free features (signed in the token; issue 18) too.
+  const signedFree = code === 'expired' ? (input.claims?.policy.freeFeatures ?? []) : []
+  const free = [...(input.freeFeatures ?? []), ...signedFree]
   const features = restricted
     ? [...new Set(free)]
     : [...new Set([...(input.claims?.entitlements ?? []), ...free])]

@@ -17,6 +17,11 @@ export interface LicensePolicy {
   onFingerprintChange?: FingerprintChangePolicy
   /** Floating (concurrent) seats, when the plan sells them (issue 18). */
   floating?: FloatingPolicy
+  /**
+   * Trials (issue 18): features that keep working once the license is `expired` (the plan's
+   * free tier). Optional; absent means none beyond the app's own `freeFeatures`.
+   */
+  freeFeatures?: string[]
 }
 
 /**

@@ -50,6 +50,14 @@ export function validateLicenseClaims(p: Record<string, unknown>): LicenseClaims
     if (!isNonNegative(policy[k]))
       throw new MalformedError(`Policy "${k}" must be a non-negative number`)
   }
+  // Trials (issue 18): optional free features kept after expiry.
+  const free = policy.freeFeatures
+  if (
+    free !== undefined &&
+    (!Array.isArray(free) || free.length > 200 || !free.every((f) => typeof f === 'string'))
+  ) {
+    throw new MalformedError('Policy "freeFeatures" must be a list of feature names')
+  }
   for (const k of ['iat', 'nbf'] as const) {
     if (!isNonNegative(p[k])) throw new MalformedError(`Claim "${k}" must be a NumericDate`)
   }

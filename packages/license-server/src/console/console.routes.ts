@@ -15,6 +15,7 @@ import { consoleAdminActionRoutes } from './admin-actions.routes.js'
 import { consoleOverviewRoutes } from './overview.routes.js'
 import { consoleStaffRoutes } from './staff.routes.js'
 import { consoleSupportLinkRoutes } from '../portal/console-support-link.routes.js'
+import { consoleNamedUserRoutes } from '../named-users/console-users.routes.js'
 
 /**
  * The staff console under `/console` (register with that prefix): sign-in and invitation pages,
@@ -49,5 +50,6 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consoleOperationsRoutes)
     await inner.register(consolePlanRoutes)
     await inner.register(consoleAdminActionRoutes)
+    await inner.register(consoleNamedUserRoutes) // t18: named users (issue 18)
   })
 }

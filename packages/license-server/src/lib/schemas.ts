@@ -104,6 +104,8 @@ export const PolicySchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    // Trials (t18, issue 18): features kept once the license has expired (the free tier).
+    freeFeatures: Type.Optional(Type.Array(Slug, { maxItems: 200, uniqueItems: true })),
   },
   { additionalProperties: false },
 )
