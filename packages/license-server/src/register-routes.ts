@@ -39,6 +39,7 @@ import {
 } from './webhooks/webhook.schemas.js'
 import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { webFoundation } from './web/web-foundation.js'
+import { transferRoutes } from './transfer/transfer.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { docsPageRoutes } from './system/docs-page.routes.js'
 
@@ -102,6 +103,7 @@ export async function registerRoutes(
       await admin.register(outboxRoutes)
       await admin.register(portalAdminRoutes)
       await admin.register(webhookRoutes)
+      await admin.register(transferRoutes)
     },
     { prefix: '/v1/admin' },
   )

@@ -43,6 +43,8 @@ import type { CommandSpec } from './types.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 import { eventListCommand } from './event/list.js'
+import { tenantExportCommand } from './export.js'
+import { tenantImportCommand } from './import.js'
 import { webhookCreateCommand } from './webhook/create.js'
 import { webhookDeleteCommand } from './webhook/delete.js'
 import { webhookDeliveriesCommand, webhookDeliveryCommand } from './webhook/deliveries.js'
@@ -148,4 +150,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   webhookDeliveryCommand,
   webhookResendCommand,
   eventListCommand,
+  tenantExportCommand,
+  tenantImportCommand,
 ]

@@ -13,6 +13,7 @@ import * as scale from './2026120640_scale.js'
 import * as enclaveState from './2026120641_enclave_state.js'
 import * as fkIndexes from './2026120642_fk_indexes.js'
 import * as fkIndexesMerged from './2026120643_fk_indexes_merged.js'
+import * as tenantImport from './2026120730_tenant_import.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026120641_enclave_state': enclaveState,
   '2026120642_fk_indexes': fkIndexes,
   '2026120643_fk_indexes_merged': fkIndexesMerged,
+  '2026120730_tenant_import': tenantImport,
 }
