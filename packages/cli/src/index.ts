@@ -79,6 +79,8 @@ export { revocationsExport, type RevocationsExportInput } from './commands/revoc
 export { audit, type AuditInput } from './commands/audit.js'
 export { analyze, type AnalyzeInput } from './commands/analyze.js'
 export { webhookCreate, type WebhookCreateInput } from './commands/webhook/create.js'
+export { tenantExport, type TenantExportInput } from './commands/export.js'
+export { tenantImport, type TenantImportInput } from './commands/import.js'
 export { webhookList, type WebhookListInput } from './commands/webhook/list.js'
 export { webhookShow, type WebhookShowInput } from './commands/webhook/show.js'
 export { webhookUpdate, type WebhookUpdateInput } from './commands/webhook/update.js'

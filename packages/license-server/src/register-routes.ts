@@ -39,6 +39,7 @@ import {
 } from './webhooks/webhook.schemas.js'
 import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { webFoundation } from './web/web-foundation.js'
+import { transferRoutes } from './transfer/transfer.routes.js'
 import { consoleRoutes } from './console/console.routes.js'
 import { docsPageRoutes } from './system/docs-page.routes.js'
 import { offlineActivationRoutes } from './offline-activation/offline-activation.routes.js'
@@ -112,6 +113,7 @@ export async function registerRoutes(
       await admin.register(webhookRoutes)
       await admin.register(offlineActivationRoutes, { fleet })
       await admin.register(seatAdminRoutes, { fleet })
+      await admin.register(transferRoutes)
     },
     { prefix: '/v1/admin' },
   )

@@ -192,6 +192,46 @@ describe(`POST /v1/billing/checkout (${TEST_DB_KIND})`, () => {
     })
   })
 
+  it('a one-time plan (purchaseMode payment) creates a payment-mode session tagged on the payment', async () => {
+    const plan = await t.request('POST', '/v1/admin/plans', {
+      name: 'Lifetime',
+      product: 'tollgate-app',
+      tier: 'lifetime',
+      entitlements: ['sso'],
+      limits: { users: 5 },
+      policy: {
+        expiryGraceDays: 0,
+        offlineGraceDays: 14,
+        heartbeatIntervalS: 3600,
+        maxDeployments: 3,
+      },
+      stripePriceId: 'price_fake_once',
+      purchaseMode: 'payment',
+    })
+    expect(plan.statusCode, plan.body).toBe(201)
+    const planId = plan.json<{ id: string }>().id
+    stripe.received.length = 0
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/checkout',
+      payload: { planId, email: 'once@acme.test' },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(stripe.received).toHaveLength(1)
+    const form = Object.fromEntries(stripe.received[0]!.form)
+    expect(form).toMatchObject({
+      mode: 'payment',
+      'line_items[0][price]': 'price_fake_once',
+      'line_items[0][quantity]': '1',
+      customer_creation: 'always',
+      customer_email: 'once@acme.test',
+      'metadata[tollgate_plan_id]': planId,
+      'payment_intent_data[metadata][tollgate_plan_id]': planId,
+      'payment_intent_data[metadata][tollgate_tenant_id]': t.tenantId,
+    })
+    expect(Object.keys(form).some((k) => k.startsWith('subscription_data'))).toBe(false)
+  })
+
   it('404 for an unknown plan, 409 PLAN_NOT_PURCHASABLE for a plan without a Stripe price, no Stripe call', async () => {
     stripe.received.length = 0
     const unknown = await t.app.inject({

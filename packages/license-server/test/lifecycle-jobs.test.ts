@@ -1,9 +1,11 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config/load-config.js'
 import { DAY } from './helpers/clock.js'
 import { post, seedLicense, validate, type Obj } from './helpers/fixtures.js'
 import { startInstance } from './helpers/second-instance.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
+import { TEST_DB_KIND } from './helpers/test-db.js'
 import { startReceiver, type Receiver } from './helpers/webhook-receiver.js'
 
 const webhooks = {
@@ -86,6 +88,34 @@ describe('expiry job', () => {
       expect((await audit(id)).filter((e) => e.action === 'license.expire')).toHaveLength(1)
     }
   })
+
+  // PGlite is one connection: a second session holding the lock cannot exist there.
+  it.skipIf(TEST_DB_KIND !== 'postgres')(
+    'one runner: while another session holds the expiry lock, a run does nothing',
+    async () => {
+      const { license } = await seedLicense(t, { license: { expiresAt: inDays(1) } })
+      t.clock.advance(9 * DAY)
+      let release!: () => void
+      const held = new Promise<void>((r) => (release = r))
+      let locked!: () => void
+      const isLocked = new Promise<void>((r) => (locked = r))
+      const holder = t.db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${0x65787069})`.execute(trx)
+        locked()
+        await held
+      })
+      await isLocked
+      try {
+        expect(await t.app.webhooks.expire()).toEqual([])
+        expect(await events(license.id, 'license.expired')).toHaveLength(0)
+      } finally {
+        release()
+        await holder
+      }
+      expect(await t.app.webhooks.expire()).toContain(license.id)
+      expect(await events(license.id, 'license.expired')).toHaveLength(1)
+    },
+  )
 })
 
 describe('reminders', () => {

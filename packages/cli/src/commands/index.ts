@@ -47,6 +47,8 @@ import { seatReleaseCommand } from './seat/release.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 import { eventListCommand } from './event/list.js'
+import { tenantExportCommand } from './export.js'
+import { tenantImportCommand } from './import.js'
 import { webhookCreateCommand } from './webhook/create.js'
 import { webhookDeleteCommand } from './webhook/delete.js'
 import { webhookDeliveriesCommand, webhookDeliveryCommand } from './webhook/deliveries.js'
@@ -168,4 +170,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   trialIssueCommand,
   userListCommand,
   userReleaseCommand,
+  tenantExportCommand,
+  tenantImportCommand,
 ]

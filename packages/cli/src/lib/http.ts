@@ -44,6 +44,15 @@ export class ApiClient {
     this.#dispatcher = opts.dispatcher
   }
 
+  /** What {@link streamRequest} needs to make its own request with this client's settings. */
+  streamOptions(): { apiKey: string | undefined; timeoutMs: number; dispatcher?: Dispatcher } {
+    return {
+      apiKey: this.#apiKey,
+      timeoutMs: this.#timeoutMs,
+      ...(this.#dispatcher ? { dispatcher: this.#dispatcher } : {}),
+    }
+  }
+
   /** GET a JSON document. */
   get<T>(path: string, query?: Query, auth = true): Promise<T> {
     return this.json<T>('GET', path, { ...(query ? { query } : {}), auth })
@@ -121,6 +130,56 @@ export class ApiClient {
     if (res.statusCode >= 400)
       throw httpError(`${method} ${path}`, res.statusCode, text, res.headers)
     return text
+  }
+}
+
+/**
+ * A streamed exchange (tenant export / import): no whole-request deadline, since a large tenant
+ * takes as long as it takes, but the timeout bounds the wait for headers and every pause between
+ * body chunks. `sink` receives a 200 body; an error answer throws like {@link ApiClient.text}.
+ */
+export async function streamRequest(
+  client: ApiClient,
+  opts: {
+    method: Dispatcher.HttpMethod
+    path: string
+    body: string | NodeJS.ReadableStream
+    contentType: string
+    headers?: Record<string, string>
+    sink?: (chunk: Buffer) => void | Promise<void>
+  },
+): Promise<string> {
+  const { apiKey, timeoutMs, dispatcher } = client.streamOptions()
+  if (!apiKey) {
+    throw new CliError('NOT_LOGGED_IN', 'No admin API key configured', {
+      hint: 'Run `tollgate login` or set TOLLGATE_API_KEY',
+    })
+  }
+  const what = `${opts.method} ${opts.path}`
+  try {
+    const res = await request(new URL(client.baseUrl + opts.path), {
+      method: opts.method,
+      headers: {
+        ...opts.headers,
+        authorization: `Bearer ${apiKey}`,
+        'content-type': opts.contentType,
+        accept: 'application/json, application/x-ndjson',
+      },
+      body: opts.body as string,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      ...(dispatcher ? { dispatcher } : {}),
+    })
+    if (res.statusCode >= 400 || !opts.sink) {
+      const text = await res.body.text()
+      if (res.statusCode >= 400) throw httpError(what, res.statusCode, text, res.headers)
+      return text
+    }
+    for await (const chunk of res.body) await opts.sink(chunk as Buffer)
+    return ''
+  } catch (cause) {
+    if (cause instanceof CliError) throw cause
+    throw networkError(cause, client.baseUrl, timeoutMs)
   }
 }
 

@@ -227,6 +227,23 @@ export const ERROR_CODES = {
     status: 403,
     message: 'The license is suspended, revoked or expired: it holds no floating seats',
   },
+  // tenant export / import (issue 19)
+  IMPORT_FORMAT_INVALID: {
+    status: 400,
+    message: 'The file is not a Tollgate export this server can read',
+  },
+  IMPORT_PASSPHRASE_REQUIRED: {
+    status: 400,
+    message: 'The export holds encrypted signing keys: send its passphrase',
+  },
+  IMPORT_PASSPHRASE_WRONG: {
+    status: 400,
+    message: 'The passphrase does not decrypt the signing keys of this export',
+  },
+  IMPORT_TENANT_FORBIDDEN: {
+    status: 403,
+    message: 'This key may not import into that tenant',
+  },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A stable API error code. */

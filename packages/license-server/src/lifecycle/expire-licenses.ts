@@ -6,9 +6,12 @@ import type { Database } from '../db/database.js'
 import type { LicensingDeps } from '../licenses/licensing-deps.js'
 import { updateLicenseStatus } from '../licenses/update-license-status.js'
 
+/** Advisory lock key of the expiry job: one runner at a time across every instance. */
+const EXPIRY_LOCK = 0x65787069 // "expi"
+
 /**
  * Licenses of any tenant past `expires_at` plus their `expiryGraceDays`, still active or
- * suspended, locked with `FOR UPDATE SKIP LOCKED`: another instance's run takes other rows.
+ * suspended, locked `FOR UPDATE` against a concurrent admin change of the same row.
  */
 function lockExpired(db: Db, now: Date, limit: number) {
   return sql<{ id: string; tenant_id: string }>`
@@ -18,15 +21,16 @@ function lockExpired(db: Db, now: Date, limit: number) {
           <= ${now.toISOString()}::timestamptz
     order by expires_at
     limit ${limit}
-    for update skip locked
+    for update
   `.execute(db)
 }
 
 /**
  * The expiry job: moves every license past its expiry plus grace to `expired`, each with a
  * `license.expire` audit entry (actor `system`) and a `license.expired` event, batch by batch.
- * Safe with N instances: rows are claimed with SKIP LOCKED, so each license expires once.
- * Returns the ids it expired.
+ * Safe with N instances: each batch runs under a transaction-scoped advisory lock, and an
+ * instance that cannot take it stops (another one is running the job), so one runner works at a
+ * time and each license expires once. Returns the ids it expired.
  *
  * @example
  * ```ts
@@ -43,6 +47,10 @@ export async function expireLicenses(
   for (;;) {
     const now = deps.now()
     const ids = await db.transaction().execute(async (trx) => {
+      const { rows: lock } = await sql<{ ok: boolean }>`
+        select pg_try_advisory_xact_lock(${EXPIRY_LOCK}) as ok
+      `.execute(trx)
+      if (lock[0]?.ok !== true) return undefined
       const { rows } = await lockExpired(trx, now, batch)
       for (const r of rows) {
         await updateLicenseStatus(
@@ -57,6 +65,7 @@ export async function expireLicenses(
       }
       return rows.map((r) => r.id)
     })
+    if (ids === undefined) return expired
     expired.push(...ids)
     if (ids.length < batch) return expired
   }

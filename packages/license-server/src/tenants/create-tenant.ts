@@ -41,6 +41,7 @@ export async function createTenant(
     name: input.name,
     created_at: now,
     updated_at: now,
+    imported_by: null,
   }
   await insertTenant(trx, tenant)
   const { row, secret } = await insertApiKey(

@@ -6,6 +6,8 @@ export interface TenantTable {
   name: string
   created_at: ColumnType<Date, Date, never>
   updated_at: ColumnType<Date, Date, Date>
+  /** The tenant whose owner key created this one by `tollgate import` (else null). */
+  imported_by: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Tables of the tenants feature. */

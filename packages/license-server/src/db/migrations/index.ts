@@ -18,6 +18,7 @@ import * as offlineActivations from './2026120710_offline_activations.js'
 import * as trials from './2026120720_trials.js'
 import * as namedUsers from './2026120721_named_users.js'
 import * as seatLeases from './2026120700_seat_leases.js'
+import * as tenantImport from './2026120730_tenant_import.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   // t18: trials and named users (issue 18)
   '2026120720_trials': trials,
   '2026120721_named_users': namedUsers,
+  '2026120730_tenant_import': tenantImport,
 }
