@@ -3,7 +3,7 @@ import type { Expr } from './expr.js'
 import { linear } from './linear.js'
 
 /** Words and selector heads at offsets from one base (a constant 0, or a symbolic pointer). */
-interface Region {
+export interface Region {
   readonly words: Map<bigint, Expr>
   /**
    * First four bytes at an offset, kept while later unaligned stores leave them alone: the
@@ -27,12 +27,12 @@ export interface Memory extends Region {
 }
 
 // The free-memory pointer: solc never lets a copy or a call's output land on it.
-const FREE_MEMORY_POINTER = 0x40n
+export const FREE_MEMORY_POINTER = 0x40n
 // Ranges longer than this are forgotten as a whole instead of word by word.
-const MAX_TRACKED_RANGE = 1024n
+export const MAX_TRACKED_RANGE = 1024n
 // Bounds of the symbolic part: a path keeps a few pointers with a few words each.
 const MAX_REGIONS = 4
-const MAX_REGION_WORDS = 64
+export const MAX_REGION_WORDS = 64
 const LOW_224 = (1n << 224n) - 1n
 // Call data longer than this many argument words is not kept on the event.
 const MAX_CALL_ARGS = 8n
@@ -49,12 +49,12 @@ export function cloneMemory(m: Memory): Memory {
   return { words: new Map(m.words), taint: m.taint, heads: new Map(m.heads), sym }
 }
 
-function forgetOverlapping(m: Region, start: bigint, end: bigint): void {
+export function forgetOverlapping(m: Region, start: bigint, end: bigint): void {
   for (const k of [...m.words.keys()]) if (k + 32n > start && k < end) m.words.delete(k)
   for (const k of [...m.heads.keys()]) if (k + 4n > start && k < end) m.heads.delete(k)
 }
 
-function forgetAllBut(m: Memory, keep: bigint): void {
+export function forgetAllBut(m: Memory, keep: bigint): void {
   for (const k of [...m.words.keys()]) if (k !== keep) m.words.delete(k)
   m.heads.clear()
   m.sym.clear()
@@ -62,7 +62,7 @@ function forgetAllBut(m: Memory, keep: bigint): void {
 
 // The region `off` points into and the offset within it. A write through one symbolic base may
 // land anywhere in another, so the other symbolic regions are dropped when `writing`.
-function regionOf(m: Memory, off: Expr, writing: boolean): [Region, bigint] | undefined {
+export function regionOf(m: Memory, off: Expr, writing: boolean): [Region, bigint] | undefined {
   if (off.k === 'const') return [m, off.v]
   // Nothing is kept at a symbolic base yet: a read needs no identity (the common case).
   if (!writing && m.sym.size === 0) return undefined
@@ -147,77 +147,4 @@ export function loadWord(m: Memory, off: Expr, pc: number): Expr {
   const at = regionOf(m, off, false)
   const hit = at?.[0].words.get(at[1])
   return hit ?? op('MLOAD', [off], pc, m.taint)
-}
-
-/**
- * A copy or a call's output of `len` bytes at `dest` with data of the given `tags`: words in
- * the range become reads of that source; a computed range forgets everything it may cover.
- */
-export function writeRange(
-  m: Memory,
-  dest: Expr,
-  len: Expr,
-  source: string,
-  tags: number,
-  pc: number,
-): void {
-  if (len.k === 'const' && len.v === 0n) return
-  if (dest.k !== 'const') {
-    // Through a pointer: constant words may be hit too (all but the free memory pointer).
-    m.taint |= tags
-    for (const k of [...m.words.keys()]) if (k !== FREE_MEMORY_POINTER) m.words.delete(k)
-    m.heads.clear()
-  }
-  const at = len.k === 'const' && len.v <= MAX_TRACKED_RANGE ? regionOf(m, dest, true) : undefined
-  if (at && len.k === 'const') {
-    const [r, o] = at
-    forgetOverlapping(r, o, o + len.v)
-    const word = op(source, [], pc, tags)
-    for (let i = 0n; i + 32n <= len.v; i += 32n)
-      if (r === m || r.words.size < MAX_REGION_WORDS) r.words.set(o + i, word)
-    return
-  }
-  m.taint |= tags
-  m.sym.clear()
-  if (dest.k === 'const') forgetOverlapping(m, dest.v, 1n << 64n)
-  else forgetAllBut(m, FREE_MEMORY_POINTER)
-}
-
-/**
- * MCOPY (solc 0.8 copies encoded call data into place with it): the words and selectors the
- * interpreter knows in the source range move with it; the rest of the range is unknown.
- */
-export function copyRange(m: Memory, dest: Expr, src: Expr, len: Expr, pc: number): void {
-  const from = regionOf(m, src, false)
-  const moved: Array<[bigint, Expr]> = []
-  const heads: Array<[bigint, bigint]> = []
-  if (from && len.k === 'const' && len.v <= MAX_TRACKED_RANGE) {
-    const [r, o] = from
-    for (const [k, w] of r.words) if (k >= o && k + 32n <= o + len.v) moved.push([k - o, w])
-    for (const [k, h] of r.heads) if (k >= o && k + 4n <= o + len.v) heads.push([k - o, h])
-  }
-  writeRange(m, dest, len, 'MCOPY', T.UNKNOWN, pc)
-  const to = moved.length + heads.length > 0 ? regionOf(m, dest, true) : undefined
-  if (!to) return
-  const [r, o] = to
-  for (const [k] of moved) r.words.delete(o + k)
-  for (const [k, w] of moved) if (r === m || r.words.size < MAX_REGION_WORDS) r.words.set(o + k, w)
-  for (const [k, h] of heads) r.heads.set(o + k, h)
-}
-
-/** SHA3 input words: tracked words for a constant range of up to four words, else opaque. */
-export function hashInput(m: Memory, off: Expr, len: Expr, pc: number): Expr[] {
-  const at =
-    len.k === 'const' && len.v % 32n === 0n && len.v <= 128n ? regionOf(m, off, false) : undefined
-  if (at && len.k === 'const') {
-    const [r, o] = at
-    const words: Expr[] = []
-    for (let i = 0n; i < len.v; i += 32n)
-      words.push(r.words.get(o + i) ?? op('MLOAD', [], pc, m.taint | T.UNKNOWN))
-    return words
-  }
-  // Hashing a dynamic range (`keccak256(bytes)`): what it depends on is what memory holds.
-  let tags = m.taint | T.UNKNOWN
-  if (off.k === 'const') for (const [k, w] of m.words) if (k >= off.v) tags |= w.tags
-  return [op('MEMRANGE', [], pc, tags)]
 }
