@@ -1,47 +1,22 @@
 import { NetworkError } from '../errors.js'
-import type { KeySet } from '../keys/key-set.js'
-import type { Jwks } from '../keys/types.js'
-import { describe, type ClientCore } from './core.js'
-import { fetchRevocations } from '../revocation/fetch-revocations.js'
-import { MAX_REVOCATION_LIST_LENGTH } from '../revocation/types.js'
-import type { ClientStore } from './storage.js'
-import { RESPONSE_CAPS, type Transport } from './transport.js'
-import type { Logger } from './types.js'
+import { describe } from './core.js'
 import type { MachineFingerprint } from './machine-fingerprint.js'
-import { splitBatch, type UsageBatch, type UsageLedger } from './usage-ledger.js'
+import { isUnknownDeployment, outcomeCode, refusalMeaning } from './sync-answers.js'
+import { FailureLog } from './sync-failure-log.js'
+import { refreshKeys, type KeySyncDeps } from './sync-keys.js'
+import { refreshRevocations } from './sync-revocations.js'
+import { flushUsage, type UsageSyncDeps } from './sync-usage.js'
+import { ViolationQueue, type Violation } from './sync-violations.js'
+import { RESPONSE_CAPS } from './transport.js'
 
-/** Server answers (error codes or statuses) that mean "this deployment may not run". */
-const OVER_LIMIT = /DEPLOYMENT_LIMIT|MAX_DEPLOYMENTS|TOO_MANY_DEPLOYMENTS|OVER_LIMIT/i
-const MISMATCH = /DEPLOYMENT_MISMATCH/i
-/** Answers that mean "this deployment is unknown": activate again. */
-const UNKNOWN_DEPLOYMENT = /DEPLOYMENT_NOT_FOUND|NOT_ACTIVATED|DEACTIVATED/i
-/** Unsigned hints of a status change: confirmed only by a signed lease or revocation list. */
-const STATUS_HINT = /REVOKED|SUSPENDED/i
-/** The server does not accept the key itself (unknown signing key, bad signature). */
-const KEY_REFUSED = /INVALID_LICENSE_KEY|UNKNOWN_KEY|BAD_SIGNATURE/i
-
-export interface SyncDeps {
-  core: ClientCore
-  transport: Transport
-  store: ClientStore
-  usage: UsageLedger
-  logger: Logger
+/** What a round needs: the key refresh's and usage upload's needs, and these. */
+export interface SyncDeps extends KeySyncDeps, UsageSyncDeps {
   /** This machine's fingerprint (computed once, on first use). */
   fingerprint: () => Promise<MachineFingerprint>
   /** Activate (carrying the fingerprint) rather than heartbeat on the first round. */
   activateFirst: boolean
-  token: () => string | undefined
   appVersion: string | undefined
   jwksUrl: string | undefined
-  fetchJwks: () => Promise<Jwks>
-  /** Turns a fetched JWKS into trusted keys; throws when it is not signed by a pinned key. */
-  keysFrom: (doc: Jwks) => KeySet
-}
-
-interface Violation {
-  kind: string
-  severity: string
-  details: Record<string, unknown>
 }
 
 /**
@@ -52,63 +27,23 @@ interface Violation {
  */
 export class ServerSync {
   readonly #d: SyncDeps
-  readonly #violations: Violation[] = []
-  #forceRevocations: boolean
+  readonly #violations = new ViolationQueue()
+  /** Refresh the revocation list next round whatever its `nextUpdate`; the last ETag. */
+  readonly #revocations: { force: boolean; etag: string | undefined }
   #refetchKeys = false
   #reachable = true
   #activateNext: boolean
-  /** Failed rounds since the last success, and when the last one was logged. */
-  #failedRounds = 0
-  #lastFailureLog = 0
-
-  /** ETag of the last revocation answer (a refresh of an unchanged list is a bodiless 304). */
-  #revocationsEtag: string | undefined
+  readonly #log: FailureLog
 
   constructor(deps: SyncDeps) {
     this.#d = deps
     this.#activateNext = deps.activateFirst
-    this.#forceRevocations = deps.core.opts.offlineRevocations === true
+    this.#revocations = { force: deps.core.opts.offlineRevocations === true, etag: undefined }
+    this.#log = new FailureLog(deps.logger)
   }
 
-  /** The first failure of this round (logged through {@link #report}, with backoff). */
-  #failure: { message: string; data: Record<string, unknown> } | undefined
   /** Earliest next round the server asked for (Retry-After), ms on the wall clock. */
   retryAfterMs = 0
-
-  /**
-   * Logs a round's failure without flooding: the first failure of an outage at once, then at
-   * most once per heartbeat interval, and a summary when the server answers again.
-   */
-  #report(ok: boolean): void {
-    const { logger, core } = this.#d
-    const now = core.opts.now()
-    if (ok) {
-      if (this.#failedRounds > 0) {
-        logger.info?.(
-          { failedRounds: this.#failedRounds },
-          `License server reachable again after ${this.#failedRounds} failed round(s)`,
-        )
-        if (logger.info === undefined) {
-          logger.warn({ failedRounds: this.#failedRounds }, 'License server reachable again')
-        }
-      }
-      this.#failedRounds = 0
-      return
-    }
-    if (this.#failure === undefined)
-      this.#failure = { message: 'License server round failed', data: {} }
-    this.#failedRounds++
-    const intervalMs = (core.license?.claims.policy.heartbeatIntervalS ?? 3600) * 1000
-    if (this.#failedRounds === 1 || now - this.#lastFailureLog >= intervalMs) {
-      this.#lastFailureLog = now
-      logger.warn(
-        { code: 'NETWORK_ERROR', failedRounds: this.#failedRounds, ...this.#failure.data },
-        this.#failedRounds === 1
-          ? this.#failure.message
-          : `${this.#failure.message} (${this.#failedRounds} failed rounds so far)`,
-      )
-    }
-  }
 
   #noteRetryAfter(err: unknown): void {
     if (err instanceof NetworkError && err.retryAfterS !== undefined) {
@@ -118,7 +53,7 @@ export class ServerSync {
 
   /** Queues a violation report, sent with the next round. */
   reportViolation(v: Violation): void {
-    if (this.#violations.length < 20) this.#violations.push(v)
+    this.#violations.add(v)
   }
 
   /**
@@ -126,7 +61,7 @@ export class ServerSync {
    * keeps one for offline use (an online client has its leases).
    */
   forceRevocations(): void {
-    if (this.#d.core.opts.offlineRevocations === true) this.#forceRevocations = true
+    if (this.#d.core.opts.offlineRevocations === true) this.#revocations.force = true
   }
 
   async run(): Promise<boolean> {
@@ -135,7 +70,7 @@ export class ServerSync {
     // With a JWKS URL the keys may have been unreachable at start: fetch them first.
     if ((core.keys === null || this.#refetchKeys) && this.#d.jwksUrl !== undefined) {
       this.#refetchKeys = false
-      await this.#refreshKeys()
+      await refreshKeys(this.#d)
     }
     if (key === undefined || core.license === null) {
       // Nothing the server could activate; not a network failure, so no backoff.
@@ -145,20 +80,21 @@ export class ServerSync {
     let ok = false
     try {
       this.#reachable = true
-      this.#failure = undefined
+      this.#log.failure = undefined
       ok = await this.#checkIn(key)
       if (ok) {
-        await this.#flushUsage(key)
-        await this.#sendViolations(key)
+        await flushUsage(this.#d, key)
+        await this.#violations.send(this.#d.transport, key, core.opts.deploymentId)
       }
       // An unreachable server would only make us wait out a second timeout.
-      if (this.#reachable) await this.#refreshRevocations()
+      if (this.#reachable) await refreshRevocations(core, this.#d.transport, this.#revocations)
     } catch (err) {
-      this.#failure ??= { message: `License server round failed: ${describe(err)}`, data: {} }
+      this.#log.failure ??= { message: `License server round failed: ${describe(err)}`, data: {} }
       this.#noteRetryAfter(err)
       ok = false
     }
-    this.#report(ok)
+    const intervalS = core.license?.claims.policy.heartbeatIntervalS ?? 3600
+    this.#log.report(ok, core.opts.now(), intervalS * 1000)
     // What this round learned (lease, its clock skew, list) is on disk before the round reports
     // back: processes sharing the storage dir read it from there.
     await core.persistClock()
@@ -194,7 +130,7 @@ export class ServerSync {
       if (!core.acceptLease(lease, { fresh: true })) return this.#unknownKeyRetry(lease)
       core.refusal = null
       this.#activateNext = false
-      if (core.lease?.status !== 'active') this.#forceRevocations = true
+      if (core.lease?.status !== 'active') this.#revocations.force = true
       return true
     }
     // A 200 without a lease is a refusal expressed as an outcome ({ valid: false, code }).
@@ -224,28 +160,17 @@ export class ServerSync {
     const { core, logger } = this.#d
     const code = err instanceof NetworkError ? (err.serverCode ?? '') : ''
     this.#reachable = err instanceof NetworkError && err.status !== undefined
-    if (OVER_LIMIT.test(code)) {
-      core.refusal = { code: 'over_limit', reason: `The server refused this deployment (${code})` }
-    } else if (MISMATCH.test(code)) {
-      core.refusal = {
-        code: 'deployment_mismatch',
-        reason: `The server refused this deployment (${code})`,
-      }
-    } else if (KEY_REFUSED.test(code)) {
-      // A key the server rejects must not unlock anything here, whatever the local key set
-      // says (it may have been swapped): downgrade, and fetch the keys again next round.
-      core.refusal = { code: 'invalid', reason: `The license server refused this key (${code})` }
-      this.#refetchKeys = true
-    } else if (STATUS_HINT.test(code)) {
-      this.#forceRevocations = true
-    }
+    const meaning = refusalMeaning(code)
+    if (meaning.refusal) core.refusal = meaning.refusal
+    if (meaning.refetchKeys) this.#refetchKeys = true
+    if (meaning.forceRevocations) this.#revocations.force = true
     this.#noteRetryAfter(err)
     const data = { serverCode: code || undefined }
     if (this.#reachable) {
       logger.warn({ code: 'NETWORK_ERROR', ...data }, `License check-in failed: ${describe(err)}`)
     } else {
-      // Unreachable: reported once per outage by #report, not every few seconds.
-      this.#failure ??= { message: `License check-in failed: ${describe(err)}`, data }
+      // Unreachable: reported once per outage by the FailureLog, not every few seconds.
+      this.#log.failure ??= { message: `License check-in failed: ${describe(err)}`, data }
     }
     return undefined
   }
@@ -253,127 +178,11 @@ export class ServerSync {
   /** A lease signed by a key we do not know: with a JWKS URL the server may have rotated. */
   async #unknownKeyRetry(lease: string): Promise<boolean> {
     if (this.#d.jwksUrl === undefined) return false
-    if (!(await this.#refreshKeys())) return false
+    if (!(await refreshKeys(this.#d))) return false
     return this.#d.core.acceptLease(lease, { fresh: true })
-  }
-
-  async #refreshKeys(): Promise<boolean> {
-    const { core, logger } = this.#d
-    try {
-      const jwks = await this.#d.fetchJwks()
-      core.keys = this.#d.keysFrom(jwks)
-      core.setToken(this.#d.token())
-      void this.#d.store.writeJson('jwks', jwks)
-      return true
-    } catch (err) {
-      logger.warn(
-        { code: err instanceof NetworkError ? 'NETWORK_ERROR' : 'UNTRUSTED_KEYS' },
-        `Could not refresh the JWKS: ${describe(err)}`,
-      )
-      return false
-    }
-  }
-
-  /**
-   * Sends pending usage batches. Each batch is on disk before its first send (the ledger writes
-   * it before handing it out); a batch refused as a whole (400 for one counter, 413) is split
-   * in halves, the halves written, then sent, down to the single counter the server refuses,
-   * which alone is dropped (loudly). Network failures stop the round: the batches stay pending
-   * and are resent with the same ids.
-   */
-  async #flushUsage(key: string): Promise<void> {
-    // Pending batches first; then what was still open is sealed and sent in the same round.
-    for (let pass = 0; pass < 2; pass++) {
-      const sent = await this.#sendPendingUsage(key)
-      if (!sent) return
-    }
-  }
-
-  /** Sends every pending batch; false when it had to stop (nothing pending, network, disk). */
-  async #sendPendingUsage(key: string): Promise<boolean> {
-    const { usage, transport, core, logger } = this.#d
-    const batches = await usage.takeBatches()
-    if (batches === undefined) {
-      logger.warn(
-        { code: 'STORAGE_ERROR' },
-        'Usage could not be written to disk; nothing sent (it stays pending in memory)',
-      )
-      return false
-    }
-    if (batches.length === 0) return false
-    const work: UsageBatch[] = [...batches]
-    while (work.length > 0) {
-      const batch = work.shift()!
-      const body = { key, deploymentId: core.opts.deploymentId, ...batch }
-      let replacement: UsageBatch[] = []
-      try {
-        await transport.post('/v1/usage', body)
-      } catch (err) {
-        if (!(err instanceof NetworkError && (err.status === 400 || err.status === 413))) throw err
-        if (batch.counters.length > 1) {
-          replacement = splitBatch(batch)
-        } else {
-          logger.error(
-            { code: 'USAGE_REFUSED', status: err.status, counter: batch.counters[0] },
-            `The server refused a usage counter (${err.serverCode ?? err.status}); dropped`,
-          )
-        }
-      }
-      if (!(await usage.settle(batch.batchId, replacement))) return false
-      work.unshift(...replacement)
-    }
-    return true
-  }
-
-  async #sendViolations(key: string): Promise<void> {
-    while (this.#violations.length > 0) {
-      const v = this.#violations[0]!
-      await this.#d.transport.post('/v1/violations', {
-        key,
-        deploymentId: this.#d.core.opts.deploymentId,
-        ...v,
-      })
-      this.#violations.shift()
-    }
-  }
-
-  async #refreshRevocations(): Promise<void> {
-    const { core, transport } = this.#d
-    // Online clients learn revocations from their leases; the list is for offline use, or to
-    // confirm an unsigned refusal (forced).
-    const next = core.revocations?.nextUpdate ?? 0
-    const due = core.opts.offlineRevocations === true && next <= Math.floor(core.opts.now() / 1000)
-    if (!this.#forceRevocations && !due) return
-    // A multi-tenant server keeps one list per issuer (tenant); ask for ours.
-    const iss = core.license?.claims.iss
-    const since = core.heldRevocations.sinceVersion
-    const answer = await fetchRevocations(
-      (path, etag) => transport.getConditional(path, etag, MAX_REVOCATION_LIST_LENGTH + 4096),
-      {
-        tenant: iss !== undefined && /^ten_[0-9a-z]+$/.test(iss) ? iss : undefined,
-        since,
-        etag: since === undefined ? undefined : this.#revocationsEtag,
-      },
-    )
-    let ok = answer.kind === 'unchanged'
-    if (answer.kind === 'list') ok = core.acceptRevocationList(answer.jws, 'server')
-    if (answer.kind === 'delta') ok = core.acceptRevocationDelta(answer.jws, 'server')
-    if (answer.kind !== 'unchanged') this.#revocationsEtag = ok ? answer.etag : undefined
-    if (ok) this.#forceRevocations = false
   }
 
   #version(): { appVersion?: string } {
     return this.#d.appVersion === undefined ? {} : { appVersion: this.#d.appVersion }
   }
-}
-
-function isUnknownDeployment(err: NetworkError): boolean {
-  return err.status === 404 || UNKNOWN_DEPLOYMENT.test(err.serverCode ?? '')
-}
-
-function outcomeCode(body: unknown): string | undefined {
-  const b = body as { code?: unknown; status?: unknown }
-  const code =
-    typeof b.code === 'string' ? b.code : typeof b.status === 'string' ? b.status : undefined
-  return code?.slice(0, 64)
 }
