@@ -84,7 +84,7 @@ export function KeyForms(p: {
   return (
     <>
       <section class="card stack" aria-labelledby="key-title">
-        <h3 id="key-title">License key</h3>
+        <h3 id="key-title">Key and license file</h3>
         {p.token ? (
           <>
             <label for="token">The license key (select and copy; taking it was recorded)</label>
