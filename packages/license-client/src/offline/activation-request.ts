@@ -92,7 +92,14 @@ export function parseActivationRequest(text: unknown): ActivationRequest {
   return checkActivationRequest(data)
 }
 
-/** {@link parseActivationRequest} for an already parsed value. */
+/**
+ * {@link parseActivationRequest} for an already parsed value (a JSON body).
+ *
+ * @example
+ * ```ts
+ * const req = checkActivationRequest(JSON.parse(text))
+ * ```
+ */
 export function checkActivationRequest(data: unknown): ActivationRequest {
   const fail = (why: string): never => {
     throw new ActivationRequestInvalidError(why)
