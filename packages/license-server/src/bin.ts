@@ -38,8 +38,15 @@ async function main(): Promise<void> {
       )
     }
   }
+  // One shutdown, whatever number of signals: Ctrl-C reaches both tsx (`pnpm start`) and the
+  // server, and tsx relays it, so a second signal arrives while the database is still being
+  // closed. Dying on it (the default action once a `once` handler is spent) could cut PGlite's
+  // last write short.
+  let stopping = false
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return
+      stopping = true
       app.log.info({ signal }, 'shutting down')
       app.close().then(
         () => process.exit(0),

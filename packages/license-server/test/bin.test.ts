@@ -125,7 +125,7 @@ describe('the start command', { timeout: 600_000 }, () => {
     expect(second.stdout).toMatch(/^ {2}API {6}http:\/\/127\.0\.0\.1:\d+\/v1 /m)
     expect(second.stdout).toMatch(/^ {2}Metrics {2}http:\/\/127\.0\.0\.1:\d+\/metrics /m)
     expect(second.stdout).toMatch(/^ {2}Database PGlite in /m)
-    expect(second.code).toBe(0)
+    expect(second.code, `${second.stdout}\n${second.stderr}`).toBe(0)
   })
 
   it('runs with the recommended V8 flags, and says so when started without them', async () => {

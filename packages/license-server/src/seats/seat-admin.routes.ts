@@ -3,7 +3,7 @@ import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import type { Fleet } from '../deployments/fleet.js'
 import { AppError } from '../errors/app-error.js'
 import { findLicense } from '../licenses/license.repository.js'
-import { errorResponses, IdParams } from '../lib/schemas.js'
+import { EmptyQuery, errorResponses, IdParams } from '../lib/schemas.js'
 import { releaseSeat } from './release-seat.js'
 import { countHeldLeases, listHeldLeases } from './seat-lease.repository.js'
 import { seatLimit } from './seat-limit.js'
@@ -33,7 +33,12 @@ export const seatAdminRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
   app.get(
     '/licenses/:id/seats',
     {
-      schema: { tags, params: IdParams, response: { 200: SeatListResponse, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: EmptyQuery,
+        response: { 200: SeatListResponse, ...errorResponses },
+      },
       preHandler: requireScope('fleet:read'),
     },
     async (req) => {
@@ -54,7 +59,12 @@ export const seatAdminRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
   app.delete(
     '/licenses/:id/seats/:leaseId',
     {
-      schema: { tags, params: SeatParams, response: { 200: SeatLeaseSchema, ...errorResponses } },
+      schema: {
+        tags,
+        params: SeatParams,
+        querystring: EmptyQuery,
+        response: { 200: SeatLeaseSchema, ...errorResponses },
+      },
       preHandler: requireScope('fleet:write'),
     },
     async (req) =>

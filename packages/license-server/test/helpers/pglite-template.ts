@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import { inject } from 'vitest'
 import { databaseKinds } from '../../src/db/create-database.js'
 import type { Database } from '../../src/db/database.js'
@@ -67,5 +67,8 @@ export async function migratedPglite(): Promise<Kysely<Database>> {
     dialect: new PGliteDialect({ pglite: () => PGlite.create({ loadDataDir: dump }) }),
   })
   databaseKinds.set(db, 'pglite')
+  // Opened now, as migrating used to: Kysely's destroy() of a never-used database is a no-op,
+  // and a test that destroys one to simulate an outage must see its queries fail.
+  await sql`select 1`.execute(db)
   return db
 }
