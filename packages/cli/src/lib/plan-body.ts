@@ -26,6 +26,12 @@ export interface PlanFlags {
   overage?: 'deny' | 'allow_1_25x' | 'allow_1_5x' | 'allow_2x'
 }
 
+/** The policy fields that are numbers (the ones with a CLI default). */
+type NumericPolicy = Pick<
+  LicensePolicy,
+  'expiryGraceDays' | 'offlineGraceDays' | 'heartbeatIntervalS' | 'maxDeployments'
+>
+
 /** Policy of a new plan for the flags not given (the server requires a full policy). */
 export const DEFAULT_POLICY: LicensePolicy = {
   expiryGraceDays: 14,
@@ -36,7 +42,7 @@ export const DEFAULT_POLICY: LicensePolicy = {
 
 /** Adds the plan flags; `create` makes name/product/tier required. */
 export function planFlags(cmd: Command, create: boolean): void {
-  const dflt = (k: Exclude<keyof LicensePolicy, 'floating'>): string =>
+  const dflt = (k: keyof typeof DEFAULT_POLICY & keyof NumericPolicy): string =>
     create ? ` (default ${DEFAULT_POLICY[k]})` : ''
   const req = (flags: string, desc: string): Command =>
     create ? cmd.requiredOption(flags, desc) : cmd.option(flags, desc)
