@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { RECOMMENDED_NODE_FLAGS } from '../src/system/node-flags.js'
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url))
-const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url))
 // The package's own `start` script, so the test runs exactly what `pnpm start` runs.
 const startScript = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -16,7 +15,9 @@ const startScript = (
 ).scripts.start
 const [startBin, ...startArgs] = startScript.split(' ')
 const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-bin-'))
-// tsx runs the server in a child of its own: each run gets a process group, and every group
+// Node loads tsx in-process (`--import tsx`): no relaying parent, whose 30 ms wait for the
+// server to acknowledge a signal ended in SIGKILL under load (exit 143 mid-shutdown). Each run
+// still gets a process group, and every group
 // still alive is killed after the file, pass or fail, so no server outlives the run.
 const groups = new Set<number>()
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -39,7 +40,7 @@ interface Run {
 }
 
 /**
- * Runs the `start` command (tsx on src/bin.ts, as `pnpm start` does) until it listens or exits;
+ * Runs the `start` command (node with tsx on src/bin.ts, as `pnpm start` does) until it listens or exits;
  * `args` replaces the script's arguments.
  */
 function start(
@@ -47,7 +48,7 @@ function start(
   opts: { stopWhenListening: boolean; args?: string[] },
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, opts.args ?? startArgs, {
+    const child = spawn(process.execPath, opts.args ?? startArgs, {
       cwd: pkgDir,
       detached: true,
       env: {
@@ -129,14 +130,17 @@ describe('the start command', { timeout: 600_000 }, () => {
   })
 
   it('runs with the recommended V8 flags, and says so when started without them', async () => {
-    expect(startBin).toBe('tsx')
+    expect(startBin).toBe('node')
     for (const flag of RECOMMENDED_NODE_FLAGS) expect(startArgs).toContain(flag)
     const tuned = await start({ DATA_DIR: dataDir }, { stopWhenListening: true })
     expect(tuned.stdout).toMatch(/HEALTH 200/)
     expect(tuned.stdout).not.toMatch(/missingNodeFlags/)
     const plain = await start(
       { DATA_DIR: dataDir },
-      { stopWhenListening: true, args: ['--conditions=tollgate-source', 'src/bin.ts'] },
+      {
+        stopWhenListening: true,
+        args: ['--conditions=tollgate-source', '--import', 'tsx', 'src/bin.ts'],
+      },
     )
     expect(plain.stdout).toMatch(/HEALTH 200/)
     expect(plain.stdout).toContain('NODE_OPTIONS=\\"--max-semi-space-size=64\\"')
