@@ -1,23 +1,31 @@
 // bench/scale: hot paths on a large database against an almost empty one built the same way,
-// in the same run. Run: npx -y pnpm@10 bench:scale [--preset small|large] [--keep]
+// in the same run. Run: npx -y pnpm@10 bench:scale [--preset small|large] [--keep] [--reuse db]
+// (--keep leaves the databases; --reuse <db> measures a kept large database again, with the
+// same BENCH_MASTER_KEY as the run that made it, instead of generating a new one)
 // (env BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test). Each side gets its own
 // fresh database (dropped at the end unless --keep), filled by bench/lib/scale-data.ts with
 // generate_series; each path's median over several runs is printed with the large/empty ratio
 // (goal <= 2x) and its absolute bound.
 import { randomBytes } from 'node:crypto'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { signLicense, type SigningKey } from '@tollgate/license-client'
 import { buildApp, cullDeadDeployments } from '@tollgate/license-server'
 import type { FastifyInstance } from 'fastify'
+import { insertApiKey } from '../packages/license-server/src/api-keys/api-key.repository.js'
 import { generate, licenseId, PRESETS, type ScaleSize } from './lib/scale-data.js'
 
 const BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const { values: args } = parseArgs({
-  options: { preset: { type: 'string', default: 'small' }, keep: { type: 'boolean' } },
+  options: {
+    preset: { type: 'string', default: 'small' },
+    keep: { type: 'boolean' },
+    reuse: { type: 'string' },
+  },
 })
 const preset = args.preset === 'large' ? 'large' : 'small'
-const MASTER = randomBytes(32).toString('hex')
+const MASTER = process.env.BENCH_MASTER_KEY ?? randomBytes(32).toString('hex')
 
 interface Side {
   name: string
@@ -47,9 +55,41 @@ async function admin(q: string): Promise<void> {
   }
 }
 
+/** A kept database made by an earlier run (--keep) with the same BENCH_MASTER_KEY. */
+async function reuseSide(name: string, size: ScaleSize, db: string): Promise<Side> {
+  const url = withDb(BASE_URL, db)
+  const app = await build(url)
+  const { tenantId } = app.tollgate.bootstrap
+  const key = await app.tollgate.signingKeys.getActive(app.tollgate.db, tenantId)
+  // The owner key was shown once, to the run that made the database: mint one for this run.
+  const { secret } = await insertApiKey(
+    app.tollgate.db,
+    tenantId,
+    { name: 'bench', scopes: ['*'], createdBy: 'bench' },
+    new Date(),
+  )
+  console.log(`${name}: reusing ${db}`)
+  const dropDb = () => admin(`drop database if exists "${db}" with (force)`)
+  return {
+    name,
+    size,
+    url,
+    app,
+    tenantId,
+    ownerKey: secret,
+    key,
+    tokens: signTokens(size, tenantId, key),
+    drop: async () => {
+      await app.close()
+      if (!args.keep) await dropDb()
+    },
+  }
+}
+
 async function makeSide(name: string, size: ScaleSize): Promise<Side> {
   const db = `tg_scale_${name}_${randomBytes(4).toString('hex')}`
   await admin(`create database "${db}"`)
+  if (args.keep) console.log(`${name}: database ${db} (kept)`)
   const url = withDb(BASE_URL, db)
   const dropDb = () => admin(`drop database if exists "${db}" with (force)`)
   let app: FastifyInstance
@@ -235,6 +275,12 @@ async function measureSide(s: Side): Promise<Record<string, number>> {
   out['revocations: If-None-Match -> 304'] = await median(() =>
     inject(s, '/v1/revocations', { 'if-none-match': etag }),
   )
+  const delta = await inject(s, `/v1/revocations?since=${version}`)
+  out['revocations: ?since=current + If-None-Match -> 304'] = await median(() =>
+    inject(s, `/v1/revocations?since=${version}`, {
+      'if-none-match': delta.headers.etag as string,
+    }),
+  )
   out['revocations: delta since current-1'] = await median(() =>
     inject(s, `/v1/revocations?since=${Math.max(0, version - 1)}`),
   )
@@ -300,6 +346,7 @@ async function withClient(s: Side, fn: (c: pg.Client) => Promise<void>): Promise
 
 const BOUNDS: Record<string, string> = {
   'revocations: If-None-Match -> 304': '< 5 ms',
+  'revocations: ?since=current + If-None-Match -> 304': '< 5 ms',
   'culler run': '< 100 ms',
   'audit ?action=': '<= 50 ms',
   'audit ?actor=': '<= 50 ms',
@@ -319,7 +366,11 @@ async function main(): Promise<void> {
   const sides: Side[] = []
   try {
     sides.push(await makeSide('empty', PRESETS.empty))
-    sides.push(await makeSide(preset, PRESETS[preset]))
+    sides.push(
+      args.reuse
+        ? await reuseSide(preset, PRESETS[preset], args.reuse)
+        : await makeSide(preset, PRESETS[preset]),
+    )
     const [empty, large] = [await measureSide(sides[0]!), await measureSide(sides[1]!)]
     const rows: Row[] = Object.keys(empty).map((path) => ({
       path,
@@ -342,6 +393,11 @@ async function main(): Promise<void> {
       )
     }
     console.log('(times in ms; heartbeat rows are per heartbeat; ratio goal <= 2x)')
+    console.log(
+      `load average: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    )
   } finally {
     for (const s of sides) await s.drop().catch((e: unknown) => console.error(e))
   }

@@ -189,7 +189,9 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
       signingKeyPem,
     })
 
-    const signingKeys = new SigningKeyStore(master.key)
+    const signingKeys = new SigningKeyStore(master.key, {
+      verifiedMemoBytes: config.verifiedMemoMb * 1024 * 1024,
+    })
     try {
       // Fail at start-up, not at the first issuance, when the master key is not the one the
       // stored signing keys were sealed with.

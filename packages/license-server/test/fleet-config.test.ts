@@ -8,6 +8,7 @@ describe('fleet configuration', () => {
       cullIntervalMs: 60_000,
       missedHeartbeats: 3,
       revocationListTtlS: 3600,
+      revocationVersionCheckMs: 1000,
       heartbeatReadWindowMs: 100,
       keySharing: { windowS: 3600, action: 'flag' },
       retention: { auditDays: 0, usageBatchDays: 400, addressDays: 30, intervalMs: 3_600_000 },
@@ -17,6 +18,7 @@ describe('fleet configuration', () => {
       DEAD_DEPLOYMENT_CHECK_S: '5',
       DEAD_AFTER_MISSED_HEARTBEATS: '2',
       REVOCATION_LIST_TTL_S: '600',
+      REVOCATION_VERSION_CHECK_MS: '250',
       KEY_SHARING_WINDOW_S: '7200',
       KEY_SHARING_ACTION: 'suspend',
       HEARTBEAT_READ_WINDOW_MS: '0',
@@ -31,6 +33,7 @@ describe('fleet configuration', () => {
       cullIntervalMs: 5000,
       missedHeartbeats: 2,
       revocationListTtlS: 600,
+      revocationVersionCheckMs: 250,
       heartbeatReadWindowMs: 0,
       keySharing: { windowS: 7200, action: 'suspend' },
       retention: {

@@ -6,7 +6,7 @@ import {
   type KeySet,
 } from '@tollgate/license-client'
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { seedLicense } from './helpers/fixtures.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
 import { buildFleetApp, fetchKeys } from './fleet-support.js'
@@ -54,7 +54,46 @@ describe('revocation list at scale', () => {
     expect(t.app.fleet.revocations.stats.signs).toBe(signs)
   })
 
-  it('learns a change made on another instance at the next request, replaying only that change', async () => {
+  it('answers 304 from memory without a database read, and sees a change made here at once', async () => {
+    // Its own instance with a long check period: a slow machine must not age the version out.
+    const app = await buildFleetApp({
+      db: t.db,
+      clock: t.clock,
+      fleet: { revocationVersionCheckMs: 600_000 },
+    })
+    onTestFinished(() => app.close())
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'GET', url, headers })
+    const first = await get('/v1/revocations')
+    const etag = first.headers.etag as string
+    const versions = app.fleet.revocations.versions
+    await get('/v1/revocations', { 'if-none-match': etag }) // version cached now
+    const reads = versions.reads
+    for (let i = 0; i < 20; i++) {
+      expect((await get('/v1/revocations', { 'if-none-match': etag })).statusCode).toBe(304)
+    }
+    expect(versions.reads).toBe(reads)
+    // A revoke, suspend or reinstate on this instance invalidates the cached version at once.
+    const a = await seedLicense(t)
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/admin/licenses/${a.license.id}/revoke`,
+      headers: { authorization: `Bearer ${t.adminKey}` },
+      payload: { reason: 'x' },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const changed = await get('/v1/revocations', { 'if-none-match': etag })
+    expect(changed.statusCode).toBe(200)
+    expect(verifyRevocationList(changed.json<{ list: string }>().list, keys).revoked).toContain(
+      a.license.id,
+    )
+    // An unknown tenant is not cached and stays NOT_FOUND.
+    const unknown = await get('/v1/revocations?tenant=ten_doesnotexist')
+    expect(unknown.statusCode).toBe(404)
+    expect(versions.cacheStats().size).toBeLessThanOrEqual(2)
+  })
+
+  it('learns a change made on another instance within the version check period, replaying only that change', async () => {
     const before = await get('/v1/revocations')
     const { version } = before.json<{ version: number }>()
     const b = await seedLicense(t)
@@ -66,8 +105,15 @@ describe('revocation list at scale', () => {
     })
     expect(res.statusCode, res.body).toBe(200)
     const builds = t.app.fleet.revocations.stats.builds
-    const after = await get('/v1/revocations', { 'if-none-match': before.headers.etag as string })
-    expect(after.statusCode).toBe(200)
+    // Seen within the version check period (REVOCATION_VERSION_CHECK_MS, 1 s by default).
+    const after = await vi.waitFor(
+      async () => {
+        const r = await get('/v1/revocations', { 'if-none-match': before.headers.etag as string })
+        expect(r.statusCode).toBe(200)
+        return r
+      },
+      { timeout: 10_000, interval: 100 },
+    )
     const body = after.json<{ version: number; list: string }>()
     expect(body.version).toBeGreaterThan(version)
     expect(verifyRevocationList(body.list, keys).suspended).toContain(b.license.id)

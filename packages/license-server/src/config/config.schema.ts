@@ -74,6 +74,11 @@ export const EnvSchema = Type.Object({
   }),
   DB_POOL_SIZE: Int(1, 10, 'Postgres pool size'),
   DB_TIMEOUT_MS: Int(100, 5000, 'Postgres connect and query timeout, in ms'),
+  VERIFIED_MEMO_MB: Int(
+    0,
+    64,
+    'Memory for remembering verified license keys, in MiB (64: ~1M keys; 0: verify every time)',
+  ),
   VALIDATE_CACHE_MS: Int(
     0,
     1000,
@@ -96,6 +101,11 @@ export const EnvSchema = Type.Object({
     60,
     3600,
     'nextUpdate of revocation lists: issue time + this, in seconds',
+  ),
+  REVOCATION_VERSION_CHECK_MS: Int(
+    0,
+    1000,
+    'A revocation list version is re-read from the database at most this often, in ms (changes on another instance show within it)',
   ),
   KEY_SHARING_WINDOW_S: Int(60, 3600, 'Key-sharing detection window, in seconds'),
   KEY_SHARING_ACTION: Type.Union([Type.Literal('flag'), Type.Literal('suspend')], {

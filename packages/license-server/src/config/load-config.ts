@@ -43,6 +43,8 @@ export interface Config {
   tokenPrefix: string
   /** How long validation may reuse a license row, in ms (0: off). */
   validateCacheMs: number
+  /** Byte budget of the verified-key memo, MiB (VERIFIED_MEMO_MB). */
+  verifiedMemoMb: number
   /** Stripe billing and license delivery (issue 7). */
   billing: BillingConfig
   /** Heartbeat flush, dead-deployment culler, revocation lists, key sharing (issue 4). */
@@ -168,6 +170,7 @@ export function loadConfig(
     dbTimeoutMs: e.DB_TIMEOUT_MS,
     tokenPrefix: e.TOKEN_PREFIX,
     validateCacheMs: e.VALIDATE_CACHE_MS,
+    verifiedMemoMb: e.VERIFIED_MEMO_MB,
     billing: readBillingConfig(e),
     fleet: readFleetConfig(e),
     webhooks: readWebhooksConfig(e),

@@ -10,6 +10,7 @@ export interface FleetConfig {
   cullIntervalMs: number
   missedHeartbeats: number
   revocationListTtlS: number
+  revocationVersionCheckMs: number
   heartbeatReadWindowMs: number
   /** The shape of `RetentionOptions` (retention/retention-options.ts), inlined to stay a leaf. */
   retention: {
@@ -37,6 +38,7 @@ export function readFleetConfig(e: Env): FleetConfig {
     cullIntervalMs: e.DEAD_DEPLOYMENT_CHECK_S * 1000,
     missedHeartbeats: e.DEAD_AFTER_MISSED_HEARTBEATS,
     revocationListTtlS: e.REVOCATION_LIST_TTL_S,
+    revocationVersionCheckMs: e.REVOCATION_VERSION_CHECK_MS,
     heartbeatReadWindowMs: e.HEARTBEAT_READ_WINDOW_MS,
     retention: {
       auditDays: e.AUDIT_RETENTION_DAYS,

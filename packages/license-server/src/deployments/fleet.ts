@@ -27,6 +27,11 @@ export interface FleetOptions {
   minDeadAfterS: number
   /** `nextUpdate` of revocation lists = issue time + this, seconds (default 3600). */
   revocationListTtlS: number
+  /**
+   * The revocation list version is re-read at most this often, ms (default 1000; 0: every
+   * request). A change on this instance is seen at once, on another within this.
+   */
+  revocationVersionCheckMs: number
   /** Key-sharing detection defaults (per-license overrides: `metadata.keySharing`). */
   keySharing: KeySharingDefaults
   /** Retention of audit, usage batch ids and address sightings (issue 20). */
@@ -41,6 +46,7 @@ export const DEFAULT_FLEET_OPTIONS: FleetOptions = {
   missedHeartbeats: 3,
   minDeadAfterS: 120,
   revocationListTtlS: 3600,
+  revocationVersionCheckMs: 1000,
   keySharing: DEFAULT_KEY_SHARING,
   retention: DEFAULT_RETENTION,
 }
@@ -77,7 +83,11 @@ export class Fleet {
     this.loader = new FleetStateLoader(ctx.db, { windowMs: options.heartbeatReadWindowMs })
     this.verifier = new LicenseKeyVerifier(ctx.db, ctx.signingKeys)
     this.signer = new LeaseSigner(ctx.db, ctx.signingKeys)
-    this.revocations = new RevocationListCache(ctx.db)
+    this.revocations = new RevocationListCache(ctx.db, {
+      maxStaleMs: options.revocationVersionCheckMs,
+    })
+    // Every status change made here goes through the license cache: the list version too.
+    ctx.licenseCache.onChange((tenantId) => this.revocations.versions.invalidate(tenantId))
     this.coalescer = new HeartbeatCoalescer(ctx.db, {
       intervalMs: options.heartbeatFlushMs,
       onFlushed: (written) => this.onFlushed(written),

@@ -6,6 +6,10 @@ export interface LruStats {
   hits: number
   misses: number
   evictions: number
+  /** Bytes held, for caches bounded by bytes rather than entries. */
+  bytes?: number
+  /** Byte budget, for caches bounded by bytes. */
+  maxBytes?: number
 }
 
 /**

@@ -38,6 +38,7 @@ export class LicenseRowCache {
   readonly #rows = new Map<string, Entry>()
   readonly #blocked = new Map<string, number>()
   readonly #loads = new SingleFlight<string, CachedLicense | undefined>()
+  readonly #listeners: ((tenantId: string, licenseId: string) => void)[] = []
 
   constructor(ttlMs: number) {
     this.#ttlMs = ttlMs
@@ -112,8 +113,17 @@ export class LicenseRowCache {
     return cached
   }
 
+  /**
+   * Calls `listener` on every {@link LicenseRowCache.invalidate}: caches derived from license
+   * rows (the revocation list version) learn of each change made by this process.
+   */
+  onChange(listener: (tenantId: string, licenseId: string) => void): void {
+    this.#listeners.push(listener)
+  }
+
   /** Drops a license after a change and keeps it uncached for one TTL. */
   invalidate(tenantId: string, licenseId: string): void {
+    for (const listener of this.#listeners) listener(tenantId, licenseId)
     if (this.#ttlMs <= 0) return
     const key = `${tenantId}/${licenseId}`
     this.#rows.delete(key)

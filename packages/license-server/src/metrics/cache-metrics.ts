@@ -18,6 +18,8 @@ export function registerCacheMetrics(registry: Registry, read: () => LruStats[])
     ['hits', 'Cache hits since start', 'hits'],
     ['misses', 'Cache misses since start', 'misses'],
     ['evictions', 'Entries evicted to stay within the limit, since start', 'evictions'],
+    ['bytes', 'Bytes held by a cache bounded by bytes', 'bytes'],
+    ['max_bytes', 'Byte budget of a cache bounded by bytes', 'maxBytes'],
   ] as const
   for (const [suffix, help, field] of fields) {
     new Gauge({
@@ -26,7 +28,10 @@ export function registerCacheMetrics(registry: Registry, read: () => LruStats[])
       labelNames: ['cache'] as const,
       registers: [registry],
       collect() {
-        for (const s of read()) this.set({ cache: s.name }, s[field])
+        for (const s of read()) {
+          const value = s[field]
+          if (value !== undefined) this.set({ cache: s.name }, value)
+        }
       },
     })
   }

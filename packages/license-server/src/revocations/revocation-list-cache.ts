@@ -1,11 +1,8 @@
 import { signRevocationDelta, signRevocationList, type SigningKey } from '@tollgate/license-client'
 import type { Db } from '../db/database.js'
 import { SingleFlight } from '../lib/single-flight.js'
-import {
-  listRevocations,
-  revocationChangesSince,
-  revocationVersion,
-} from './revocation.repository.js'
+import { listRevocations, revocationChangesSince } from './revocation.repository.js'
+import { RevocationVersions } from './revocation-versions.js'
 
 /** A signed full list, as cached per tenant. */
 export interface SignedRevocationList {
@@ -40,8 +37,10 @@ const MAX_DELTA = 10_000
 const MAX_REPLAY = 50_000
 
 /**
- * The signed revocation list of each tenant, built once and then kept current: each request
- * costs one index probe for the list version, the list is re-signed only when that version
+ * The signed revocation list of each tenant, built once and then kept current: the list
+ * version comes from {@link RevocationVersions} (memory, re-read at most once per
+ * `maxStaleMs`, at once after a change on this instance), so a conditional request answers
+ * 304 without touching the database; the list is re-signed only when that version
  * moved (replaying just the changes since the cached one), when the signing key changed, or
  * when half of its `nextUpdate` window has passed. Clients holding version `n` fetch a signed
  * delta of the changes since `n` instead of the whole list.
@@ -59,9 +58,17 @@ export class RevocationListCache {
   readonly #builds = new SingleFlight<string, Entry>()
   /** Full builds and delta replays (metrics and tests). */
   readonly stats = { builds: 0, replays: 0, signs: 0 }
+  /** Each tenant's list version, read from the database at most once per `maxStaleMs`. */
+  readonly versions: RevocationVersions
 
-  constructor(db: Db) {
+  constructor(db: Db, opts: { maxStaleMs?: number } = {}) {
     this.#db = db
+    this.versions = new RevocationVersions(db, opts)
+  }
+
+  /** The tenant's list version (`undefined`: no such tenant), from memory when recent. */
+  version(tenantId: string): Promise<number | undefined> {
+    return this.versions.get(tenantId)
   }
 
   /** The tenant's current signed list. */
@@ -70,7 +77,7 @@ export class RevocationListCache {
     key: SigningKey,
     opts: { now: Date; ttlS: number },
   ): Promise<SignedRevocationList> {
-    const version = await revocationVersion(this.#db, tenantId)
+    const version = (await this.versions.get(tenantId)) ?? 0
     return (await this.#current(tenantId, version, key, opts)).signed
   }
 
@@ -81,7 +88,7 @@ export class RevocationListCache {
     key: SigningKey,
     opts: { now: Date; ttlS: number },
   ): Promise<RevocationAnswer> {
-    const version = await revocationVersion(this.#db, tenantId)
+    const version = (await this.versions.get(tenantId)) ?? 0
     if (since > version) {
       // A version this database never issued (restored backup, other server): start over.
       return { kind: 'list', list: (await this.#current(tenantId, version, key, opts)).signed }
@@ -115,7 +122,7 @@ export class RevocationListCache {
 
   /** The ETag a delta answer from `since` would carry now (a conditional request's check). */
   async deltaEtag(tenantId: string, since: number, key: SigningKey): Promise<string> {
-    const version = await revocationVersion(this.#db, tenantId)
+    const version = (await this.versions.get(tenantId)) ?? 0
     return since > version ? '' : `"rd-${since}-${version}-${key.kid}"`
   }
 

@@ -48,10 +48,10 @@ export class SigningKeyStore {
   /** Bumped by `invalidate`: a reload that started before it does not store its result. */
   #generation = 0
 
-  constructor(masterKey: Buffer, opts: { ttlMs?: number; verifiedMemoSize?: number } = {}) {
+  constructor(masterKey: Buffer, opts: { ttlMs?: number; verifiedMemoBytes?: number } = {}) {
     this.#masterKey = masterKey
     this.#ttlMs = opts.ttlMs ?? 5000
-    this.verified = new VerifiedTokenMemo(opts.verifiedMemoSize)
+    this.verified = new VerifiedTokenMemo(opts.verifiedMemoBytes)
   }
 
   /** The master key (for code that seals its own secrets). */
