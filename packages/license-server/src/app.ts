@@ -204,7 +204,13 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
     }
 
     const metrics = setupMetrics(app)
-    setupAdminAuth(app, config.adminAuth)
+    setupAdminAuth(
+      app,
+      config.adminAuth,
+      redis
+        ? { redis, prefix: `${opts.rateLimitNamespace ?? 'tollgate-rl:'}authfail:` }
+        : undefined,
+    )
     registerCacheMetrics(metrics.registry, () => [
       ...signingKeys.cacheStats(),
       ...app.adminAuth.keys.cacheStats(),

@@ -1,9 +1,11 @@
 // Admin keys under attack (issue 20): scope-limited revocation, the last owner key, failed
 // authentications limited per IP before any lookup, and the key lookup cache.
+import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.js'
 import { post, type Obj } from './helpers/fixtures.js'
-import { createTestApp, type TestApp } from './helpers/test-app.js'
+import { createTestApp, TEST_MASTER_KEY, type TestApp } from './helpers/test-app.js'
 import { buildFleetApp, expectError } from './fleet-support.js'
 
 let t: TestApp
@@ -128,6 +130,55 @@ describe('failed admin authentications', () => {
       remoteAddress: '10.9.9.9',
     })
     expectError(later, 401, 'INVALID_API_KEY')
+  })
+})
+
+/** Set (as .ci/run does) to run the shared-limit test against a real Redis. */
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL || undefined
+
+describe.runIf(TEST_REDIS_URL)('failed admin authentications with Redis', () => {
+  const apps: FastifyInstance[] = []
+  afterAll(async () => {
+    for (const app of apps) await app.close()
+  })
+
+  it('are limited across instances sharing one Redis', async () => {
+    const rateLimitNamespace = `tollgate-test-${randomBytes(4).toString('hex')}:`
+    for (let i = 0; i < 2; i++) {
+      apps.push(
+        await buildApp({
+          env: {},
+          db: t.db,
+          logger: false,
+          rateLimitNamespace,
+          config: {
+            masterKey: TEST_MASTER_KEY,
+            dataDir: 'memory://',
+            logLevel: 'silent',
+            redisUrl: TEST_REDIS_URL,
+            adminAuth: { failuresMax: 5, failureWindowMs: 60_000, keyCacheMs: 5_000 },
+          },
+        }),
+      )
+    }
+    const [one, two] = apps as [FastifyInstance, FastifyInstance]
+    const from = (app: FastifyInstance, ip: string, key = `tg_admin_${'Y'.repeat(40)}`) =>
+      app.inject({
+        method: 'GET',
+        url: '/v1/admin/customers',
+        headers: { authorization: `Bearer ${key}` },
+        remoteAddress: ip,
+      })
+    // Five failures split over two instances reach the limit of five on both.
+    for (const app of [one, two, one, two, one]) {
+      expectError(await from(app, '10.7.7.7'), 401, 'INVALID_API_KEY')
+    }
+    for (const app of [one, two]) {
+      const limited = await from(app, '10.7.7.7', t.adminKey)
+      expectError(limited, 429, 'RATE_LIMITED')
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0)
+    }
+    expect((await from(two, '10.7.7.8', t.adminKey)).statusCode).toBe(200)
   })
 })
 

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis'
 import type {
   FastifyInstance,
   FastifyReply,
@@ -12,6 +13,7 @@ import { AppError } from '../errors/app-error.js'
 import { safeEqual } from '../lib/hash.js'
 import type { AdminAuthConfig } from './admin-auth.config.js'
 import { AdminKeyCache, AuthFailureLimiter } from './admin-key-cache.js'
+import { SharedAuthFailures } from './shared-auth-failures.js'
 
 /** Who is calling an admin route (set by the admin auth hook). */
 export interface AdminAuth {
@@ -38,13 +40,20 @@ declare module 'fastify' {
  *
  * @example
  * ```ts
- * setupAdminAuth(app, config.adminAuth)
+ * setupAdminAuth(app, config.adminAuth, redis ? { redis, prefix: 'tollgate-rl:authfail:' } : undefined)
  * ```
  */
-export function setupAdminAuth(app: FastifyInstance, config: AdminAuthConfig): void {
+export function setupAdminAuth(
+  app: FastifyInstance,
+  config: AdminAuthConfig,
+  shared?: { redis: Redis; prefix: string },
+): void {
+  const store = shared
+    ? new SharedAuthFailures(shared.redis, shared.prefix, config.failureWindowMs)
+    : undefined
   app.decorate('adminAuth', {
     keys: new AdminKeyCache(config.keyCacheMs),
-    failures: new AuthFailureLimiter(config.failuresMax, config.failureWindowMs),
+    failures: new AuthFailureLimiter(config.failuresMax, config.failureWindowMs, store),
   })
 }
 
@@ -68,7 +77,7 @@ export async function authenticateAdmin(
   const { db, now } = request.server.tollgate
   const { keys, failures } = request.server.adminAuth
   const nowMs = now().getTime()
-  const retryS = failures.blockedFor(request.ip, nowMs)
+  const retryS = await failures.blockedFor(request.ip, nowMs)
   if (retryS !== undefined) {
     void reply?.header('retry-after', retryS)
     throw new AppError('RATE_LIMITED', `Too many failed authentications, retry in ${retryS}s`)
@@ -87,7 +96,7 @@ export async function authenticateAdmin(
       actor: `key:${row.id}`,
     }
   } catch (err) {
-    if (err instanceof AppError && err.statusCode === 401) failures.fail(request.ip, nowMs)
+    if (err instanceof AppError && err.statusCode === 401) await failures.fail(request.ip, nowMs)
     throw err
   }
 }

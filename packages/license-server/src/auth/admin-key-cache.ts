@@ -1,5 +1,6 @@
 import type { ApiKeyRow } from '../api-keys/api-key.table.js'
 import { LruCache, type LruStats } from '../lib/lru-cache.js'
+import type { SharedAuthFailures } from './shared-auth-failures.js'
 
 const MAX_KEYS = 10_000
 const MAX_IPS = 50_000
@@ -59,39 +60,51 @@ export class AdminKeyCache {
 
 /**
  * Failed admin authentications per client IP in a fixed window, checked before the key lookup:
- * a guesser is answered 429 without touching the database. Per instance (bounded LRU of IPs);
- * with N instances a guesser gets N x the limit, still far from a useful number of guesses.
+ * a guesser is answered 429 without touching the database. In process (bounded LRU of IPs), and
+ * with `REDIS_URL` also in Redis ({@link SharedAuthFailures}) so N instances share one limit;
+ * while Redis cannot be reached the in-process count decides.
  *
  * @example
  * ```ts
  * const failures = new AuthFailureLimiter(30, 300_000)
- * const retryS = failures.blockedFor(ip, Date.now()) // undefined: go ahead
+ * const retryS = await failures.blockedFor(ip, Date.now()) // undefined: go ahead
  * ```
  */
 export class AuthFailureLimiter {
   readonly #max: number
   readonly #windowMs: number
+  readonly #shared: SharedAuthFailures | undefined
   readonly #ips = new LruCache<string, { count: number; resetAt: number }>(
     'admin_auth_failures',
     MAX_IPS,
   )
 
-  constructor(max: number, windowMs: number) {
+  constructor(max: number, windowMs: number, shared?: SharedAuthFailures) {
     this.#max = max
     this.#windowMs = windowMs
+    this.#shared = shared
   }
 
   /** Seconds until `ip` may try again, or undefined when it is not blocked. */
-  blockedFor(ip: string, nowMs: number): number | undefined {
+  async blockedFor(ip: string, nowMs: number): Promise<number | undefined> {
+    if (this.#shared) {
+      try {
+        return await this.#shared.blockedFor(ip, this.#max)
+      } catch {
+        // Redis unreachable: this instance's own count still limits the guesser.
+      }
+    }
     const e = this.#ips.get(ip)
     if (!e || nowMs >= e.resetAt || e.count < this.#max) return undefined
     return Math.max(1, Math.ceil((e.resetAt - nowMs) / 1000))
   }
 
-  fail(ip: string, nowMs: number): void {
+  /** Counts one failure of `ip` (in process, and in Redis when configured). */
+  async fail(ip: string, nowMs: number): Promise<void> {
     const e = this.#ips.get(ip)
     if (!e || nowMs >= e.resetAt) this.#ips.set(ip, { count: 1, resetAt: nowMs + this.#windowMs })
     else e.count += 1
+    await this.#shared?.fail(ip).catch(() => undefined)
   }
 
   cacheStats(): LruStats[] {
