@@ -71,6 +71,8 @@ export { apikeyCreate, type ApikeyCreateInput } from './commands/apikey/create.j
 export { apikeyList, type ApikeyListInput } from './commands/apikey/list.js'
 export { apikeyRevoke, type ApikeyRevokeInput } from './commands/apikey/revoke.js'
 export { keysList } from './commands/keys/list.js'
+export { staffInvite, type StaffInviteInput } from './commands/staff/invite.js'
+export { staffList } from './commands/staff/list.js'
 export { keysRotate } from './commands/keys/rotate.js'
 export { keysRetire, type KeyIdInput } from './commands/keys/retire.js'
 export { keysRemove } from './commands/keys/remove.js'

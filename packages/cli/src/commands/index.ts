@@ -44,6 +44,8 @@ import { revocationsExportCommand } from './revocations/export.js'
 import type { CommandSpec } from './types.js'
 import { seatListCommand } from './seat/list.js'
 import { seatReleaseCommand } from './seat/release.js'
+import { staffInviteCommand } from './staff/invite.js'
+import { staffListCommand } from './staff/list.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 import { eventListCommand } from './event/list.js'
@@ -94,6 +96,7 @@ export const GROUPS: Record<string, string> = {
   trial: 'Trial licenses (one per customer, email and machine)',
   user: 'Named users of a license (hashed ids)',
   seat: 'Floating seats held by clients',
+  staff: 'Members of the staff console (/console)',
 }
 
 /**
@@ -172,4 +175,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   userReleaseCommand,
   tenantExportCommand,
   tenantImportCommand,
+  staffInviteCommand,
+  staffListCommand,
 ]

@@ -127,3 +127,11 @@ export const EVENT_COLUMNS: Column[] = [
   col('subjectId', 'SUBJECT'),
   col('createdAt', 'CREATED'),
 ]
+
+export const STAFF_COLUMNS: Column[] = [
+  col('email'),
+  col('name'),
+  col('role'),
+  col('disabled'),
+  col('lastLoginAt', 'LAST LOGIN'),
+]

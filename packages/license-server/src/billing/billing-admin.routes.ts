@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
-import { recordAudit } from '../audit/record-audit.js'
 import { AppError } from '../errors/app-error.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import { PageOf, errorResponses } from '../lib/schemas.js'
 import { findEvent, listEvents } from './billing-event.repository.js'
 import { toBillingEventView } from './billing-event.view.js'
 import { BillingEventParams, ListBillingEventsQuery } from './billing.schemas.js'
-import { processEvent } from './process-event.js'
+import { retryBillingEvent } from './retry-billing-event.js'
 
 const tags = ['billing']
 const BillingEvent = Type.Ref('BillingEvent')
@@ -75,28 +74,16 @@ export const billingAdminRoutes: FastifyPluginAsyncTypebox = (app) => {
       },
       preHandler: requireScope('billing:write'),
     },
-    async (req) => {
-      const tenantId = req.auth.tenantId
-      const row = await findEvent(db, tenantId, req.params.id)
-      if (!row) throw new AppError('NOT_FOUND', `No billing event ${req.params.id}`)
-      if (row.status !== 'failed') {
-        throw new AppError('BILLING_EVENT_NOT_RETRYABLE', `The event is ${row.status}`)
-      }
-      const result = await processEvent(db, row.stripe_event_id, app.billing.deps)
-      if (result.outcome === 'in_progress') throw new AppError('BILLING_EVENT_IN_PROGRESS')
-      const after = (await findEvent(db, tenantId, row.id))!
-      await recordAudit(db, {
-        tenantId,
-        actor: actorFromRequest(req),
-        action: 'billing_event.retry',
-        targetType: 'billing_event',
-        targetId: row.id,
-        before: { status: row.status, attempts: row.attempts },
-        after: { status: after.status, attempts: after.attempts, error: after.error },
-        at: app.tollgate.now(),
-      })
-      return toBillingEventView(after)
-    },
+    async (req) =>
+      toBillingEventView(
+        await retryBillingEvent(
+          db,
+          req.auth.tenantId,
+          req.params.id,
+          actorFromRequest(req),
+          app.billing.deps,
+        ),
+      ),
   )
   return Promise.resolve()
 }

@@ -16,6 +16,8 @@ import { consoleOverviewRoutes } from './overview.routes.js'
 import { consoleStaffRoutes } from './staff.routes.js'
 import { consoleSupportLinkRoutes } from '../portal/console-support-link.routes.js'
 import { consoleNamedUserRoutes } from '../named-users/console-users.routes.js'
+import { consoleKeyRoutes } from './keys.routes.js'
+import { consoleBillingRoutes } from './billing.routes.js'
 
 /**
  * The staff console under `/console` (register with that prefix): sign-in and invitation pages,
@@ -51,5 +53,7 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consolePlanRoutes)
     await inner.register(consoleAdminActionRoutes)
     await inner.register(consoleNamedUserRoutes) // t18: named users (issue 18)
+    await inner.register(consoleKeyRoutes) // k16: keys page with signing-key actions
+    await inner.register(consoleBillingRoutes) // k16: billing events with retry, outbox
   })
 }

@@ -15,8 +15,16 @@ import { sendPage } from '../web/web-scope.js'
 import { actorOf, requireStaffScope } from './console-context.js'
 import { ConsolePage, Field } from './console-layout.js'
 import { canRevealKey, licenseDetailPage } from './license-detail.js'
+import { CustomerChoices, CustomerSearch, pickerCustomers } from './customer-picker.js'
+import { renderChild } from '../web/html.js'
 
 const ID = /^[a-z]{2,8}_[0-9A-Za-z_-]{4,64}$/
+
+type PickerQuery = { Querystring: { customer?: string; find?: string } }
+
+/** The picker's search text: trimmed, at most 200 characters. */
+const findOf = (q: PickerQuery['Querystring']): string =>
+  typeof q.find === 'string' ? q.find.trim().slice(0, 200) : ''
 
 type IssueValues = { customerId?: string; planId?: string; expiresAt?: string; perpetual?: boolean }
 
@@ -63,7 +71,9 @@ export function consoleLicenseActionRoutes(app: FastifyInstance): Promise<void> 
     request: FastifyRequest,
     values: IssueValues,
     errors: Readonly<Record<string, string>> = {},
+    find = '',
   ) => {
+    const customers = await pickerCustomers(db, request.staff.tenant_id, find, values.customerId)
     const plans = await db
       .selectFrom('plans')
       .select(['id', 'name', 'product', 'tier', 'duration_days'])
@@ -73,19 +83,22 @@ export function consoleLicenseActionRoutes(app: FastifyInstance): Promise<void> 
       .execute()
     const csrf = request.web.csrfToken
     return (
-      <ConsolePage request={request} title="Issue a license" current="/console/licenses">
+      <ConsolePage
+        request={request}
+        title="Issue a license"
+        current="/console/licenses"
+        scripts={['customer-picker.js']}
+      >
         <h1>Issue a license</h1>
         <FormErrors fields={errors} />
+        <CustomerSearch find={find} />
         <form method="post" action="/console/licenses/new" class="card stack" id="issue-form">
           <CsrfField token={csrf} />
-          <Field
-            label="Customer id"
-            name="customerId"
-            value={values.customerId}
+          <CustomerChoices
+            customers={customers}
+            selected={values.customerId}
+            find={find}
             error={errors.customerId}
-            hint="Open the customer and use “Issue a license”, or paste the id (cus_…)"
-            required
-            maxlength={80}
           />
           <label>
             Plan
@@ -116,11 +129,21 @@ export function consoleLicenseActionRoutes(app: FastifyInstance): Promise<void> 
     )
   }
 
-  app.get<{ Querystring: { customer?: string } }>('/licenses/new', async (request, reply) => {
+  app.get<PickerQuery>('/licenses/new', async (request, reply) => {
     requireStaffScope(request, 'licenses:write')
     const c = request.query.customer
     const customerId = typeof c === 'string' && ID.test(c) ? c : undefined
-    return sendPage(reply, await issuePage(request, { customerId }))
+    return sendPage(reply, await issuePage(request, { customerId }, {}, findOf(request.query)))
+  })
+
+  // The picker's list alone, for customer-picker.js (the same markup the form holds).
+  app.get<PickerQuery>('/licenses/new/customers', async (request, reply) => {
+    requireStaffScope(request, 'licenses:write')
+    const find = findOf(request.query)
+    const customers = await pickerCustomers(db, request.staff.tenant_id, find, undefined)
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(renderChild(<CustomerChoices customers={customers} find={find} />))
   })
 
   app.post('/licenses/new', async (request, reply) => {
@@ -128,7 +151,7 @@ export function consoleLicenseActionRoutes(app: FastifyInstance): Promise<void> 
     const tenantId = request.staff.tenant_id
     const f = new FormReader(request.body)
     const idField = { max: 80, pattern: ID, patternMessage: 'is not an id' }
-    const customerId = f.text('customerId', { label: 'Customer id', ...idField })
+    const customerId = f.text('customerId', { label: 'Customer', ...idField })
     const planId = f.text('planId', { label: 'Plan', ...idField })
     const expiresAt = readExpiry(f, now(), true)
     if (!f.errors.customerId && !(await findCustomer(db, tenantId, customerId))) {

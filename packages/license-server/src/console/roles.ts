@@ -68,3 +68,18 @@ export function grantableRoles(role: StaffRole): readonly StaffRole[] {
   if (role === 'admin') return STAFF_ROLES.filter((r) => r !== 'owner')
   return []
 }
+
+/**
+ * Which roles an admin API key may grant (`tollgate staff invite`): a `*` key any (it can
+ * already do everything an owner can), a `staff:admin` key any but owner, others none.
+ *
+ * @example
+ * ```ts
+ * grantableRolesForScopes(['staff:admin']) // ['admin', 'support', 'sales', 'read-only']
+ * ```
+ */
+export function grantableRolesForScopes(scopes: readonly string[]): readonly StaffRole[] {
+  if (scopes.includes('*')) return STAFF_ROLES
+  if (hasScope(scopes, 'staff:admin')) return STAFF_ROLES.filter((r) => r !== 'owner')
+  return []
+}

@@ -9,7 +9,8 @@ import { actorOf, can, requireStaffScope } from './console-context.js'
 import { ConsolePage, Field } from './console-layout.js'
 import { grantableRoles, STAFF_ROLES, type StaffRole } from './roles.js'
 import { listOpenInvites, listStaff } from './staff.repository.js'
-import { createInvite, updateStaffAccess } from './staff.service.js'
+import { inviteStaff } from './invite-staff.js'
+import { updateStaffAccess } from './staff.service.js'
 
 /**
  * Staff pages: members and open invitations; owners and admins (`staff:admin`) invite, change
@@ -171,19 +172,17 @@ export function consoleStaffRoutes(app: FastifyInstance): Promise<void> {
     if (Object.keys(f.errors).length > 0) {
       return sendPage(reply, await page(request, { errors: f.errors, email }), 400)
     }
-    const { token } = await db.transaction().execute((trx) =>
-      createInvite(trx, {
+    const { path } = await db.transaction().execute((trx) =>
+      inviteStaff(trx, {
         tenantId: request.staff.tenant_id,
         email,
         role,
+        grantable: grantableRoles(request.staff.role),
         actor: actorOf(request),
         now: now(),
       }),
     )
-    return sendPage(
-      reply,
-      await page(request, { link: `${expectedOrigin(request)}/console/invite/${token}` }),
-    )
+    return sendPage(reply, await page(request, { link: `${expectedOrigin(request)}${path}` }))
   })
 
   app.post<{ Params: { id: string; change: string } }>(

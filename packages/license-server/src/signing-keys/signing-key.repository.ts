@@ -18,6 +18,25 @@ export function listSigningKeys(db: Db, tenantId: string): Promise<SigningKeyRow
     .execute()
 }
 
+/**
+ * The tenant's signing keys, newest first, locked (`FOR UPDATE`) until the transaction ends:
+ * retire and remove take this first, so concurrent changes see each other's result.
+ *
+ * @example
+ * ```ts
+ * const keys = await lockSigningKeys(trx, tenantId)
+ * ```
+ */
+export function lockSigningKeys(trx: Db, tenantId: string): Promise<SigningKeyRow[]> {
+  return trx
+    .selectFrom('signing_keys')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('seq', 'desc')
+    .forUpdate()
+    .execute()
+}
+
 /** One signing key of the tenant, or undefined (another tenant's key is undefined too). */
 export function findSigningKey(
   db: Db,

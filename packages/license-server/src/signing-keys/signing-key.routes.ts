@@ -2,9 +2,7 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { signKeySet } from '@tollgate/license-client'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
-import { recordAudit } from '../audit/record-audit.js'
 import { AppError } from '../errors/app-error.js'
-import { iso } from '../lib/json.js'
 import {
   DateTime,
   EmptyBody,
@@ -13,28 +11,14 @@ import {
   StringEnum,
   errorResponses,
 } from '../lib/schemas.js'
-import { createSigningKey } from './create-signing-key.js'
 import { keySetChain } from './key-set-chain.js'
-import {
-  deleteSigningKey,
-  findSigningKey,
-  listSigningKeys,
-  setSigningKeyState,
-} from './signing-key.repository.js'
-import type { SigningKeyRow } from './signing-key.table.js'
+import { removeSigningKey } from './remove-signing-key.js'
+import { retireSigningKey } from './retire-signing-key.js'
+import { rotateSigningKey } from './rotate-signing-key.js'
+import { listSigningKeys } from './signing-key.repository.js'
+import { toSigningKeyView } from './signing-key.view.js'
 
 const tags = ['signing-keys']
-
-function toView(row: SigningKeyRow, signerKid: string | undefined) {
-  return {
-    kid: row.kid,
-    state: row.state,
-    signing: row.kid === signerKid,
-    publicJwk: row.public_jwk,
-    createdAt: iso(row.created_at)!,
-    retiredAt: iso(row.retired_at),
-  }
-}
 
 const JwkSchema = Type.Object({
   kty: Type.Literal('OKP'),
@@ -78,7 +62,7 @@ export const signingKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done)
   const list = async (tenantId: string) => {
     const rows = await listSigningKeys(db, tenantId)
     const signer = rows.find((r) => r.state === 'active')?.kid
-    return rows.map((r) => toView(r, signer))
+    return rows.map((r) => toSigningKeyView(r, signer))
   }
 
   app.get(
@@ -107,22 +91,19 @@ export const signingKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done)
     },
     async (req, reply) => {
       const tenantId = req.auth.tenantId
-      const at = now()
-      const row = await db.transaction().execute(async (trx) => {
-        const created = await createSigningKey(trx, tenantId, signingKeys.masterKey, { now: at })
-        await recordAudit(trx, {
-          tenantId,
-          actor: actorFromRequest(req),
-          action: 'signing_key.rotate',
-          targetType: 'signing_key',
-          targetId: created.row.kid,
-          after: toView(created.row, created.row.kid),
-          at,
-        })
-        return created.row
-      })
+      const row = await db
+        .transaction()
+        .execute((trx) =>
+          rotateSigningKey(
+            trx,
+            tenantId,
+            signingKeys.masterKey,
+            { actor: actorFromRequest(req) },
+            now(),
+          ),
+        )
       signingKeys.invalidate(tenantId)
-      return reply.code(201).send(toView(row, row.kid))
+      return reply.code(201).send(toSigningKeyView(row, row.kid))
     },
   )
 
@@ -140,25 +121,11 @@ export const signingKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done)
     },
     async (req) => {
       const tenantId = req.auth.tenantId
-      const at = now()
-      await db.transaction().execute(async (trx) => {
-        const before = await findSigningKey(trx, tenantId, req.params.kid)
-        if (!before) throw new AppError('NOT_FOUND', `No signing key ${req.params.kid}`)
-        if (before.state === 'retired') return
-        const active = (await listSigningKeys(trx, tenantId)).filter((r) => r.state === 'active')
-        if (active.length <= 1) throw new AppError('LAST_SIGNING_KEY')
-        await setSigningKeyState(trx, tenantId, before.kid, 'retired', at)
-        await recordAudit(trx, {
-          tenantId,
-          actor: actorFromRequest(req),
-          action: 'signing_key.retire',
-          targetType: 'signing_key',
-          targetId: before.kid,
-          before: { state: before.state },
-          after: { state: 'retired' },
-          at,
-        })
-      })
+      await db
+        .transaction()
+        .execute((trx) =>
+          retireSigningKey(trx, tenantId, req.params.kid, { actor: actorFromRequest(req) }, now()),
+        )
       signingKeys.invalidate(tenantId)
       const view = (await list(tenantId)).find((k) => k.kid === req.params.kid)!
       return view
@@ -178,21 +145,11 @@ export const signingKeyRoutes: FastifyPluginCallbackTypebox = (app, _opts, done)
     },
     async (req, reply) => {
       const tenantId = req.auth.tenantId
-      await db.transaction().execute(async (trx) => {
-        const before = await findSigningKey(trx, tenantId, req.params.kid)
-        if (!before) throw new AppError('NOT_FOUND', `No signing key ${req.params.kid}`)
-        if (before.state === 'active') throw new AppError('SIGNING_KEY_IN_USE')
-        await deleteSigningKey(trx, tenantId, before.kid)
-        await recordAudit(trx, {
-          tenantId,
-          actor: actorFromRequest(req),
-          action: 'signing_key.delete',
-          targetType: 'signing_key',
-          targetId: before.kid,
-          before: { state: before.state, publicJwk: before.public_jwk },
-          at: now(),
-        })
-      })
+      await db
+        .transaction()
+        .execute((trx) =>
+          removeSigningKey(trx, tenantId, req.params.kid, { actor: actorFromRequest(req) }, now()),
+        )
       signingKeys.invalidate(tenantId)
       return reply.code(204).send(null)
     },
