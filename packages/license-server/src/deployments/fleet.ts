@@ -9,6 +9,7 @@ import { HeartbeatCoalescer, type PendingHeartbeat } from './heartbeat-coalescer
 import { LeaseSigner } from './lease-signer.js'
 import { LicenseKeyVerifier } from './license-key-verifier.js'
 import { RevocationListCache } from '../revocations/revocation-list-cache.js'
+import { RequestCounter } from '../request-counts/request-counter.js'
 
 /** Tunables of the fleet feature (buildApp `fleet` option). */
 export interface FleetOptions {
@@ -31,6 +32,8 @@ export interface FleetOptions {
   keySharing: KeySharingDefaults
   /** Retention of audit, usage batch ids and address sightings (issue 20). */
   retention: RetentionOptions
+  /** Per-hour request counter flush period, ms (default 10000; 0: only on close / by hand). */
+  requestCountFlushMs: number
 }
 
 /** The defaults of {@link FleetOptions}. */
@@ -43,6 +46,7 @@ export const DEFAULT_FLEET_OPTIONS: FleetOptions = {
   revocationListTtlS: 3600,
   keySharing: DEFAULT_KEY_SHARING,
   retention: DEFAULT_RETENTION,
+  requestCountFlushMs: 10_000,
 }
 
 /**
@@ -65,6 +69,8 @@ export class Fleet {
   readonly verifier: LicenseKeyVerifier
   readonly signer: LeaseSigner
   readonly addresses = new AddressTracker()
+  /** Validations and heartbeats per tenant and hour, flushed to `request_counts` (console chart). */
+  readonly requests: RequestCounter
   /** Signed revocation lists per tenant, rebuilt only when they change. */
   readonly revocations: RevocationListCache
   /** Called with what each coalescer flush wrote (address tracking, key-sharing detection). */
@@ -78,6 +84,14 @@ export class Fleet {
     this.verifier = new LicenseKeyVerifier(ctx.db, ctx.signingKeys)
     this.signer = new LeaseSigner(ctx.db, ctx.signingKeys)
     this.revocations = new RevocationListCache(ctx.db)
+    this.requests = new RequestCounter(ctx.db, {
+      intervalMs: options.requestCountFlushMs,
+      onError: (err) =>
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'request count flush failed',
+        ),
+    })
     this.coalescer = new HeartbeatCoalescer(ctx.db, {
       intervalMs: options.heartbeatFlushMs,
       onFlushed: (written) => this.onFlushed(written),
