@@ -1,10 +1,13 @@
-import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { LicenseStatus } from '../licenses/license.table.js'
+import { customerMatches } from './customer-search.js'
 
 /** Filters of the console's license search. */
 export interface LicenseSearch {
-  /** A license id (or its start), or part of a customer's name or email. */
+  /**
+   * A license id (or its start), a customer id, or the start of a customer's name or email
+   * (case-insensitive prefix: indexed, see `customer-search.ts`).
+   */
   q?: string | undefined
   status?: LicenseStatus | undefined
   planId?: string | undefined
@@ -25,11 +28,6 @@ export interface LicenseListRow {
   customer_name: string
   customer_email: string | null
   plan_name: string
-}
-
-/** A LIKE pattern matching `q` anywhere, with `%`, `_` and `\\` taken literally. */
-export function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
 /**
@@ -67,14 +65,23 @@ export function searchLicenses(
     .where('l.tenant_id', '=', tenantId)
   if (s.q) {
     const text = s.q
-    if (/^lic_[0-9a-z]+$/.test(text)) q = q.where('l.id', 'like', `${text}%`)
+    if (/^lic_[0-9a-z]+$/.test(text)) {
+      // The range lets the (tenant_id, id) index serve the prefix under any collation: ids are
+      // [0-9a-z] after `lic_`, so every id starting with `text` lies in [text, text + 'zz…'].
+      q = q
+        .where('l.id', '>=', text)
+        .where('l.id', '<=', text + 'z'.repeat(40))
+        .where('l.id', 'like', `${text}%`)
+    } else if (/^cus_[0-9a-z]+$/.test(text)) q = q.where('l.customer_id', '=', text)
     else {
-      const pattern = likePattern(text.toLowerCase())
-      q = q.where((eb) =>
-        eb.or([
-          eb(sql`lower(c.name)`, 'like', pattern),
-          eb(sql`lower(coalesce(c.email, ''))`, 'like', pattern),
-        ]),
+      q = q.where(
+        'l.customer_id',
+        'in',
+        db
+          .selectFrom('customers')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .where((eb) => customerMatches(eb, text)),
       )
     }
   }

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
 import { createCustomer } from '../customers/create-customer.js'
 import { findCustomer } from '../customers/customer.repository.js'
 import { decodeCursor, encodeCursor } from '../lib/pagination.js'
@@ -10,7 +9,7 @@ import { PageError } from '../web/page-error.js'
 import { sendPage } from '../web/web-scope.js'
 import { actorOf, can, requireStaffScope } from './console-context.js'
 import { ConsolePage, Field } from './console-layout.js'
-import { likePattern } from './console-queries.js'
+import { customerMatches } from './customer-search.js'
 
 const PAGE_SIZE = 50
 
@@ -74,15 +73,7 @@ export function consoleCustomerRoutes(app: FastifyInstance): Promise<void> {
       .selectFrom('customers')
       .selectAll()
       .where('tenant_id', '=', request.staff.tenant_id)
-    if (q) {
-      const pattern = likePattern(q.toLowerCase())
-      query = query.where((eb) =>
-        eb.or([
-          eb(sql`lower(name)`, 'like', pattern),
-          eb(sql`lower(coalesce(email, ''))`, 'like', pattern),
-        ]),
-      )
-    }
+    if (q) query = query.where((eb) => customerMatches(eb, q))
     if (after) query = query.where('id', '<', after)
     const rows = await query
       .orderBy('id', 'desc')

@@ -6,6 +6,7 @@ import { ConsolePage } from './console-layout.js'
 import { overviewNumbers } from './console-queries.js'
 import { contactByHour } from './contact-by-hour.js'
 import { BarChart } from '../web/usage-chart.js'
+import { RequestsPerHour } from './requests-per-hour.js'
 
 /**
  * The overview: licenses by state and plan, deployments seen in 24 h, licenses expiring in 30
@@ -42,6 +43,7 @@ export function consoleOverviewRoutes(app: FastifyInstance): Promise<void> {
           {stat('Failed billing events', n.failedBillingEvents)}
           {stat('Undelivered emails', n.undeliveredEmails)}
         </div>
+        {await RequestsPerHour({ db, tenantId: request.staff.tenant_id, now: now() })}
         <h2>Deployments by hour of last contact (UTC, 24 h)</h2>
         <BarChart
           name="contact-by-hour"

@@ -9,6 +9,7 @@ import { HeartbeatCoalescer, type PendingHeartbeat } from './heartbeat-coalescer
 import { LeaseSigner } from './lease-signer.js'
 import { LicenseKeyVerifier } from './license-key-verifier.js'
 import { RevocationListCache } from '../revocations/revocation-list-cache.js'
+import { RequestCounter } from '../request-counts/request-counter.js'
 
 /** Tunables of the fleet feature (buildApp `fleet` option). */
 export interface FleetOptions {
@@ -36,6 +37,8 @@ export interface FleetOptions {
   keySharing: KeySharingDefaults
   /** Retention of audit, usage batch ids and address sightings (issue 20). */
   retention: RetentionOptions
+  /** Per-hour request counter flush period, ms (default 10000; 0: only on close / by hand). */
+  requestCountFlushMs: number
 }
 
 /** The defaults of {@link FleetOptions}. */
@@ -49,6 +52,7 @@ export const DEFAULT_FLEET_OPTIONS: FleetOptions = {
   revocationVersionCheckMs: 1000,
   keySharing: DEFAULT_KEY_SHARING,
   retention: DEFAULT_RETENTION,
+  requestCountFlushMs: 10_000,
 }
 
 /**
@@ -71,6 +75,8 @@ export class Fleet {
   readonly verifier: LicenseKeyVerifier
   readonly signer: LeaseSigner
   readonly addresses = new AddressTracker()
+  /** Validations and heartbeats per tenant and hour, flushed to `request_counts` (console chart). */
+  readonly requests: RequestCounter
   /** Signed revocation lists per tenant, rebuilt only when they change. */
   readonly revocations: RevocationListCache
   /** Called with what each coalescer flush wrote (address tracking, key-sharing detection). */
@@ -88,6 +94,14 @@ export class Fleet {
     })
     // Every status change made here goes through the license cache: the list version too.
     ctx.licenseCache.onChange((tenantId) => this.revocations.versions.invalidate(tenantId))
+    this.requests = new RequestCounter(ctx.db, {
+      intervalMs: options.requestCountFlushMs,
+      onError: (err) =>
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'request count flush failed',
+        ),
+    })
     this.coalescer = new HeartbeatCoalescer(ctx.db, {
       intervalMs: options.heartbeatFlushMs,
       onFlushed: (written) => this.onFlushed(written),

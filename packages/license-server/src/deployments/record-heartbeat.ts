@@ -45,6 +45,8 @@ export async function recordHeartbeat(
   if (!state || state.tenantId !== key.tenantId) {
     throw new AppError('NOT_FOUND', 'The license no longer exists')
   }
+  // In memory only: flushed to request_counts with the others (the console's per-hour chart).
+  fleet.requests.count(key.tenantId, 'heartbeat', now)
   if (state.lockedTo !== null && state.lockedTo !== input.installId) {
     throw new AppError('DEPLOYMENT_MISMATCH')
   }

@@ -97,6 +97,7 @@ export function setupFleet(app: FastifyInstance, overrides: FleetOverrides = {})
     await retention.stop()
     await culling
     await fleet.coalescer.close()
+    await fleet.requests.close().catch(() => undefined)
   })
   return fleet
 }

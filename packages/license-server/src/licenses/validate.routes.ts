@@ -35,6 +35,8 @@ export const validateRoutes: FastifyPluginCallbackTypebox = (app, _opts, done) =
         await rateLimits.perLicense(req, reply, { id: result.row.id, tier: result.row.tier })
       }
       metrics.validations.inc({ code: result.code })
+      // In memory only: flushed to request_counts in batches (the console's per-hour chart).
+      if (result.row) app.fleet.requests.count(result.row.tenant_id, 'validation', now())
       // The row stays server-side; the key holder sees the customer-facing view.
       return {
         valid: result.valid,

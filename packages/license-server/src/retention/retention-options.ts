@@ -12,16 +12,22 @@ export interface RetentionOptions {
   usageBatchDays: number
   /** (license, address) sightings unseen for this many days are pruned. */
   addressDays: number
+  /** Per-hour request counts (the console's chart) older than this many days are pruned. */
+  requestCountDays: number
   /** Retention job period, ms (0: never on a timer). */
   intervalMs: number
 }
 
-/** The defaults: audit kept forever, usage ids 400 days, addresses 30 days, hourly runs. */
+/**
+ * The defaults: audit kept forever, usage ids 400 days, addresses 30 days, request counts 90
+ * days, hourly runs.
+ */
 export const DEFAULT_RETENTION: RetentionOptions = {
   auditDays: 0,
   auditExportDir: undefined,
   usageBatchDays: 400,
   addressDays: 30,
+  requestCountDays: 90,
   intervalMs: 3_600_000,
 }
 

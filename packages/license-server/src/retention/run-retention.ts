@@ -22,13 +22,15 @@ export interface RetentionResult {
   usageBatches: number
   addresses: number
   nonces: number
+  requestCounts: number
 }
 
 /**
  * Prunes the growing tables: audit rows past `auditDays` (each batch first written to a JSON
  * lines file in `auditExportDir` and fsynced, then deleted by id: a crash in between exports a
  * batch twice, never loses one), usage batch ids past `usageBatchDays`, address sightings past
- * `addressDays`, expired analyze nonces. One runner across instances (advisory lock).
+ * `addressDays`, per-hour request counts past `requestCountDays`, expired analyze nonces. One
+ * runner across instances (advisory lock).
  *
  * @example
  * ```ts
@@ -51,6 +53,7 @@ export async function runRetention(
       usageBatches: 0,
       addresses: 0,
       nonces: 0,
+      requestCounts: 0,
     }
     if (result.skipped) return result
     const before = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString()
@@ -66,6 +69,11 @@ export async function runRetention(
       trx,
       sql`delete from license_addresses where ctid in (select ctid from license_addresses
             where last_seen_at < ${before(opts.addressDays)}::timestamptz limit ${BATCH})`,
+    )
+    result.requestCounts = await prune(
+      trx,
+      sql`delete from request_counts where ctid in (select ctid from request_counts
+            where hour < ${before(opts.requestCountDays)}::timestamptz limit ${BATCH})`,
     )
     result.nonces = await prune(
       trx,

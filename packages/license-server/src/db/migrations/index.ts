@@ -19,6 +19,9 @@ import * as trials from './2026120720_trials.js'
 import * as namedUsers from './2026120721_named_users.js'
 import * as seatLeases from './2026120700_seat_leases.js'
 import * as tenantImport from './2026120730_tenant_import.js'
+// g16: per-hour request counts and console search indexes (issue 16)
+import * as requestCounts from './2026120810_request_counts.js'
+import * as consoleSearch from './2026120811_console_search.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -51,4 +54,7 @@ export const migrations: Record<string, Migration> = {
   '2026120720_trials': trials,
   '2026120721_named_users': namedUsers,
   '2026120730_tenant_import': tenantImport,
+  // g16: per-hour request counts and console search indexes (issue 16)
+  '2026120810_request_counts': requestCounts,
+  '2026120811_console_search': consoleSearch,
 }
