@@ -50,6 +50,7 @@ import { trialAdminRoutes } from './trials/trial-admin.routes.js'
 import { trialPublicRoutes } from './trials/trial-public.routes.js'
 import { seatAdminRoutes } from './seats/seat-admin.routes.js'
 import { seatRoutes } from './seats/seat.routes.js'
+import { seatPoolRoutes } from './seat-pools/seat-pool.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -113,6 +114,7 @@ export async function registerRoutes(
       await admin.register(webhookRoutes)
       await admin.register(offlineActivationRoutes, { fleet })
       await admin.register(seatAdminRoutes, { fleet })
+      await admin.register(seatPoolRoutes, { fleet })
       await admin.register(transferRoutes)
     },
     { prefix: '/v1/admin' },

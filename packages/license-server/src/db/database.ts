@@ -24,6 +24,7 @@ import type { OfflineActivationTables } from '../offline-activation/offline-acti
 import type { TrialTables } from '../trials/trial.table.js'
 import type { NamedUserTables } from '../named-users/named-user.table.js'
 import type { SeatTables } from '../seats/seat-lease.table.js'
+import type { SeatPoolTables } from '../seat-pools/seat-pool.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -66,7 +67,8 @@ export interface Database
     // t18: trials and named users (issue 18)
     TrialTables,
     NamedUserTables,
-    SeatTables {}
+    SeatTables,
+    SeatPoolTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

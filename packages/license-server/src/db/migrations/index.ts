@@ -19,6 +19,7 @@ import * as trials from './2026120720_trials.js'
 import * as namedUsers from './2026120721_named_users.js'
 import * as seatLeases from './2026120700_seat_leases.js'
 import * as tenantImport from './2026120730_tenant_import.js'
+import * as seatPools from './2026120830_seat_pools.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -51,4 +52,6 @@ export const migrations: Record<string, Migration> = {
   '2026120720_trials': trials,
   '2026120721_named_users': namedUsers,
   '2026120730_tenant_import': tenantImport,
+  // r18: air-gapped floating relay (issue 18)
+  '2026120830_seat_pools': seatPools,
 }
