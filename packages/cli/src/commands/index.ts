@@ -44,6 +44,8 @@ import { revocationsExportCommand } from './revocations/export.js'
 import type { CommandSpec } from './types.js'
 import { seatListCommand } from './seat/list.js'
 import { seatReleaseCommand } from './seat/release.js'
+import { poolCreateCommand } from './pool/create.js'
+import { relayInitCommand } from './relay/init.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 import { eventListCommand } from './event/list.js'
@@ -94,6 +96,8 @@ export const GROUPS: Record<string, string> = {
   trial: 'Trial licenses (one per customer, email and machine)',
   user: 'Named users of a license (hashed ids)',
   seat: 'Floating seats held by clients',
+  pool: 'Seat pools for air-gapped relays (pool files)',
+  relay: 'Air-gapped floating relay set-up (relay key and request)',
 }
 
 /**
@@ -135,6 +139,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   deploymentDeactivateCommand,
   seatListCommand,
   seatReleaseCommand,
+  poolCreateCommand,
+  relayInitCommand,
   usageShowCommand,
   violationListCommand,
   apikeyCreateCommand,
