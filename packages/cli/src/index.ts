@@ -53,6 +53,8 @@ export {
 export { planCreate, type PlanCreateInput } from './commands/plan/create.js'
 export { seatList, type SeatListInput } from './commands/seat/list.js'
 export { seatRelease, type SeatReleaseInput } from './commands/seat/release.js'
+export { poolCreate, type PoolCreateInput } from './commands/pool/create.js'
+export { relayInit, type RelayInitInput } from './commands/relay/init.js'
 export { planList, type PlanListInput } from './commands/plan/list.js'
 export { planShow, type PlanShowInput } from './commands/plan/show.js'
 export { planUpdate, type PlanUpdateInput } from './commands/plan/update.js'

@@ -174,3 +174,30 @@ export {
 export { machineFingerprint, type MachineFingerprint } from './client/machine-fingerprint.js'
 // Named users (issue 18): salted user-id hashes and the limit error.
 export { hashUserId, UserLimitReachedError, type NamedUserResult } from './client/named-users.js'
+// Air-gapped floating relay (issue 18): pool files, relay requests, the relay lease chain
+export { signPoolFile } from './pool/sign-pool-file.js'
+export { verifyPoolFile } from './pool/verify-pool-file.js'
+export { verifyRelayLease, relayIssuer, type RelayLeaseInput } from './pool/verify-relay-lease.js'
+export { poolValidity, assertPoolValid, type PoolValidity } from './pool/pool-validity.js'
+export { poolFileHash } from './pool/pool-file-hash.js'
+export { checkRelayRequest, parseRelayRequest } from './pool/relay-request.js'
+export {
+  loadRelayIdentity,
+  relayRequestOf,
+  RELAY_KEY_FILE,
+  type RelayIdentity,
+} from './pool/relay-identity.js'
+export {
+  PoolFileInvalidError,
+  PoolExpiredError,
+  RelayRequestInvalidError,
+} from './pool/pool-errors.js'
+export {
+  POOL_TYP,
+  RELAY_REQUEST_TYPE,
+  MAX_POOL_FILE_LENGTH,
+  type PoolClaims,
+  type PoolFileInput,
+  type PoolPolicy,
+  type RelayRequest,
+} from './pool/types.js'

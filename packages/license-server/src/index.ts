@@ -48,3 +48,7 @@ export {
   type RevocationAnswer,
   type SignedRevocationList,
 } from './revocations/revocation-list-cache.js'
+// Air-gapped floating relay (issue 18)
+export { buildRelayApp, type BuildRelayOptions } from './relay/build-relay-app.js'
+export { loadRelayConfig, type RelayConfig } from './relay/relay-config.js'
+export { createSeatPool, type CreateSeatPoolInput } from './seat-pools/create-seat-pool.js'

@@ -51,6 +51,7 @@ import { trialPublicRoutes } from './trials/trial-public.routes.js'
 import { seatAdminRoutes } from './seats/seat-admin.routes.js'
 import { seatRoutes } from './seats/seat.routes.js'
 import { staffAdminRoutes } from './console/staff-admin.routes.js'
+import { seatPoolRoutes } from './seat-pools/seat-pool.routes.js'
 
 /**
  * The shared `$id` schemas, at the root so every scope (and the OpenAPI document) can `$ref`
@@ -114,6 +115,7 @@ export async function registerRoutes(
       await admin.register(webhookRoutes)
       await admin.register(offlineActivationRoutes, { fleet })
       await admin.register(seatAdminRoutes, { fleet })
+      await admin.register(seatPoolRoutes, { fleet })
       await admin.register(transferRoutes)
       await admin.register(staffAdminRoutes) // k16: tollgate staff invite / list
     },

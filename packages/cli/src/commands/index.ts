@@ -46,6 +46,8 @@ import { seatListCommand } from './seat/list.js'
 import { seatReleaseCommand } from './seat/release.js'
 import { staffInviteCommand } from './staff/invite.js'
 import { staffListCommand } from './staff/list.js'
+import { poolCreateCommand } from './pool/create.js'
+import { relayInitCommand } from './relay/init.js'
 import { usageShowCommand } from './usage/show.js'
 import { violationListCommand } from './violation/list.js'
 import { eventListCommand } from './event/list.js'
@@ -97,6 +99,8 @@ export const GROUPS: Record<string, string> = {
   user: 'Named users of a license (hashed ids)',
   seat: 'Floating seats held by clients',
   staff: 'Members of the staff console (/console)',
+  pool: 'Seat pools for air-gapped relays (pool files)',
+  relay: 'Air-gapped floating relay set-up (relay key and request)',
 }
 
 /**
@@ -138,6 +142,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   deploymentDeactivateCommand,
   seatListCommand,
   seatReleaseCommand,
+  poolCreateCommand,
+  relayInitCommand,
   usageShowCommand,
   violationListCommand,
   apikeyCreateCommand,

@@ -111,6 +111,8 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   })
   const transport =
     opts.serverUrl === undefined ? undefined : new Transport(opts.serverUrl, timeoutMs)
+  const relayTransport =
+    opts.relayUrl === undefined ? undefined : new Transport(opts.relayUrl, timeoutMs)
   const sync =
     transport &&
     new ServerSync({
@@ -231,17 +233,28 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
     token: () => token.token,
-    // Floating seats (issue 18)
+    // Floating seats (issue 18): from the license server, or from an air-gapped relay.
     seats:
-      transport &&
-      new SeatApi({
-        transport,
-        keys: () => core.keys,
-        token: () => token.token,
-        licenseId: () => core.license?.id,
-        deploymentId: identity.deploymentId,
-      }),
+      relayTransport !== undefined
+        ? new SeatApi({
+            transport: relayTransport,
+            keys: () => core.keys,
+            token: () => token.token,
+            licenseId: () => core.license?.id,
+            deploymentId: identity.deploymentId,
+            // Trusted time is a floor: a wall clock set back cannot revive an expired pool.
+            relay: { nowMs: () => Math.max(now(), core.trustedTime * 1000) },
+          })
+        : transport &&
+          new SeatApi({
+            transport,
+            keys: () => core.keys,
+            token: () => token.token,
+            licenseId: () => core.license?.id,
+            deploymentId: identity.deploymentId,
+          }),
     stop: async () => {
+      await relayTransport?.close()
       clearInterval(ownerTimer)
       clearTimeout(followerWait)
       await owner.release()

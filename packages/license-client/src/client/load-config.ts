@@ -20,6 +20,7 @@ export function validateOptions(opts: LicenseClientOptions): void {
   for (const [name, url] of [
     ['serverUrl', opts.serverUrl],
     ['jwksUrl', opts.jwksUrl],
+    ['relayUrl', opts.relayUrl],
   ] as const) {
     if (url === undefined) continue
     if (!/^https?:\/\/[^\s]+$/i.test(url))

@@ -77,6 +77,12 @@ export interface LicenseClientOptions {
   /** License server base URL. Absent: fully offline (token plus optional revocation file). */
   serverUrl?: string
   /**
+   * An air-gapped relay's base URL (docs/relay.md): `checkoutSeat` takes floating seats from it
+   * instead of `serverUrl`, and accepts a lease only when the relay's pool file verifies against
+   * the pinned vendor keys, names this license and the relay's key, and is valid now.
+   */
+  relayUrl?: string
+  /**
    * Directory for the client's files (created if missing, 0700). Processes of one app on one
    * machine may share it: one seat, one heartbeat loop (lock file), usage counted once.
    */

@@ -30,6 +30,11 @@ export type LicenseErrorCode =
   // floating seats (issue 18)
   | 'SEATS_EXHAUSTED'
   | 'SEAT_REFUSED'
+  // air-gapped floating relay (issue 18)
+  | 'POOL_INVALID'
+  | 'POOL_EXPIRED'
+  | 'RELAY_LEASE_INVALID'
+  | 'RELAY_REQUEST_INVALID'
   | AttestationErrorCode
 
 /**

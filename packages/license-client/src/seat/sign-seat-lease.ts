@@ -25,6 +25,7 @@ export function signSeatLease(input: SeatLeaseInput, key: SigningKey): string {
     overage: input.overage,
     iat: Math.floor(input.issuedAt.getTime() / 1000),
     exp: Math.floor(input.expiresAt.getTime() / 1000),
+    ...(input.poolHash === undefined ? {} : { pool: input.poolHash }),
   }
   return signCompactJws(claims, SEAT_LEASE_TYP, key)
 }

@@ -42,6 +42,8 @@ export interface SeatLeaseClaims {
   iat: number
   /** Unix seconds; the seat is free after this unless renewed. */
   exp: number
+  /** Relay leases only: base64url SHA-256 of the pool file the relay holds the seat under. */
+  pool?: string
 }
 
 /** Input of {@link signSeatLease}. */
@@ -53,4 +55,6 @@ export interface SeatLeaseInput {
   overage: boolean
   issuedAt: Date
   expiresAt: Date
+  /** Relay leases: the hash of the pool file (see `poolFileHash`). */
+  poolHash?: string
 }

@@ -25,6 +25,7 @@ import type { TrialTables } from '../trials/trial.table.js'
 import type { NamedUserTables } from '../named-users/named-user.table.js'
 import type { SeatTables } from '../seats/seat-lease.table.js'
 import type { RequestCountTables } from '../request-counts/request-count.table.js'
+import type { SeatPoolTables } from '../seat-pools/seat-pool.table.js'
 
 /** The core tables (issue 3). */
 export interface CoreTables
@@ -68,7 +69,8 @@ export interface Database
     TrialTables,
     NamedUserTables,
     SeatTables,
-    RequestCountTables {}
+    RequestCountTables,
+    SeatPoolTables {}
 
 /** A Kysely handle or an open transaction: what every repository function takes. */
 export type Db = Kysely<Database> | Transaction<Database>

@@ -227,6 +227,24 @@ export const ERROR_CODES = {
     status: 403,
     message: 'The license is suspended, revoked or expired: it holds no floating seats',
   },
+  // air-gapped floating relay (issue 18)
+  RELAY_REQUEST_INVALID: {
+    status: 400,
+    message: 'The relay request is not one `tollgate relay init` writes',
+  },
+  POOL_SEATS_UNAVAILABLE: {
+    status: 409,
+    message: "The pool would hold more than the license's floating seats left to unexpired pools",
+  },
+  POOL_EXPIRED: {
+    status: 403,
+    message:
+      "The relay's pool file expired: it hands out no seats until a renewed file is dropped in",
+  },
+  POOL_NOT_YET_VALID: {
+    status: 403,
+    message: "The relay's pool file is not valid yet (its nbf is in the future)",
+  },
   // tenant export / import (issue 19)
   IMPORT_FORMAT_INVALID: {
     status: 400,

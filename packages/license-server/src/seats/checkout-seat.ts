@@ -14,6 +14,7 @@ import {
 import { signSeatRow, type SeatDeps, type SignedSeat } from './seat-deps.js'
 import { seatPolicyOf } from './seat-license.js'
 import { seatLimit } from './seat-limit.js'
+import { pooledSeats } from '../seat-pools/seat-pool.repository.js'
 
 /** A checkout request, resolved to its license. */
 export interface CheckoutInput {
@@ -72,7 +73,10 @@ function exhausted(floating: FloatingPolicy): AppError {
 function checkoutLocked(deps: SeatDeps, input: CheckoutInput, now: Date) {
   return deps.db.transaction().execute(async (trx) => {
     const license = await findLicense(trx, input.tenantId, input.licenseId, { forUpdate: true })
-    const floating = seatPolicyOf(license, now)
+    const sold = seatPolicyOf(license, now)
+    // Seats held by unexpired relay pools (air-gapped sites) are not for online checkouts.
+    const pooled = await pooledSeats(trx, input.licenseId, now)
+    const floating = pooled > 0 ? { ...sold, seats: Math.max(0, sold.seats - pooled) } : sold
     if (
       license?.deployment_id &&
       input.deploymentId !== undefined &&

@@ -4,6 +4,8 @@ import { verifySeatLease } from '../../seat/verify-seat-lease.js'
 import type { SeatLeaseClaims } from '../../seat/types.js'
 import type { Transport } from '../transport.js'
 import { SeatRefusedError, SeatsExhaustedError } from './seat-errors.js'
+import { verifyRelayLease } from '../../pool/verify-relay-lease.js'
+import { PoolExpiredError } from '../../pool/pool-errors.js'
 
 /** What the seat calls need from the client. */
 export interface SeatApiDeps {
@@ -15,6 +17,11 @@ export interface SeatApiDeps {
   /** The verified license's id, to check leases against. */
   licenseId: () => string | undefined
   deploymentId: string
+  /**
+   * Seats from an air-gapped relay (`relayUrl`): leases are accepted only through the chain
+   * vendor key → pool file → relay key (see verifyRelayLease), judged at `nowMs`.
+   */
+  relay?: { nowMs: () => number } | undefined
 }
 
 /** A verified seat lease with the server's warning, if any. */
@@ -75,10 +82,21 @@ export class SeatApi {
       throw new SeatRefusedError('The seat lease cannot be verified (no keys, or no lease)')
     }
     let claims: SeatLeaseClaims
-    try {
-      claims = verifySeatLease(res.lease, keys)
-    } catch (err) {
-      throw new SeatRefusedError(`The seat lease does not verify: ${(err as Error).message}`)
+    if (this.#d.relay !== undefined) {
+      // Typed refusals (POOL_INVALID, POOL_EXPIRED, RELAY_LEASE_INVALID) go to the app as such.
+      claims = verifyRelayLease({
+        lease: res.lease,
+        poolFile: typeof res.pool === 'string' ? res.pool : '',
+        vendorKeys: keys,
+        licenseId: this.#d.licenseId() ?? '',
+        nowMs: this.#d.relay.nowMs(),
+      }).lease
+    } else {
+      try {
+        claims = verifySeatLease(res.lease, keys)
+      } catch (err) {
+        throw new SeatRefusedError(`The seat lease does not verify: ${(err as Error).message}`)
+      }
     }
     if (claims.lid !== this.#d.licenseId() || claims.scope !== scope || claims.exp <= claims.iat) {
       throw new SeatRefusedError('The seat lease names another license or scope')
@@ -96,6 +114,9 @@ export function toSeatError(err: unknown): unknown {
   if (!(err instanceof NetworkError) || err.status === undefined) return err
   if (err.status >= 500 || err.status === 429) return err
   if (err.serverCode === 'SEATS_EXHAUSTED') return new SeatsExhaustedError()
+  if (err.serverCode === 'POOL_EXPIRED' || err.serverCode === 'POOL_NOT_YET_VALID') {
+    return new PoolExpiredError(`The relay refused the seat (${err.serverCode})`, err.serverCode)
+  }
   return new SeatRefusedError(
     `The server refused the seat (${err.serverCode ?? err.status})`,
     err.serverCode,

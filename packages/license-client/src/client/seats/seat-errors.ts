@@ -1,4 +1,4 @@
-import { LicenseError } from '../../lib/license-error.js'
+import { LicenseError, type LicenseErrorCode } from '../../lib/license-error.js'
 
 /**
  * Every floating seat of the license is in use (the server answered SEATS_EXHAUSTED). Retry
@@ -31,8 +31,8 @@ export class SeatRefusedError extends LicenseError {
   /** The server's error code, when it answered one. */
   readonly serverCode: string | undefined
 
-  constructor(message: string, serverCode?: string) {
-    super('SEAT_REFUSED', message)
+  constructor(message: string, serverCode?: string, code: LicenseErrorCode = 'SEAT_REFUSED') {
+    super(code, message)
     this.serverCode = serverCode
   }
 }

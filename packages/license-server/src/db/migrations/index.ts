@@ -22,6 +22,7 @@ import * as tenantImport from './2026120730_tenant_import.js'
 // g16: per-hour request counts and console search indexes (issue 16)
 import * as requestCounts from './2026120810_request_counts.js'
 import * as consoleSearch from './2026120811_console_search.js'
+import * as seatPools from './2026120830_seat_pools.js'
 
 /**
  * Every migration, in order. Names are `YYYYMMDDNN_feature`; a feature appends its own line
@@ -57,4 +58,6 @@ export const migrations: Record<string, Migration> = {
   // g16: per-hour request counts and console search indexes (issue 16)
   '2026120810_request_counts': requestCounts,
   '2026120811_console_search': consoleSearch,
+  // r18: air-gapped floating relay (issue 18)
+  '2026120830_seat_pools': seatPools,
 }
