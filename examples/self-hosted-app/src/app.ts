@@ -1,13 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify'
-import { requireFeatureHook, type LicenseClient } from '@tollgate/license-client'
+import { requireFeatureHook, type LicenseClient, type SeatHandle } from '@tollgate/license-client'
 import type { DemoClock } from './demo-clock.js'
 import { licenseStatus } from './license-status.js'
 import { renderStatusPage } from './status-page.js'
+import { registerUserRoutes } from './user-routes.js'
 
 /** The paid feature this app sells. */
 export const PAID_FEATURE = 'reports'
-/** The metric the seat limit counts. */
-export const SEAT_METRIC = 'users'
+export { SEAT_METRIC } from './user-routes.js'
 
 /** Options of {@link buildExampleApp}. */
 export interface ExampleAppOptions {
@@ -16,16 +16,16 @@ export interface ExampleAppOptions {
   demoClock?: DemoClock
   /** Extra status fields, e.g. which server the app talks to. */
   about?: Record<string, string | undefined>
-}
-
-interface SeatBody {
-  name?: unknown
+  /** Named users: `POST /users` / `DELETE /users/:name` assign and release on the server. */
+  namedUsers?: boolean
+  /** The process's floating seat, when the plan has `policy.floating` (shown on `/status`). */
+  seat?: SeatHandle
 }
 
 /**
  * The example app: `GET /` (free), `GET /reports` (paid feature, 402 on a plan without it,
  * 403 while the license is restricted), `POST /users` (seat-limited by the license's `users`
- * limit), `GET /status` (license state, grace days left; HTML for browsers, JSON otherwise).
+ * limit; named users on the server with `namedUsers`), `DELETE /users/:name`, `GET /status` (license state, grace days left; HTML for browsers, JSON otherwise).
  * Licensing never takes the free route down: whatever the state, `/` answers.
  *
  * @example
@@ -38,6 +38,10 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
   const { license } = opts
   const app = Fastify({ logger: false })
   const users: string[] = ['owner']
+  const seat = opts.seat
+  // The floating seat changes state on its own (renewals, outages): read it at each request.
+  const about = (): Record<string, string | undefined> =>
+    seat ? { ...opts.about, 'floating seat': `${seat.state} (${seat.scope})` } : (opts.about ?? {})
 
   app.get('/', () => ({
     message: 'Hello from the free tier: this route works whatever the license says.',
@@ -52,38 +56,10 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
     ],
   }))
 
-  app.post<{ Body: SeatBody | null }>('/users', async (req, reply) => {
-    const name = typeof req.body?.name === 'string' ? req.body.name.trim() : ''
-    if (name === '') {
-      return reply
-        .code(400)
-        .send({ error: 'Send {"name": "..."}', code: 'VALIDATION_FAILED', status: 400 })
-    }
-    // The seat check counts the seat being added: with `users: 3`, the fourth user is refused.
-    const check = license.checkLimit(SEAT_METRIC, users.length + 1)
-    if (!check.allowed) {
-      const restricted = license.state.restricted
-      const status = restricted ? 403 : 402
-      return reply.code(status).send({
-        error: restricted
-          ? `The license is ${license.state.code}: ${license.state.reason}`
-          : `The plan allows ${check.limit ?? 0} users; upgrade for more`,
-        // A restricted license is not a seat problem: say what it is, like requireFeature does.
-        code: restricted ? 'LICENSE_NOT_VALID' : 'LIMIT_EXCEEDED',
-        status,
-        limit: check.limit,
-        used: users.length,
-        licenseState: license.state.code,
-      })
-    }
-    users.push(name)
-    return reply
-      .code(201)
-      .send({ users, limit: check.limit ?? null, remaining: check.remaining ?? null })
-  })
+  registerUserRoutes(app, { license, users, namedUsers: opts.namedUsers ?? false })
 
   app.get('/status', async (req, reply) => {
-    const status = licenseStatus(license, users.length, opts.demoClock, opts.about)
+    const status = licenseStatus(license, users.length, opts.demoClock, about())
     if ((req.headers.accept ?? '').includes('text/html')) {
       return reply.type('text/html; charset=utf-8').send(renderStatusPage(status))
     }
@@ -104,7 +80,7 @@ export function buildExampleApp(opts: ExampleAppOptions): FastifyInstance {
         })
       }
       await license.refresh()
-      return licenseStatus(license, users.length, clock, opts.about)
+      return licenseStatus(license, users.length, clock, about())
     })
   }
   return app

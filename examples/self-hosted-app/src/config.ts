@@ -24,6 +24,10 @@ export interface ExampleConfig {
   checkIntervalMs: number
   /** Enables `POST /demo/clock` (moves the app's licensing clock forward, for demos and tests). */
   demoClock: boolean
+  /** Check out one floating seat for this process at start (`TOLLGATE_FLOATING_SEAT=1`). */
+  floatingSeat: boolean
+  /** `POST /users` / `DELETE /users/:name` assign and release named users (`TOLLGATE_NAMED_USERS=1`). */
+  namedUsers: boolean
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -39,7 +43,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 /**
  * Reads the example's settings: `PORT` (4000), `HOST` (127.0.0.1), `TOLLGATE_URL`,
  * `TOLLGATE_LICENSE_FILE` (else the key comes from `TOLLGATE_LICENSE_KEY`), `TOLLGATE_JWKS_FILE`,
- * `TOLLGATE_STORAGE_DIR` (./.tollgate-app), `TOLLGATE_CHECK_INTERVAL_MS` (60000), `DEMO_CLOCK=1`.
+ * `TOLLGATE_STORAGE_DIR` (./.tollgate-app), `TOLLGATE_CHECK_INTERVAL_MS` (60000), `DEMO_CLOCK=1`,
+ * `TOLLGATE_FLOATING_SEAT=1`, `TOLLGATE_NAMED_USERS=1` (both need `TOLLGATE_URL`).
  *
  * @example
  * ```ts
@@ -57,6 +62,13 @@ export function loadExampleConfig(env: NodeJS.ProcessEnv): ExampleConfig {
       'Set TOLLGATE_URL (license server) or TOLLGATE_JWKS_FILE (offline)',
     )
   }
+  const floatingSeat = env.TOLLGATE_FLOATING_SEAT === '1'
+  const namedUsers = env.TOLLGATE_NAMED_USERS === '1'
+  if ((floatingSeat || namedUsers) && serverUrl === undefined) {
+    throw new ExampleConfigError(
+      'TOLLGATE_FLOATING_SEAT and TOLLGATE_NAMED_USERS need TOLLGATE_URL (the server counts them)',
+    )
+  }
   return {
     port: int(env, 'PORT', 4000, 0),
     host: env.HOST || '127.0.0.1',
@@ -66,5 +78,7 @@ export function loadExampleConfig(env: NodeJS.ProcessEnv): ExampleConfig {
     storageDir: resolve(env.TOLLGATE_STORAGE_DIR || '.tollgate-app'),
     checkIntervalMs: int(env, 'TOLLGATE_CHECK_INTERVAL_MS', 60_000, 100),
     demoClock: env.DEMO_CLOCK === '1',
+    floatingSeat,
+    namedUsers,
   }
 }

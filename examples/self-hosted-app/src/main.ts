@@ -8,6 +8,7 @@ import {
 } from '@tollgate/license-client'
 import { buildExampleApp } from './app.js'
 import { ExampleConfigError, loadExampleConfig, type ExampleConfig } from './config.js'
+import { NO_SEAT_EXIT_CODE, NoSeatError, checkoutProcessSeat } from './floating-seat.js'
 import { DemoClock } from './demo-clock.js'
 
 // Licensing problems are one line each on stderr; the state changes go to stdout.
@@ -52,13 +53,31 @@ async function main(): Promise<void> {
     },
   })
   started.client = license
+  // One floating seat per running process: taken before serving, given back on exit.
+  let seat
+  try {
+    seat = config.floatingSeat ? await checkoutProcessSeat(license) : undefined
+  } catch (err) {
+    await license.close()
+    throw err
+  }
+  if (seat) {
+    process.stdout.write(
+      `floating seat: held (${seat.scope})${seat.warning ? ` warning ${seat.warning}` : ''}\n`,
+    )
+    seat.on('change', (state: string) => process.stdout.write(`floating seat: ${state}\n`))
+  }
   const app = buildExampleApp({
     license,
+    namedUsers: config.namedUsers,
+    ...(seat ? { seat } : {}),
     ...(clock ? { demoClock: clock } : {}),
     about: { 'license server': config.serverUrl ?? 'none (offline)' },
   })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      // license.close() checks the floating seat in before it stops its transport (a release
+      // racing close() would be aborted), so the next instance can take the seat at once.
       Promise.all([app.close(), license.close()]).then(
         () => process.exit(0),
         () => process.exit(1),
@@ -71,7 +90,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const code = err instanceof ExampleConfigError ? 78 : 1
+  const code =
+    err instanceof ExampleConfigError ? 78 : err instanceof NoSeatError ? NO_SEAT_EXIT_CODE : 1
   process.stderr.write(`example app: ${err instanceof Error ? err.message : String(err)}\n`)
   process.exit(code)
 })
