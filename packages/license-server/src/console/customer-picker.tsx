@@ -1,8 +1,7 @@
-import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { Html } from '../web/html.js'
 import { Fragment, h } from '../web/jsx.js'
-import { likePattern } from './console-queries.js'
+import { customerMatches } from './customer-search.js'
 
 /** A customer as the picker lists it. */
 export interface PickerCustomer {
@@ -35,13 +34,8 @@ export async function pickerCustomers(
   let q = base()
   if (CUSTOMER_ID.test(find)) q = q.where('id', '=', find)
   else if (find) {
-    const pattern = likePattern(find.toLowerCase())
-    q = q.where((eb) =>
-      eb.or([
-        eb(sql`lower(name)`, 'like', pattern),
-        eb(sql`lower(coalesce(email, ''))`, 'like', pattern),
-      ]),
-    )
+    // Prefix match, served by the console search indexes (substring search scans every customer).
+    q = q.where((eb) => customerMatches(eb, find))
   }
   const rows = await q.orderBy('id', 'desc').limit(SHOWN).execute()
   if (selected && CUSTOMER_ID.test(selected) && !rows.some((r) => r.id === selected)) {
