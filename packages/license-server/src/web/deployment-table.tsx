@@ -1,6 +1,7 @@
 import type { DeploymentRow } from '../deployments/deployment.table.js'
 import type { Html } from './html.js'
 import { h } from './jsx.js'
+import { TableHead } from './table-head.js'
 
 /** Props of {@link DeploymentTable}. */
 export interface DeploymentTableProps {
@@ -30,16 +31,20 @@ export function DeploymentTable(p: DeploymentTableProps): Html {
   return (
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{staff ? 'Install' : 'Machine'}</th>
-            <th scope="col">Status</th>
-            <th scope="col">{staff ? 'Last heartbeat' : 'Last seen'}</th>
-            <th scope="col">Version</th>
-            {staff ? <th scope="col">Address</th> : null}
-            <th scope="col">{staff ? <span class="muted">Seat</span> : 'Actions'}</th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={
+            staff
+              ? [
+                  'Install',
+                  'Status',
+                  'Last heartbeat',
+                  'Version',
+                  'Address',
+                  <span class="muted">Seat</span>,
+                ]
+              : ['Machine', 'Status', 'Last seen', 'Version', 'Actions']
+          }
+        />
         <tbody>
           {p.deployments.map((d) => (
             <tr data-deployment={d.install_id}>

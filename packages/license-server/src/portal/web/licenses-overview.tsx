@@ -1,6 +1,7 @@
 import type { Html } from '../../web/html.js'
 import { h } from '../../web/jsx.js'
 import { CsrfField } from '../../web/layout.js'
+import { TableHead } from '../../web/table-head.js'
 import type { CustomerLicense } from '../customer-licenses.js'
 import { day, when } from './format.js'
 import { LicenseState } from './license-state.js'
@@ -46,16 +47,7 @@ export function LicensesOverview(p: LicensesOverviewProps): Html {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Product</th>
-                <th scope="col">Plan</th>
-                <th scope="col">State</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Renews</th>
-                <th scope="col">Seats</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Product', 'Plan', 'State', 'Expires', 'Renews', 'Seats']} />
             <tbody>
               {p.licenses.map((l) => (
                 <tr>
