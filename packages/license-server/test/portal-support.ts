@@ -17,7 +17,13 @@ export interface PortalCustomer {
 export async function seedPortalCustomer(
   t: TestApp,
   email: string,
-  opts: { key?: string; tenantId?: string; maxDeployments?: number } = {},
+  opts: {
+    key?: string
+    tenantId?: string
+    maxDeployments?: number
+    /** Heartbeat interval of the plan (default 3600 s); real clients back off up to it. */
+    heartbeatIntervalS?: number
+  } = {},
 ): Promise<PortalCustomer> {
   const seeded = await seedLicense(t, {
     ...(opts.key ? { key: opts.key } : {}),
@@ -25,7 +31,7 @@ export async function seedPortalCustomer(
       policy: {
         expiryGraceDays: 7,
         offlineGraceDays: 30,
-        heartbeatIntervalS: 3600,
+        heartbeatIntervalS: opts.heartbeatIntervalS ?? 3600,
         maxDeployments: opts.maxDeployments ?? 2,
       },
     },

@@ -7,9 +7,11 @@ import { usageByMonth } from '../usage/usage-by-month.js'
 import { listViolations } from '../violations/violation.repository.js'
 import type { Html } from '../web/html.js'
 import { h } from '../web/jsx.js'
-import { CsrfField, FormErrors } from '../web/layout.js'
+import { FormErrors } from '../web/layout.js'
 import { PageError } from '../web/page-error.js'
-import { UsageChart } from '../web/usage-chart.js'
+import { DeploymentTable } from '../web/deployment-table.js'
+import { PostButton } from '../web/post-button.js'
+import { UsageCharts } from '../web/usage-charts.js'
 import { can } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
 import { auditTrail } from './console-queries.js'
@@ -132,58 +134,24 @@ export async function licenseDetailPage(
         </section>
       </div>
       <h2>Usage vs limits</h2>
-      {usage.length === 0 ? (
-        <p class="muted">No usage reported in the last 12 months.</p>
-      ) : (
-        <div class="grid">
-          {usage.map((u) => (
-            <UsageChart usage={u} />
-          ))}
-        </div>
-      )}
+      <UsageCharts usage={usage} grid />
       <h2>Deployments</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Install</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last heartbeat</th>
-              <th scope="col">Version</th>
-              <th scope="col">Address</th>
-              <th scope="col">
-                <span class="muted">Seat</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {deployments.map((d) => (
-              <tr>
-                <td class="mono">{d.install_id}</td>
-                <td>{d.status}</td>
-                <td>{when(d.last_seen_at)}</td>
-                <td>{d.app_version ?? '—'}</td>
-                <td>{d.last_address ?? '—'}</td>
-                <td>
-                  {d.status === 'active' && can(request, 'fleet:write') ? (
-                    <form
-                      method="post"
-                      action={`/console/licenses/${license.id}/deployments/${d.id}/free`}
-                      class="inline"
-                      data-confirm="Free this seat? The machine must activate again."
-                    >
-                      <CsrfField token={csrf} />
-                      <button type="submit" class="secondary">
-                        Free seat
-                      </button>
-                    </form>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DeploymentTable
+        deployments={deployments}
+        audience="staff"
+        time={when}
+        action={(d) =>
+          d.status === 'active' && can(request, 'fleet:write') ? (
+            <PostButton
+              action={`/console/licenses/${license.id}/deployments/${d.id}/free`}
+              csrf={csrf}
+              label="Free seat"
+              class="secondary"
+              confirm="Free this seat? The machine must activate again."
+            />
+          ) : null
+        }
+      />
       {can(request, 'fleet:read') ? (
         <section aria-labelledby="violations-title">
           <h2 id="violations-title">Violations</h2>

@@ -1,6 +1,7 @@
 import type { Html } from '../web/html.js'
 import { Fragment, h } from '../web/jsx.js'
 import { CsrfField } from '../web/layout.js'
+import { LicenseKeyForm } from '../web/license-key-form.js'
 
 /** The status actions, the scope each needs, and whether it is destructive (needs a reason). */
 export const STATUS_ACTIONS = {
@@ -85,29 +86,13 @@ export function KeyForms(p: {
     <>
       <section class="card stack" aria-labelledby="key-title">
         <h3 id="key-title">Key and license file</h3>
-        {p.token ? (
-          <>
-            <label for="token">The license key (select and copy; taking it was recorded)</label>
-            <textarea id="token" class="secret mono" readonly rows={4} data-testid="license-key">
-              {p.token}
-            </textarea>
-          </>
-        ) : null}
-        <form method="post" action={`/console/licenses/${p.licenseId}/key`} class="stack">
-          <CsrfField token={p.csrf} />
-          <label class="check">
-            <input type="checkbox" name="confirm" value="yes" required /> I understand this key
-            unlocks the software on any machine and that taking it is recorded.
-          </label>
-          <div class="actions">
-            <button type="submit" name="as" value="show" class="secondary">
-              Show key
-            </button>
-            <button type="submit" name="as" value="file">
-              Download license file
-            </button>
-          </div>
-        </form>
+        <LicenseKeyForm
+          action={`/console/licenses/${p.licenseId}/key`}
+          csrf={p.csrf}
+          token={p.token}
+          tokenLabel="The license key (select and copy; taking it was recorded)"
+          confirmText="I understand this key unlocks the software on any machine and that taking it is recorded."
+        />
       </section>
       {p.reissue ? (
         <form

@@ -31,15 +31,22 @@ function Offline(p: { chrome: PortalChrome; outcome: Outcome }): Html {
       <section class="card" aria-labelledby="act">
         <h2 id="act">Activate a machine without network access</h2>
         <p>
-          On the machine, let the application write an activation request (a small JSON file). Paste
-          its content here: you get back a machine file, signed for that machine only, to copy to
-          it. It takes one seat of the license.
+          On the machine, let the application write an activation request (a small JSON file).
+          Choose the file or paste its content here: you get back a machine file, signed for that
+          machine only, to copy to it. It takes one seat of the license.
         </p>
         <FormErrors message={at('activate').error} />
         {canChange ? (
           <form method="post" action="/portal/offline/activate" class="stack">
             <CsrfField token={csrf} />
-            <label for="request">Activation request</label>
+            <label for="request-file">Activation request file</label>
+            <input
+              id="request-file"
+              type="file"
+              accept=".json,application/json"
+              data-fill="request"
+            />
+            <label for="request">Activation request (or paste its content)</label>
             <textarea id="request" name="request" rows={10} required maxlength={16384}></textarea>
             <button type="submit">Get the machine file</button>
           </form>
@@ -51,7 +58,7 @@ function Offline(p: { chrome: PortalChrome; outcome: Outcome }): Html {
         <h2 id="deact">Free the seat of an air-gapped machine</h2>
         <p>
           When the application on the machine gives up its seat, it writes a deactivation proof.
-          Paste it here to free the seat for another machine.
+          Choose or paste it here to free the seat for another machine.
         </p>
         {at('deactivate').notice ? (
           <p class="alert ok" role="status">
@@ -62,7 +69,9 @@ function Offline(p: { chrome: PortalChrome; outcome: Outcome }): Html {
         {canChange ? (
           <form method="post" action="/portal/offline/deactivate" class="stack">
             <CsrfField token={csrf} />
-            <label for="proof">Deactivation proof</label>
+            <label for="proof-file">Deactivation proof file</label>
+            <input id="proof-file" type="file" data-fill="proof" />
+            <label for="proof">Deactivation proof (or paste its content)</label>
             <textarea id="proof" name="proof" rows={6} required maxlength={8192}></textarea>
             <button type="submit">Free the seat</button>
           </form>

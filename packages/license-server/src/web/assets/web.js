@@ -1,4 +1,4 @@
-/* global window, document, navigator, HTMLFormElement, HTMLSelectElement, Element, setTimeout */
+/* global window, document, navigator, HTMLFormElement, HTMLInputElement, HTMLSelectElement, HTMLTextAreaElement, Element, setTimeout */
 // Progressive enhancement for the console and portal. Every page works without it; this only
 // adds confirmations, copy buttons and auto-submitting filters. Loaded with `defer` from
 // /assets (the CSP allows no inline script).
@@ -46,5 +46,19 @@
     if (el instanceof HTMLSelectElement && el.hasAttribute('data-autosubmit') && el.form) {
       el.form.requestSubmit()
     }
+  })
+
+  // <input type="file" data-fill="textarea-id">: an upload where the form takes pasted text. The
+  // file's text goes into the textarea, which is what the form sends (the input has no name), so
+  // the server checks an uploaded file exactly like a pasted one, size limit included.
+  document.addEventListener('change', function (event) {
+    var input = event.target
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute('data-fill')) return
+    var target = document.getElementById(input.getAttribute('data-fill') || '')
+    var file = input.files && input.files[0]
+    if (!(target instanceof HTMLTextAreaElement) || !file) return
+    file.text().then(function (text) {
+      target.value = text
+    })
   })
 })()
