@@ -167,6 +167,35 @@ describe('seat pools (vendor side)', () => {
         nowMs: t.clock.now().getTime(),
       })
       expect(chain.lease.scope).toBe('lan-1')
+      // Only the seat routes, typed refusals, and the pool file at its well-known path.
+      const stranger = await floating(1)
+      expectError(
+        await publicPost(relay, '/v1/seats/checkout', { key: stranger.token, scope: 'a' }),
+        401,
+        'INVALID_LICENSE_KEY',
+      )
+      expectError(
+        await publicPost(relay, '/v1/seats/checkout', { key: 'TG1-garbage-00000000', scope: 'a' }),
+        401,
+        'INVALID_LICENSE_KEY',
+      )
+      expectError(
+        await publicPost(relay, '/v1/seats/checkout', { key: token, scope: 'x\u0000y' }),
+        400,
+        'VALIDATION_FAILED',
+      )
+      expectError(
+        await publicPost(relay, '/v1/seats/renew', { key: token, leaseId: 'seat_unknown' }),
+        404,
+        'SEAT_LEASE_NOT_FOUND',
+      )
+      expectError(
+        await relay.inject({ method: 'GET', url: '/v1/admin/licenses' }),
+        404,
+        'ROUTE_NOT_FOUND',
+      )
+      const served = await relay.inject({ method: 'GET', url: '/.well-known/tollgate-pool' })
+      expect(served.body).toBe(poolFile)
     } finally {
       await relay.close()
     }
