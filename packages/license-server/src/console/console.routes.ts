@@ -18,6 +18,7 @@ import { consoleSupportLinkRoutes } from '../portal/console-support-link.routes.
 import { consoleNamedUserRoutes } from '../named-users/console-users.routes.js'
 import { consoleKeyRoutes } from './keys.routes.js'
 import { consoleBillingRoutes } from './billing.routes.js'
+import { consoleLicenseIssueRoutes } from './license-issue.routes.js'
 
 /**
  * The staff console under `/console` (register with that prefix): sign-in and invitation pages,
@@ -55,5 +56,6 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consoleNamedUserRoutes) // t18: named users (issue 18)
     await inner.register(consoleKeyRoutes) // k16: keys page with signing-key actions
     await inner.register(consoleBillingRoutes) // k16: billing events with retry, outbox
+    await inner.register(consoleLicenseIssueRoutes) // k16: issue form with customer picker
   })
 }
