@@ -10,5 +10,7 @@ export default defineConfig({
     include: ['packages/*/test/browser/**/*.browser.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // One browser per file, a fresh module scope per file, as before the main config shared them.
+    isolate: true,
   },
 })
