@@ -12,5 +12,7 @@ export default defineConfig({
     // apps and Chromium took over 120 s at load 30+ on the shared 2-core machine.
     testTimeout: 300_000,
     hookTimeout: 400_000,
+    // One browser per file, a fresh module scope per file, as before the main config shared them.
+    isolate: true,
   },
 })

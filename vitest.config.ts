@@ -25,10 +25,20 @@ export default defineConfig({
     ],
     // Safety nets, not budgets: tests wait for readiness and normally finish in seconds, but a
     // shared 2-core machine at load average 8+ makes process start-ups take minutes.
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    // At load 30-40 (8 helpers on 2 cores) a set-up that takes seconds idle (a server on PGlite,
+    // the CLI build) passed 180 s, and a test that opens its own on-disk PGlite passed 120 s.
+    testTimeout: 300_000,
+    hookTimeout: 600_000,
     teardownTimeout: 60_000,
     pool: 'forks',
+    // One worker process runs many files and keeps its module cache between them: the server,
+    // PGlite's wasm and the dependencies are loaded once per worker, not once per file, which was
+    // most of the suite's time. 10 server files back to back at load 24-33: isolated 858 s wall,
+    // 118 s CPU, import 504 s, two set-ups timed out; shared 330 s wall, 67 s CPU, import 51 s,
+    // green. Each test file is still evaluated afresh; the modules it imports are shared, so a
+    // test that changes shared state (fake timers, spies, process.env, a module's cache)
+    // restores it in afterEach/afterAll, as the tests here do.
+    isolate: false,
     // Vitest's default is cores - 1: one worker on 2 cores, idle while a file waits for a
     // process, a socket or a database. Two workers there: 6 files 747 s -> 416 s at load 27,
     // green (measured back to back on the shared 2-core machine).

@@ -27,10 +27,13 @@ export class Child {
   readonly #waiters = new Set<() => void>()
   exitCode: number | null = null
   readonly exited: Promise<void>
+  /** Whether the child leads its own process group (signals then reach its whole tree). */
+  readonly ownGroup: boolean
 
-  constructor(name: string, proc: ChildProcess, echo?: (line: string) => void) {
+  constructor(name: string, proc: ChildProcess, echo?: (line: string) => void, ownGroup = false) {
     this.name = name
     this.proc = proc
+    this.ownGroup = ownGroup
     for (const stream of [proc.stdout, proc.stderr]) {
       let partial = ''
       stream?.setEncoding('utf8')
@@ -84,14 +87,44 @@ export class Child {
     return this.lines.slice(-n).join('\n')
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-  async stop(graceMs = 5_000): Promise<void> {
-    if (this.exitCode !== null || this.proc.pid === undefined) return
-    this.proc.kill('SIGTERM')
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs)
-    await this.exited
-    clearTimeout(timer)
+  /** Sends `signal` to the child, or to its whole process group when it leads one. */
+  signal(signal: NodeJS.Signals): void {
+    const pid = this.proc.pid
+    if (pid === undefined) return
+    try {
+      if (this.ownGroup) process.kill(-pid, signal)
+      else if (this.exitCode === null) this.proc.kill(signal)
+    } catch {
+      // already gone
+    }
   }
+
+  /**
+   * SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. A child in its
+   * own group takes its group along: whatever it started and left behind is killed too.
+   */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (this.proc.pid === undefined) return
+    if (this.exitCode === null) {
+      this.signal('SIGTERM')
+      const timer = setTimeout(() => this.signal('SIGKILL'), graceMs)
+      await this.exited
+      clearTimeout(timer)
+    }
+    if (this.ownGroup) this.signal('SIGKILL')
+  }
+}
+
+/** Options of {@link start}. */
+export interface StartOptions {
+  cwd?: string
+  echo?: (line: string) => void
+  /**
+   * Its own process group (tests): `stop()` then signals the whole tree, so nothing it started
+   * outlives it. Off for the demo, whose children stay in the demo's group: a terminal's Ctrl-C
+   * and a group kill of the demo reach them.
+   */
+  ownGroup?: boolean
 }
 
 /**
@@ -108,15 +141,24 @@ export function start(
   name: string,
   argv: readonly string[],
   env: Record<string, string | undefined>,
-  opts: { cwd?: string; echo?: (line: string) => void } = {},
+  opts: StartOptions = {},
 ): Child {
   const [cmd, ...args] = argv
+  const ownGroup = opts.ownGroup ?? false
   const proc = spawn(cmd!, args, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup,
   })
-  return new Child(name, proc, opts.echo)
+  const child = new Child(name, proc, opts.echo, ownGroup)
+  if (ownGroup) {
+    // A detached group outlives its parent: take it along if this process exits first.
+    const kill = (): void => child.signal('SIGKILL')
+    process.once('exit', kill)
+    void child.exited.then(() => process.removeListener('exit', kill))
+  }
+  return child
 }
 
 /** Runs a command to completion; resolves with its exit code and output. */

@@ -18,6 +18,8 @@ export interface ServerSettings {
   /** SMTP sink for license emails (the Stripe flow mails keys). */
   smtpPort?: number
   echo?: (line: string) => void
+  /** Its own process group, killed as a whole by `stop()` (tests; see `StartOptions`). */
+  ownGroup?: boolean
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startServer(s: ServerSettings): Promise<Child> {
             SMTP_FROM: 'licenses@vendor.example',
           }),
     },
-    s.echo ? { echo: s.echo } : {},
+    { ...(s.echo ? { echo: s.echo } : {}), ownGroup: s.ownGroup ?? false },
   )
   const url = `http://127.0.0.1:${s.port}`
   try {
@@ -130,6 +132,8 @@ export interface AppSettings {
   storageDir: string
   checkIntervalMs?: number
   echo?: (line: string) => void
+  /** Its own process group, killed as a whole by `stop()` (tests; see `StartOptions`). */
+  ownGroup?: boolean
 }
 
 /** Starts `examples/self-hosted-app` (demo clock on) and waits until it listens. */
@@ -145,7 +149,7 @@ export async function startExampleApp(a: AppSettings): Promise<Child> {
       TOLLGATE_CHECK_INTERVAL_MS: String(a.checkIntervalMs ?? 1_000),
       DEMO_CLOCK: '1',
     },
-    a.echo ? { echo: a.echo } : {},
+    { ...(a.echo ? { echo: a.echo } : {}), ownGroup: a.ownGroup ?? false },
   )
   try {
     await app.waitForLine(/example app listening on/, 240_000)

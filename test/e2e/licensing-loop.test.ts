@@ -72,6 +72,9 @@ async function bootServer(): Promise<Child> {
     adminKey,
     webhookSecret,
     smtpPort: mailPort,
+    // Each child leads its own process group: afterAll's stop() takes its whole tree along,
+    // pass or fail, so no server or app outlives the run.
+    ownGroup: true,
   })
   children.push(child)
   return child
@@ -137,6 +140,7 @@ beforeAll(async () => {
       MAIL_PORT: String(mailPort),
       MAIL_KEY_FILE: paths.key,
     },
+    { ownGroup: true },
   )
   children.push(mail)
   await mail.waitForLine(/mail catcher listening/)
@@ -218,6 +222,7 @@ describe('the whole licensing loop, real processes', { timeout: 600_000 }, () =>
         licenseFile: paths.key,
         storageDir: join(dir, 'app-storage'),
         checkIntervalMs: 500,
+        ownGroup: true,
       }),
     )
     // Until its first activation a deployment counts as offline; then the lease makes it valid.

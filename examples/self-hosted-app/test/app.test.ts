@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLicenseClient, type LicenseClient } from '@tollgate/license-client'
 import { buildApp } from '@tollgate/license-server'
+// The server tests' helper: the run's migrated PGlite dump, instead of migrating per server.
+import { migratedPglite } from '../../../packages/license-server/test/helpers/pglite-template.js'
 import { buildExampleApp } from '../src/app.js'
 import { DemoClock } from '../src/demo-clock.js'
 import type { LicenseStatus } from '../src/license-status.js'
@@ -21,6 +23,7 @@ const policy = {
 }
 
 let server: FastifyInstance
+let db: Awaited<ReturnType<typeof migratedPglite>> | undefined
 let baseUrl: string
 let dir: string
 let license: LicenseClient
@@ -47,7 +50,9 @@ async function status(): Promise<LicenseStatus> {
 }
 
 beforeAll(async () => {
+  db = await migratedPglite()
   server = await buildApp({
+    db,
     env: {},
     config: { dataDir: 'memory://', bootstrapAdminKey: ADMIN_KEY, logLevel: 'silent' },
     logger: false,
@@ -92,6 +97,7 @@ afterAll(async () => {
   await app?.close()
   await license?.close()
   await server?.close()
+  await db?.destroy() // buildApp does not close a database it was given
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 

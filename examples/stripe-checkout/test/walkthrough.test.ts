@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeLicense } from '@tollgate/license-client'
 import { buildApp } from '@tollgate/license-server'
+// The server tests' helper: the run's migrated PGlite dump, instead of migrating per server.
+import { migratedPglite } from '../../../packages/license-server/test/helpers/pglite-template.js'
 import {
   MailCatcher,
   newPurchase,
@@ -17,13 +19,16 @@ const ADMIN_KEY = 'tg_admin_' + 'StripeExampleTest0123456'.repeat(2)
 const SECRET = 'whsec_example_' + 'f00d'.repeat(8)
 
 let server: FastifyInstance
+let db: Awaited<ReturnType<typeof migratedPglite>> | undefined
 let serverUrl: string
 let mail: MailCatcher
 const lines: string[] = []
 
 beforeAll(async () => {
   mail = await MailCatcher.start()
+  db = await migratedPglite()
   server = await buildApp({
+    db,
     env: {
       DATA_DIR: 'memory://',
       BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
@@ -42,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close()
+  await db?.destroy() // buildApp does not close a database it was given
   await mail?.close()
 })
 

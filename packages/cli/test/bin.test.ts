@@ -14,6 +14,10 @@ let server: RunningServer
 let t: TestContext
 let env: Record<string, string>
 
+// Every CLI run leads its own process group; a group still alive after the file (a run that
+// hung past its test's timeout) is killed in afterAll, pass or fail.
+const groups = new Set<number>()
+
 interface Ran {
   code: number | null
   stdout: string
@@ -28,13 +32,19 @@ function tollgate(
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: t.dir,
       env: { ...env, ...opts.env },
+      detached: true,
     })
+    const pid = child.pid
+    if (pid !== undefined) groups.add(pid)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
     child.on('error', fail)
-    child.on('close', (code) => done({ code, stdout, stderr }))
+    child.on('close', (code) => {
+      if (pid !== undefined) groups.delete(pid)
+      done({ code, stdout, stderr })
+    })
     child.stdin.end(opts.stdin ?? '')
   })
 }
@@ -51,6 +61,13 @@ beforeAll(async () => {
   }
 })
 afterAll(async () => {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
   await server?.close()
   t?.cleanup()
 })

@@ -1,5 +1,7 @@
 // End to end: the license client against the real license server (buildApp) on a real port.
 import { buildApp } from '@tollgate/license-server'
+// The server tests' helper: the run's migrated PGlite dump, instead of migrating per server.
+import { migratedPglite } from '../../license-server/test/helpers/pglite-template.js'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
 import { request } from 'undici'
@@ -74,8 +76,12 @@ async function issueLicense(): Promise<{ id: string; token: string }> {
   return { id: issued.json.license.id, token: issued.json.token }
 }
 
+let db: Awaited<ReturnType<typeof migratedPglite>> | undefined
+
 beforeAll(async () => {
+  db = await migratedPglite()
   app = await buildApp({
+    db,
     env: {},
     config: {
       masterKey: MASTER_KEY,
@@ -105,6 +111,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await app?.close()
+  await db?.destroy() // buildApp does not close a database it was given
 })
 
 let dir: string

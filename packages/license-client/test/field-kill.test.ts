@@ -20,9 +20,18 @@ beforeAll(async () => {
   server = await startRealServer()
 })
 afterAll(async () => {
-  for (const c of alive) c.kill('SIGKILL')
+  for (const c of alive) killGroup(c)
   await server?.close()
 })
+
+/** kill -9 to the child's whole process group (it leads one: spawned detached). */
+function killGroup(c: ChildProcess): void {
+  try {
+    process.kill(-c.pid!, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
 
 /** Runs one child until a random moment after it is ready, then kill -9. */
 function oneLife(token: string, dir: string): Promise<{ tried: number; durable: number }> {
@@ -34,6 +43,7 @@ function oneLife(token: string, dir: string): Promise<{ tried: number; durable: 
         cwd: pkg,
         env: { ...process.env, FIELD_TOKEN: token, FIELD_JWKS: JSON.stringify(server.jwks) },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       },
     )
     alive.add(c)
@@ -49,7 +59,7 @@ function oneLife(token: string, dir: string): Promise<{ tried: number; durable: 
         const line = buffer.slice(0, nl)
         buffer = buffer.slice(nl + 1)
         if (line === 'ready') {
-          setTimeout(() => c.kill('SIGKILL'), Math.floor(Math.random() * 700))
+          setTimeout(() => killGroup(c), Math.floor(Math.random() * 700))
         } else if (line.startsWith('try ')) tried += Number(line.slice(4))
         else if (line.startsWith('durable ')) durable = Number(line.slice(8))
       }

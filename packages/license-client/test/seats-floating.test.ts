@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '@tollgate/license-server'
+// The server tests' helper: the run's migrated PGlite dump, instead of migrating per server.
+import { migratedPglite } from '../../license-server/test/helpers/pglite-template.js'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
@@ -30,6 +32,14 @@ let serverNow = Date.now()
 const dirs: (() => void)[] = []
 const clients: LicenseClient[] = []
 const alive = new Set<ChildProcess>()
+/** kill -9 to a child's whole process group (children here lead one: spawned detached). */
+function killGroup(c: ChildProcess): void {
+  try {
+    process.kill(-c.pid!, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
 
 async function admin<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await app.inject({
@@ -100,8 +110,12 @@ function reaches(seat: SeatHandle, state: SeatState): Promise<void> {
   })
 }
 
+let db: Awaited<ReturnType<typeof migratedPglite>> | undefined
+
 beforeAll(async () => {
+  db = await migratedPglite()
   app = await buildApp({
+    db,
     env: {},
     config: {
       masterKey: '00'.repeat(16) + 'ab'.repeat(16),
@@ -119,9 +133,10 @@ beforeAll(async () => {
   jwks = await admin<Jwks>('GET', '/.well-known/jwks.json')
 })
 afterAll(async () => {
-  for (const c of alive) c.kill('SIGKILL')
+  for (const c of alive) killGroup(c)
   await Promise.all(clients.map((c) => c.close()))
-  await app.close()
+  await app?.close()
+  await db?.destroy() // buildApp does not close a database it was given
   for (const d of dirs) d()
 })
 
@@ -168,6 +183,8 @@ it('a client killed -9 while holding a seat gets it back to the pool after the l
       cwd: pkg,
       env: { ...process.env, FIELD_TOKEN: license.token, FIELD_JWKS: JSON.stringify(jwks) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: kill -9 (here and in afterAll, pass or fail) takes its whole tree.
+      detached: true,
     },
   )
   alive.add(proc)
@@ -182,7 +199,7 @@ it('a client killed -9 while holding a seat gets it back to the pool after the l
     proc.on('exit', () => reject(new Error(`child exited early: ${stderr}`)))
   })
   const exited = new Promise((resolve) => proc.on('exit', resolve))
-  proc.kill('SIGKILL')
+  killGroup(proc)
   await exited
   alive.delete(proc)
   const c = await client(license.token)

@@ -12,6 +12,7 @@ import { seedLicense, type Obj } from './helpers/fixtures.js'
 import { DAY } from './helpers/clock.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
 import { createPostgresDatabase, TEST_DB_KIND } from './helpers/test-db.js'
+import { seedMigratedDataDir } from './helpers/pglite-template.js'
 import {
   buildFleetApp,
   expectError,
@@ -416,6 +417,8 @@ describe('jobs and shutdown', () => {
     // An app that owns its database (its own pool, or its own PGlite directory), like a server.
     const dir = mkdtempSync(join(tmpdir(), 'tg-fleet-close-'))
     const pgdb = TEST_DB_KIND === 'postgres' ? await createPostgresDatabase() : undefined
+    // Its directory starts from the run's migrated dump (as the in-memory databases do).
+    if (!pgdb) await seedMigratedDataDir(dir)
     let seen = new Date(0)
     const app = await buildApp({
       env: {},

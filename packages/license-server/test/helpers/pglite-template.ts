@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, sql } from 'kysely'
@@ -71,4 +71,24 @@ export async function migratedPglite(): Promise<Kysely<Database>> {
   // and a test that destroys one to simulate an outage must see its queries fail.
   await sql`select 1`.execute(db)
   return db
+}
+
+/**
+ * Fills `<dataDir>/pgdata` (where the server keeps PGlite on disk) from the run's migrated dump,
+ * so an app that opens its own database in `dataDir` finds it migrated instead of running initdb
+ * and every migration on disk (minutes on a loaded machine).
+ *
+ * @example
+ * ```ts
+ * const dir = mkdtempSync(join(tmpdir(), 'tg-'))
+ * await seedMigratedDataDir(dir)
+ * const app = await buildApp({ env: {}, config: { dataDir: dir } })
+ * ```
+ */
+export async function seedMigratedDataDir(dataDir: string): Promise<void> {
+  template ??= migratedDump()
+  const dump = await template
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const pg = await PGlite.create(join(dataDir, 'pgdata'), { loadDataDir: dump })
+  await pg.close()
 }
