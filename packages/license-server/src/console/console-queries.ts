@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/database.js'
 import type { LicenseStatus } from '../licenses/license.table.js'
 import { customerMatches } from './customer-search.js'
@@ -38,7 +39,7 @@ export interface LicenseListRow {
  * const rows = await searchLicenses(db, tenantId, { q: 'acme', status: 'active', limit: 50 })
  * ```
  */
-export function searchLicenses(
+export async function searchLicenses(
   db: Db,
   tenantId: string,
   s: LicenseSearch,
@@ -74,15 +75,25 @@ export function searchLicenses(
         .where('l.id', 'like', `${text}%`)
     } else if (/^cus_[0-9a-z]+$/.test(text)) q = q.where('l.customer_id', '=', text)
     else {
-      q = q.where(
-        'l.customer_id',
-        'in',
-        db
-          .selectFrom('customers')
-          .select('id')
-          .where('tenant_id', '=', tenantId)
-          .where((eb) => customerMatches(eb, text)),
-      )
+      const matching = db
+        .selectFrom('customers')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where((eb) => customerMatches(eb, text))
+      const few = await matching.limit(SPARSE_CUSTOMERS + 1).execute()
+      if (few.length <= SPARSE_CUSTOMERS) {
+        // Few customers match: walking the id index and filtering could read most of a big
+        // tenant's licenses before it finds a page (matches need not be spread over the id
+        // order), so take each customer's newest ids from (tenant_id, customer_id, id) instead.
+        const ids = await newestIdsOf(
+          db,
+          tenantId,
+          few.map((c) => c.id),
+          s,
+        )
+        if (ids.length === 0) return []
+        q = q.where('l.id', 'in', ids)
+      } else q = q.where('l.customer_id', 'in', matching)
     }
   }
   if (s.status) q = q.where('l.status', '=', s.status)
@@ -94,6 +105,33 @@ export function searchLicenses(
     .orderBy('l.id', 'desc')
     .limit(s.limit + 1)
     .execute()
+}
+
+/** Up to this many matching customers, a name/email search walks their licenses one by one. */
+const SPARSE_CUSTOMERS = 2000
+
+/** The newest license ids (one page) of these customers that pass the other filters. */
+async function newestIdsOf(
+  db: Db,
+  tenantId: string,
+  customerIds: string[],
+  s: LicenseSearch,
+): Promise<string[]> {
+  if (customerIds.length === 0) return []
+  const at = (d: Date) => sql`${d.toISOString()}::timestamptz`
+  const where = [sql`l.tenant_id = ${tenantId}`, sql`l.customer_id = m.id`]
+  if (s.status) where.push(sql`l.status = ${s.status}`)
+  if (s.planId) where.push(sql`l.plan_id = ${s.planId}`)
+  if (s.expiresBefore) where.push(sql`l.expires_at < ${at(s.expiresBefore)}`)
+  if (s.expiresAfter) where.push(sql`l.expires_at >= ${at(s.expiresAfter)}`)
+  if (s.after) where.push(sql`l.id < ${s.after}`)
+  const { rows } = await sql<{ id: string }>`
+    select x.id from unnest(${customerIds}::text[]) as m(id)
+    cross join lateral (select l.id from licenses l where ${sql.join(where, sql` and `)}
+                        order by l.id desc limit ${s.limit + 1}) x
+    order by x.id desc limit ${s.limit + 1}
+  `.execute(db)
+  return rows.map((r) => r.id)
 }
 
 /** The overview's numbers, all counted in the database. */

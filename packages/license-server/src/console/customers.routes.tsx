@@ -12,6 +12,8 @@ import { ConsolePage, Field } from './console-layout.js'
 import { customerMatches } from './customer-search.js'
 
 const PAGE_SIZE = 50
+/** Up to this many matches, a search pages in memory instead of walking the id index. */
+const SPARSE_CUSTOMERS = 2000
 
 function CreateForm(p: {
   request: FastifyRequest
@@ -75,6 +77,23 @@ export function consoleCustomerRoutes(app: FastifyInstance): Promise<void> {
       .where('tenant_id', '=', request.staff.tenant_id)
     if (q) query = query.where((eb) => customerMatches(eb, q))
     if (after) query = query.where('id', '<', after)
+    if (q) {
+      // A prefix matching few customers: take them from the prefix indexes and page in memory
+      // (walking the id index could read most customers of a big tenant before a page fills).
+      const matching = await query
+        .clearSelect()
+        .select('id')
+        .limit(SPARSE_CUSTOMERS + 1)
+        .execute()
+      if (matching.length <= SPARSE_CUSTOMERS) {
+        const page = matching
+          .map((c) => c.id)
+          .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
+          .slice(0, PAGE_SIZE + 1)
+        // No match: an id no row has (`in ()` is not SQL).
+        query = query.where('id', 'in', page.length > 0 ? page : [''])
+      }
+    }
     const rows = await query
       .orderBy('id', 'desc')
       .limit(PAGE_SIZE + 1)

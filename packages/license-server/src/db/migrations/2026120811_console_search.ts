@@ -5,7 +5,8 @@ import { sql, type Kysely } from 'kysely'
  * 300 ms). Customer name and email searches are case-insensitive prefix matches
  * (`lower(name) like 'acme%'`), served by `text_pattern_ops` expression indexes whatever the
  * database collation (pg_trgm is not available on every Postgres nor loaded in PGlite, so
- * substring search is not offered). The plan filter gets its keyset index like status has.
+ * substring search is not offered). The plan filter gets its keyset index like status has, and the expiry range its
+ * per-tenant index.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index customers_tenant_lower_name_idx
@@ -13,11 +14,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index customers_tenant_lower_email_idx
               on customers (tenant_id, lower(email) text_pattern_ops)`.execute(db)
   await sql`create index licenses_tenant_plan_idx on licenses (tenant_id, plan_id, id)`.execute(db)
+  await sql`create index licenses_tenant_expires_idx on licenses (tenant_id, expires_at)`.execute(
+    db,
+  )
 }
 
 /** Drops the indexes. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const name of [
+    'licenses_tenant_expires_idx',
     'licenses_tenant_plan_idx',
     'customers_tenant_lower_email_idx',
     'customers_tenant_lower_name_idx',
