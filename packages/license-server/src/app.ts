@@ -4,11 +4,7 @@ import {
   TypeBoxValidatorCompiler,
   type TypeBoxTypeProvider,
 } from '@fastify/type-provider-typebox'
-import Fastify, {
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyServerOptions,
-} from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { readFileSync } from 'node:fs'
 import { Redis } from 'ioredis'
 import type { Kysely } from 'kysely'
@@ -21,7 +17,6 @@ import { setupFleet, type FleetOverrides } from './deployments/setup-fleet.js'
 import { setupAdminAuth } from './auth/admin-auth.js'
 import { AppError } from './errors/app-error.js'
 import { installErrorHandler } from './errors/error-handler.js'
-import { requestIdOf } from './lib/ids.js'
 import { LicenseRowCache } from './licenses/license-cache.js'
 import { registerCacheMetrics } from './metrics/cache-metrics.js'
 import { setupMetrics } from './metrics/metrics.js'
@@ -35,8 +30,8 @@ import { bootstrap } from './tenants/bootstrap.js'
 import { billingPlugin } from './billing/billing.plugin.js'
 import { webhooksPlugin } from './webhooks/webhooks.plugin.js'
 import { registerRoutes, registerSharedSchemas } from './register-routes.js'
+import { fastifyOptions, installJsonBodies } from './app-options.js'
 import { VERSION } from './version.js'
-import { prettyLogStream, usePrettyLog } from './system/pretty-log.js'
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -73,58 +68,12 @@ export interface BuildAppOptions {
 export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const config = loadConfig(opts.env ?? process.env, opts.config)
   const now = opts.now ?? (() => new Date())
-  const app = Fastify({
-    logger: opts.logger ?? {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
-      ...(usePrettyLog(config.logFormat, process.stdout.isTTY)
-        ? { stream: prettyLogStream(process.stdout) }
-        : {}),
-    },
-    bodyLimit: config.bodyLimit,
-    // A hop count trusts that many proxies nearest to us (proxy-addr semantics); Fastify's own
-    // numeric option trusts none. The client is the right-most address no trusted proxy added.
-    trustProxy:
-      typeof config.trustProxy === 'number'
-        ? (
-            (hops: number) => (_address: string, hop: number) =>
-              hop < hops
-          )(config.trustProxy)
-        : config.trustProxy,
-    // X-Request-Id is honoured only when it looks like an id (capped, validated): see requestIdOf.
-    requestIdHeader: false,
-    genReqId: (req) => requestIdOf(req.headers['x-request-id']),
-    ajv: { customOptions: { removeAdditional: false } },
-    // Bad URLs and over-long path parameters get our error body too.
-    frameworkErrors: (err, _request, reply: FastifyReply) => {
-      const body = new AppError(
-        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'VALIDATION_FAILED' : 'BAD_REQUEST',
-        err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'Malformed URL',
-      ).toBody()
-      void reply.code(body.status).send(body)
-    },
-  }).withTypeProvider<TypeBoxTypeProvider>()
+  const app = Fastify(fastifyOptions(config, opts.logger)).withTypeProvider<TypeBoxTypeProvider>()
 
   registerAjvFormats()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   installErrorHandler(app)
-  // An empty body with a JSON content type is "no body" (clients send the header on bare
-  // POSTs); schemas then decide whether a body was required.
-  const jsonParser = app.getDefaultJsonParser('error', 'error')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '') {
-      done(null, undefined)
-      return
-    }
-    void jsonParser(req, body as string, done)
-  })
-  // JSON only: a text/plain body is 415, not a string that fails validation later.
-  app.removeContentTypeParser('text/plain')
-  // A missing body validates as null, so "body optional" routes use `Union([Object, Null])`.
-  app.addHook('preValidation', (request, _reply, done) => {
-    if (request.body === undefined) request.body = null
-    done()
-  })
+  installJsonBodies(app)
   rejectUnstorableText(app)
 
   const ownsDb = opts.db === undefined

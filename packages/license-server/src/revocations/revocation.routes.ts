@@ -53,6 +53,16 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /**
+ * True when the If-None-Match names an answer that brought its holder to `version` with key
+ * `kid`: a whole list of that version (`"rl-<version>-<issued>-<kid>"`) or a delta ending there
+ * (`"rd-<since>-<version>-<kid>"`).
+ */
+function namesVersion(header: string, version: number, kid: string): boolean {
+  const tag = new RegExp(`^"(rl-${version}-\\d+|rd-\\d+-${version})-(.+)"$`)
+  return header.split(',').some((t) => tag.exec(t.trim().replace(/^W\//, ''))?.[2] === kid)
+}
+
+/**
  * `GET /v1/revocations`: the signed revocation list (revoked and suspended license ids, issue
  * time, next update, version) as `{ list, revoked, suspended, issuedAt, nextUpdate, version }`,
  * or with `?format=jws` the bare JWS (`application/jose`) for air-gapped sites. With
@@ -99,7 +109,15 @@ export const revocationRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = 
       if (since !== undefined && req.query.format !== 'jws') {
         if (ifNoneMatch !== undefined) {
           const etag = await fleet.revocations.deltaEtag(tenantId, since, key)
-          if (matches(ifNoneMatch, etag)) return reply.code(304).header('etag', etag).send(null)
+          // Nothing changed since the client's version: any answer that brought it there (the
+          // whole list, or the delta it applied last) is current, not just an empty delta.
+          const unchanged = etag === `"rd-${since}-${since}-${key.kid}"`
+          if (
+            matches(ifNoneMatch, etag) ||
+            (unchanged && namesVersion(ifNoneMatch, since, key.kid))
+          ) {
+            return reply.code(304).header('etag', etag).send()
+          }
         }
         const answer = await fleet.revocations.since(tenantId, since, key, opts)
         if (answer.kind === 'delta') {
@@ -112,7 +130,7 @@ export const revocationRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = 
       const list = await fleet.revocations.list(tenantId, key, opts)
       const etag = req.query.format === 'jws' ? `${list.etag.slice(0, -1)}-jws"` : list.etag
       void reply.header('etag', etag)
-      if (matches(ifNoneMatch, etag)) return reply.code(304).send(null)
+      if (matches(ifNoneMatch, etag)) return reply.code(304).header('etag', etag).send()
       if (req.query.format === 'jws') return reply.type('application/jose').send(list.jws)
       return reply.type('application/json; charset=utf-8').send(fullBody(list))
     },

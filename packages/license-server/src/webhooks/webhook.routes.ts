@@ -2,34 +2,28 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { actorFromRequest, requireScope } from '../auth/admin-auth.js'
 import { AppError } from '../errors/app-error.js'
-import { findEvent, listEvents } from '../events/event.repository.js'
-import { toEventView } from '../events/event.view.js'
 import { decodeCursor, toPage } from '../lib/pagination.js'
 import { EmptyQuery, IdParams, PageOf, PageQuery, errorResponses } from '../lib/schemas.js'
 import {
   changeEndpoint,
   createEndpoint,
   removeEndpoint,
-  resendWebhookDelivery,
   rotateEndpointSecret,
   sendTestEvent,
 } from './manage-endpoints.js'
-import { findDelivery, listAttempts, listDeliveries } from './webhook-delivery.repository.js'
+import { webhookDeliveryRoutes } from './webhook-delivery.routes.js'
 import { findEndpoint, listEndpoints } from './webhook-endpoint.repository.js'
 import {
   CreateEndpointBody,
   EndpointWithSecret,
-  ListDeliveriesQuery,
-  ListEventsQuery,
   RotateSecretBody,
   UpdateEndpointBody,
 } from './webhook.schemas.js'
-import { toWebhookDeliveryView, toWebhookEndpointView } from './webhook.view.js'
+import { webhookEventRoutes } from './webhook-event.routes.js'
+import { toWebhookEndpointView } from './webhook.view.js'
 
 const tags = ['webhooks']
 const Endpoint = Type.Ref('WebhookEndpoint')
-const Delivery = Type.Ref('WebhookDelivery')
-const Event = Type.Ref('Event')
 const ListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
 
 /**
@@ -43,7 +37,7 @@ const ListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
  * await admin.register(webhookRoutes)
  * ```
  */
-export const webhookRoutes: FastifyPluginAsyncTypebox = (app) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.tollgate
   const deps = app.webhooks.endpointDeps
   const read = requireScope('webhooks:read')
@@ -87,70 +81,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = (app) => {
         after: decodeCursor(req.query.cursor),
       })
       return toPage(rows, limit, toWebhookEndpointView)
-    },
-  )
-
-  // Static paths before `/webhooks/:id` would not matter to find-my-way, but keep them close.
-  app.get(
-    '/webhooks/deliveries',
-    {
-      schema: {
-        tags,
-        querystring: ListDeliveriesQuery,
-        response: { 200: PageOf(Delivery), ...errorResponses },
-      },
-      preHandler: read,
-    },
-    async (req) => {
-      const limit = req.query.limit ?? 50
-      const rows = await listDeliveries(db, req.auth.tenantId, {
-        limit,
-        after: decodeCursor(req.query.cursor),
-        endpointId: req.query.endpointId,
-        eventId: req.query.eventId,
-        status: req.query.status,
-      })
-      return toPage(rows, limit, (r) => toWebhookDeliveryView(r))
-    },
-  )
-
-  app.get(
-    '/webhooks/deliveries/:id',
-    {
-      schema: {
-        tags,
-        params: IdParams,
-        querystring: EmptyQuery,
-        response: { 200: Delivery, ...errorResponses },
-      },
-      preHandler: read,
-    },
-    async (req) => {
-      const row = await findDelivery(db, req.auth.tenantId, req.params.id)
-      if (!row) throw new AppError('NOT_FOUND', `No webhook delivery ${req.params.id}`)
-      return toWebhookDeliveryView(row, await listAttempts(db, row.id))
-    },
-  )
-
-  app.post(
-    '/webhooks/deliveries/:id/resend',
-    {
-      schema: {
-        tags,
-        params: IdParams,
-        querystring: EmptyQuery,
-        body: Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]),
-        response: { 200: Delivery, ...errorResponses },
-      },
-      preHandler: write,
-    },
-    async (req) => {
-      const row = await db
-        .transaction()
-        .execute((trx) =>
-          resendWebhookDelivery(trx, req.auth.tenantId, req.params.id, actorFromRequest(req), deps),
-        )
-      return toWebhookDeliveryView(row)
     },
   )
 
@@ -272,44 +202,6 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = (app) => {
     },
   )
 
-  app.get(
-    '/events',
-    {
-      schema: {
-        tags,
-        querystring: ListEventsQuery,
-        response: { 200: PageOf(Event), ...errorResponses },
-      },
-      preHandler: requireScope('audit:read'),
-    },
-    async (req) => {
-      const limit = req.query.limit ?? 50
-      const rows = await listEvents(db, req.auth.tenantId, {
-        limit,
-        after: decodeCursor(req.query.cursor),
-        type: req.query.type,
-        licenseId: req.query.licenseId,
-      })
-      return toPage(rows, limit, toEventView)
-    },
-  )
-
-  app.get(
-    '/events/:id',
-    {
-      schema: {
-        tags,
-        params: IdParams,
-        querystring: EmptyQuery,
-        response: { 200: Event, ...errorResponses },
-      },
-      preHandler: requireScope('audit:read'),
-    },
-    async (req) => {
-      const row = await findEvent(db, req.auth.tenantId, req.params.id)
-      if (!row) throw new AppError('NOT_FOUND', `No event ${req.params.id}`)
-      return toEventView(row)
-    },
-  )
-  return Promise.resolve()
+  await app.register(webhookDeliveryRoutes)
+  await app.register(webhookEventRoutes)
 }
