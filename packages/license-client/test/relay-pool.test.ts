@@ -125,6 +125,7 @@ describe('pool file and relay lease chain', () => {
       } catch (e) {
         return e
       }
+      return undefined
     })()
     expect(err).toBeInstanceOf(PoolFileInvalidError)
     expect(err).toBeInstanceOf(SeatRefusedError)
@@ -147,6 +148,7 @@ describe('pool file and relay lease chain', () => {
       } catch (e) {
         return e
       }
+      return undefined
     })()
     expect((err as PoolFileInvalidError).code).toBe('RELAY_LEASE_INVALID')
   })
