@@ -5,6 +5,7 @@ import { exportPem, generateKeyPair, verifyLicense, type Jwks } from '@tollgate/
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
+import { seedMigratedDataDir } from './helpers/pglite-template.js'
 import { TEST_MASTER_KEY } from './helpers/test-app.js'
 import { TEST_DATABASE_URL, TEST_DB_KIND, createPostgresDatabase } from './helpers/test-db.js'
 
@@ -22,6 +23,9 @@ async function storage(): Promise<Record<string, string>> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-restart-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
+  // Starts from the run's migrated dump: migrating an empty directory on disk is what bin.test
+  // and data-dir.test cover; here it only cost minutes under load.
+  await seedMigratedDataDir(dir)
   return { DATA_DIR: dir }
 }
 
