@@ -12,8 +12,14 @@ import { once } from 'node:events'
 import { loadavg } from 'node:os'
 import pg from 'pg'
 import type { Pool } from 'undici'
-import { buildApp } from '@tollgate/license-server'
-import { api, closedLoop, nextMessage, post, type LoadResult } from './lib/drive.js'
+import {
+  api,
+  closedLoop,
+  nextMessage,
+  post,
+  startBenchServer,
+  type LoadResult,
+} from './lib/drive.js'
 import { SERVER_FLAGS_LABEL, serverExecArgv } from './lib/server-flags.js'
 
 const BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -25,18 +31,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 type FromServer = { type: 'ready'; port: number; ownerKey: string } | { type: 'closed' }
 
 async function serverMain(): Promise<void> {
-  const app = await buildApp({
-    env: {},
-    config: {
-      databaseUrl: process.env.BENCH_DB_URL!,
-      masterKey: randomBytes(32).toString('hex'),
-      logLevel: 'warn',
-      dbPoolSize: 10,
-      rateLimit: { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } },
-    },
-    logger: false,
-  })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  const app = await startBenchServer()
   process.on('message', () => {
     void app.close().then(() => {
       process.send!({ type: 'closed' } satisfies FromServer)

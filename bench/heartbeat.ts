@@ -11,8 +11,7 @@ import { cpus, loadavg } from 'node:os'
 import pg from 'pg'
 import { Pool } from 'undici'
 import { KeySet, verifyLease, type Jwks } from '@tollgate/license-client'
-import { buildApp } from '@tollgate/license-server'
-import { api, nextMessage } from './lib/drive.js'
+import { api, nextMessage, startBenchServer } from './lib/drive.js'
 import { SERVER_FLAGS_LABEL, serverExecArgv } from './lib/server-flags.js'
 
 const BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -36,19 +35,7 @@ type FromServer =
 // ---------------------------------------------------------------- server (child process) ----
 async function serverMain(): Promise<void> {
   const Fastify = (await import('fastify')).default
-  const app = await buildApp({
-    env: {},
-    config: {
-      databaseUrl: process.env.BENCH_DB_URL!,
-      masterKey: randomBytes(32).toString('hex'),
-      logLevel: 'warn',
-      dbPoolSize: 10,
-      // Rate limiting stays on (its hooks run on every request) but cannot trip.
-      rateLimit: { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } },
-    },
-    logger: false,
-  })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  const app = await startBenchServer()
   let shown = 0
   app.server.on('clientError', (err: Error & { rawPacket?: Buffer }) => {
     if (shown++ < 2)

@@ -2,6 +2,9 @@
 // message from the forked server, call the admin API, and a closed-loop load on one undici pool,
 // so both benches drive the server the same way (same connections, same loop, same counting).
 import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '@tollgate/license-server'
 import { Pool } from 'undici'
 
 /** The first message of `type` from the forked server process. */
@@ -87,4 +90,25 @@ export async function closedLoop(
   const elapsed = (performance.now() - started) / 1000
   await pool.close()
   return { rps: requests / elapsed, requests, failures }
+}
+
+/**
+ * The server side of both benches: the license server on `BENCH_DB_URL` (same pool size and
+ * settings for heartbeat and floating), listening on a free port. Rate limiting stays on (its
+ * hooks run on every request) but cannot trip.
+ */
+export async function startBenchServer(): Promise<FastifyInstance> {
+  const app = await buildApp({
+    env: {},
+    config: {
+      databaseUrl: process.env.BENCH_DB_URL!,
+      masterKey: randomBytes(32).toString('hex'),
+      logLevel: 'warn',
+      dbPoolSize: 10,
+      rateLimit: { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } },
+    },
+    logger: false,
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return app
 }
