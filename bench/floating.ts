@@ -6,35 +6,32 @@
 // every connection loops checkout (a fresh scope) -> renew -> check-in on one of BENCH_LICENSES
 // floating licenses, so checkouts of one license contend for its row lock as in production.
 // Reported: requests/s of each phase and their ratio (goal: floating >= 50% of heartbeat).
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { loadavg } from 'node:os'
 import pg from 'pg'
-import { Pool } from 'undici'
-import { buildApp } from '@tollgate/license-server'
+import type { Pool } from 'undici'
+import {
+  api,
+  closedLoop,
+  nextMessage,
+  post,
+  startBenchServer,
+  type LoadResult,
+} from './lib/drive.js'
 import { SERVER_FLAGS_LABEL, serverExecArgv } from './lib/server-flags.js'
 
 const BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
 const LICENSES = Number(process.env.BENCH_LICENSES ?? 16)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 
 type FromServer = { type: 'ready'; port: number; ownerKey: string } | { type: 'closed' }
 
 async function serverMain(): Promise<void> {
-  const app = await buildApp({
-    env: {},
-    config: {
-      databaseUrl: process.env.BENCH_DB_URL!,
-      masterKey: randomBytes(32).toString('hex'),
-      logLevel: 'warn',
-      dbPoolSize: 10,
-      rateLimit: { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } },
-    },
-    logger: false,
-  })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  const app = await startBenchServer()
   process.on('message', () => {
     void app.close().then(() => {
       process.send!({ type: 'closed' } satisfies FromServer)
@@ -43,70 +40,6 @@ async function serverMain(): Promise<void> {
   })
   const port = (app.server.address() as { port: number }).port
   process.send!({ type: 'ready', port, ownerKey: app.tollgate.bootstrap.ownerKey! })
-}
-
-function next(child: ChildProcess, type: FromServer['type']): Promise<FromServer> {
-  return new Promise((resolve) => {
-    const on = (m: FromServer) => {
-      if (m.type !== type) return
-      child.off('message', on)
-      resolve(m)
-    }
-    child.on('message', on)
-  })
-}
-
-async function api<T>(base: string, path: string, body: unknown, key?: string): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-    },
-    body: JSON.stringify(body),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${text}`)
-  return JSON.parse(text) as T
-}
-
-/** Runs `step(worker)` in a loop on CONNECTIONS workers for `seconds`; requests/s and failures. */
-async function load(
-  origin: string,
-  seconds: number,
-  step: (pool: Pool, worker: number) => Promise<number>,
-): Promise<{ rps: number; requests: number; failures: number }> {
-  const pool = new Pool(origin, { connections: CONNECTIONS, pipelining: 1 })
-  let requests = 0
-  let failures = 0
-  const started = performance.now()
-  const until = started + seconds * 1000
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async (_, w) => {
-      while (performance.now() < until) {
-        try {
-          requests += await step(pool, w)
-        } catch {
-          failures++
-        }
-      }
-    }),
-  )
-  const elapsed = (performance.now() - started) / 1000
-  await pool.close()
-  return { rps: requests / elapsed, requests, failures }
-}
-
-async function post(pool: Pool, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await pool.request({
-    method: 'POST',
-    path,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  const text = await res.body.text()
-  if (res.statusCode !== 200) throw new Error(`${path} ${res.statusCode} ${text.slice(0, 80)}`)
-  return JSON.parse(text) as Record<string, unknown>
 }
 
 async function driverMain(): Promise<void> {
@@ -124,7 +57,7 @@ async function driverMain(): Promise<void> {
     env: { ...process.env, BENCH_ROLE: 'server', BENCH_DB_URL: dbUrl.toString() },
   })
   try {
-    const ready = (await next(child, 'ready')) as Extract<FromServer, { type: 'ready' }>
+    const ready = await nextMessage<Extract<FromServer, { type: 'ready' }>>(child, 'ready')
     const base = `http://127.0.0.1:${ready.port}`
     const owner = ready.ownerKey
     const customer = await api<{ id: string }>(base, '/v1/admin/customers', { name: 'B' }, owner)
@@ -155,31 +88,45 @@ async function driverMain(): Promise<void> {
         () => 1,
       )
     let cycle = 0
+    // One cycle = checkout + renew (what is measured) + check-in (so seats do not pile up).
     const floating = async (pool: Pool, w: number): Promise<number> => {
       const key = keyOf(w)
       const scope = `w${w}-${cycle++}`
       const seat = await post(pool, '/v1/seats/checkout', { key, scope, deploymentId: `dep-${w}` })
       await post(pool, '/v1/seats/renew', { key, leaseId: seat.leaseId })
       await post(pool, '/v1/seats/checkin', { key, leaseId: seat.leaseId })
-      return 3
+      return 1
     }
-    await load(base, 2, heartbeat) // warm-up
-    await load(base, 2, floating)
-    const hb = await load(base, SECONDS, heartbeat)
-    const fl = await load(base, SECONDS, floating)
-    const ratio = fl.rps / hb.rps
+    const load = (seconds: number, step: typeof heartbeat) =>
+      closedLoop(base, CONNECTIONS, seconds, step)
+    await load(2, heartbeat) // warm-up
+    await load(2, floating)
+    // Alternating rounds (hb, fl, hb, fl, ...): a shared machine's load drifts, and both phases
+    // should see the same drift. Same pool size, same closed loop for both.
+    const hbRounds: LoadResult[] = []
+    const flRounds: LoadResult[] = []
+    const slice = SECONDS / ROUNDS
+    for (let r = 0; r < ROUNDS; r++) {
+      hbRounds.push(await load(slice, heartbeat))
+      flRounds.push(await load(slice, floating))
+    }
+    const sum = (rs: LoadResult[], k: 'requests' | 'failures') => rs.reduce((n, x) => n + x[k], 0)
+    const hbRps = sum(hbRounds, 'requests') / SECONDS
+    const cycles = sum(flRounds, 'requests') / SECONDS
+    // checkout + renew requests per second (check-in excluded), against heartbeat requests/s.
+    const ratio = (cycles * 2) / hbRps
     console.log(
-      `heartbeat: ${hb.rps.toFixed(0)} req/s (${hb.requests} requests, ${hb.failures} failures)`,
+      `heartbeat: ${hbRps.toFixed(0)} req/s (${sum(hbRounds, 'requests')} requests, ${sum(hbRounds, 'failures')} failures)`,
     )
     console.log(
-      `floating checkout+renew+checkin: ${fl.rps.toFixed(0)} req/s (${fl.requests} requests, ${fl.failures} failed cycles; ${(fl.rps / 3).toFixed(0)} cycles/s)`,
+      `floating: ${cycles.toFixed(1)} cycles/s = ${(cycles * 2).toFixed(0)} checkout+renew req/s (+ ${cycles.toFixed(0)} check-ins/s; ${sum(flRounds, 'failures')} failed cycles)`,
     )
     console.log(
-      `ratio floating/heartbeat: ${(ratio * 100).toFixed(1)}% (goal >= 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'}); load average ${loadavg()[0]!.toFixed(1)}`,
+      `ratio checkout+renew / heartbeat: ${(ratio * 100).toFixed(1)}% (goal >= 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'}); all floating requests / heartbeat: ${(((cycles * 3) / hbRps) * 100).toFixed(1)}%; ${ROUNDS} alternating rounds; load average ${loadavg()[0]!.toFixed(1)}`,
     )
     const exited = once(child, 'exit')
     child.send({ type: 'close' })
-    await next(child, 'closed')
+    await nextMessage(child, 'closed')
     await exited
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL')

@@ -4,14 +4,14 @@
 // load loop drives it from this process. A bare Fastify route in the same child, measured in the same
 // run, is the baseline. Afterwards the server closes gracefully and every deployment's
 // last-seen time in the database is checked against the last heartbeat it got a 200 for.
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { cpus, loadavg } from 'node:os'
 import pg from 'pg'
 import { Pool } from 'undici'
 import { KeySet, verifyLease, type Jwks } from '@tollgate/license-client'
-import { buildApp } from '@tollgate/license-server'
+import { api, nextMessage, startBenchServer } from './lib/drive.js'
 import { SERVER_FLAGS_LABEL, serverExecArgv } from './lib/server-flags.js'
 
 const BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -35,19 +35,7 @@ type FromServer =
 // ---------------------------------------------------------------- server (child process) ----
 async function serverMain(): Promise<void> {
   const Fastify = (await import('fastify')).default
-  const app = await buildApp({
-    env: {},
-    config: {
-      databaseUrl: process.env.BENCH_DB_URL!,
-      masterKey: randomBytes(32).toString('hex'),
-      logLevel: 'warn',
-      dbPoolSize: 10,
-      // Rate limiting stays on (its hooks run on every request) but cannot trip.
-      rateLimit: { windowMs: 60_000, publicMax: 1e9, adminMax: 1e9, tiers: { default: 1e9 } },
-    },
-    logger: false,
-  })
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  const app = await startBenchServer()
   let shown = 0
   app.server.on('clientError', (err: Error & { rawPacket?: Buffer }) => {
     if (shown++ < 2)
@@ -82,31 +70,6 @@ async function serverMain(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- driver (this process) -----
-function next(child: ChildProcess, type: FromServer['type']): Promise<FromServer> {
-  return new Promise((resolve) => {
-    const on = (m: FromServer) => {
-      if (m.type !== type) return
-      child.off('message', on)
-      resolve(m)
-    }
-    child.on('message', on)
-  })
-}
-
-async function api<T>(base: string, path: string, body: unknown, key?: string): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-    },
-    body: JSON.stringify(body),
-  })
-  const text = await res.text()
-  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${text}`)
-  return JSON.parse(text) as T
-}
-
 async function pool<T>(
   items: T[],
   concurrency: number,
@@ -213,7 +176,7 @@ async function driverMain(): Promise<void> {
     env: { ...process.env, BENCH_ROLE: 'server', BENCH_DB_URL: dbUrl.toString() },
   })
   try {
-    const ready = (await next(child, 'ready')) as Extract<FromServer, { type: 'ready' }>
+    const ready = await nextMessage<Extract<FromServer, { type: 'ready' }>>(child, 'ready')
     const base = `http://127.0.0.1:${ready.port}`
     const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks
     const keys = KeySet.from(jwks)
@@ -307,23 +270,19 @@ async function driverMain(): Promise<void> {
       () => undefined,
     )
     await load(base, '/v1/deployments/heartbeat', bodies, 3, onAnswer) // warm-up (JIT, caches, pool)
-    const child0 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<
-      FromServer,
-      { type: 'stats' }
-    >
+    const child0 = (await (child.send({ type: 'stats' }),
+    nextMessage<FromServer>(child, 'stats'))) as Extract<FromServer, { type: 'stats' }>
     const driverCpu0 = process.cpuUsage()
     const wall0 = performance.now()
     const hb = await load(base, '/v1/deployments/heartbeat', bodies, SECONDS, onAnswer)
     const driverCpu = process.cpuUsage(driverCpu0)
     const wallUs = (performance.now() - wall0) * 1000
-    const child1 = (await (child.send({ type: 'stats' }), next(child, 'stats'))) as Extract<
-      FromServer,
-      { type: 'stats' }
-    >
+    const child1 = (await (child.send({ type: 'stats' }),
+    nextMessage<FromServer>(child, 'stats'))) as Extract<FromServer, { type: 'stats' }>
 
     const exited = once(child, 'exit')
     child.send({ type: 'close' })
-    await next(child, 'closed')
+    await nextMessage<FromServer>(child, 'closed')
     await exited
 
     // Every deployment's last-seen must be at least the send time of its last acknowledged heartbeat.

@@ -47,6 +47,14 @@ describe('tollgate trial / user', () => {
     const code = await run(['trial', 'issue', '--plan', plan.id, '--email', 'dev@cli.test'], t.ctx)
     expect(code).not.toBe(0)
     expect(t.stderr()).toContain('TRIAL_ALREADY_USED')
+    const trials = await json<{ items: { email: string; status: string }[]; next: null }>([
+      'trial',
+      'list',
+      '--status',
+      'active',
+    ])
+    expect(trials.items.map((i) => [i.email, i.status])).toEqual([['dev@cli.test', 'active']])
+    expect(await run(['trial', 'list', '--status', 'paused'], t.ctx)).not.toBe(0)
 
     const lic = issued.license.id
     const hash = createHash('sha256').update(`${lic}:alice`).digest('hex')

@@ -48,6 +48,7 @@ import { namedUserAdminRoutes } from './named-users/named-user-admin.routes.js'
 import { namedUserPublicRoutes } from './named-users/named-user-public.routes.js'
 import { trialAdminRoutes } from './trials/trial-admin.routes.js'
 import { trialPublicRoutes } from './trials/trial-public.routes.js'
+import { countTrialRefusals } from './trials/trial-refused.js'
 import { seatAdminRoutes } from './seats/seat-admin.routes.js'
 import { seatRoutes } from './seats/seat.routes.js'
 import { staffAdminRoutes } from './console/staff-admin.routes.js'
@@ -95,6 +96,8 @@ export async function registerRoutes(
   app: FastifyInstance,
   { fleet, rateLimits }: { fleet: Fleet; rateLimits: RateLimitHooks },
 ): Promise<void> {
+  // On the root, so refusals from activation (machine) and from the trial routes are counted.
+  countTrialRefusals(app)
   // ---- Admin API: /v1/admin/*, API-key auth, limited per key. Add feature routes here. ----
   await app.register(
     async (admin) => {

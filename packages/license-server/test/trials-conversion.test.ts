@@ -180,3 +180,68 @@ describe('trial conversion through Stripe checkout', () => {
     expect(rows[0]!.plan_id).toBe(proPlan)
   })
 })
+
+describe('trial conversion through a one-time payment checkout (mode payment)', () => {
+  async function pay(email: string) {
+    const session = {
+      ...checkoutSession({
+        subscription: sid('sub'),
+        customer: sid('cus'),
+        email,
+        planId: proPlan,
+        created: unix(t),
+      }),
+      mode: 'payment',
+      subscription: null,
+      payment_intent: sid('pi'),
+    }
+    const e = event('checkout.session.completed', session, unix(t))
+    const res = await deliver(t, e)
+    expect(res.statusCode, res.body).toBe(200)
+    return { e, answer: res.json<{ status: string; note?: string }>() }
+  }
+
+  async function converted(): Promise<number> {
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+    const m = /^tollgate_trials_total\{event="converted"\} (\d+)/m.exec(text)
+    return m ? Number(m[1]) : 0
+  }
+
+  it('upgrades the same license for the plan duration, mails a new key, counts it once, and a replay issues nothing', async () => {
+    const email = 'once@conv.test'
+    const trial = await post<Issued>(t, '/v1/admin/trials', { planId: trialPlan, email })
+    const before = await converted()
+    const { e, answer } = await pay(email)
+    expect(answer).toMatchObject({ status: 'processed' })
+    const rows = await licensesOf(email)
+    expect(rows.map((r) => [r.id, r.plan_id, r.status])).toEqual([
+      [trial.license.id, proPlan, 'active'],
+    ])
+    // Pro is a 30-day plan: the paid period runs from the payment, not from the trial.
+    expect(rows[0]!.expires_at!.getTime()).toBe(t.clock.now().getTime() + 30 * DAY)
+    expect(rows[0]!.metadata).toMatchObject({ oneTimePurchase: true })
+    const trialRow = await t.db
+      .selectFrom('trials')
+      .select('converted_at')
+      .where('license_id', '=', trial.license.id)
+      .executeTakeFirstOrThrow()
+    expect(trialRow.converted_at).not.toBeNull()
+    const key = await keyMailedTo(email)
+    expect(key).not.toBe(trial.token)
+    expect(decodeLicense(key).claims).toMatchObject({ lid: trial.license.id, tier: 'pro' })
+    expect((await validate(t, key)).code).toBe('VALID')
+    expect(await converted()).toBe(before + 1)
+
+    // Stripe redelivers, and the async-payment event names the same session: still one license.
+    await deliver(t, e)
+    await deliver(t, event('checkout.session.async_payment_succeeded', e.data.object, unix(t)))
+    expect(await licensesOf(email)).toHaveLength(1)
+    expect(await converted()).toBe(before + 1)
+  })
+
+  it('a buyer without a trial gets a new one-time license', async () => {
+    await pay('oncefresh@conv.test')
+    const rows = await licensesOf('oncefresh@conv.test')
+    expect(rows.map((r) => r.plan_id)).toEqual([proPlan])
+  })
+})

@@ -54,6 +54,16 @@ async function outboxTo(recipient: string, kind: string) {
     .execute()
 }
 
+/** `tollgate_trial_refusals_total` by reason, from the app's /metrics. */
+async function refusals(): Promise<Record<string, number>> {
+  const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body
+  const out: Record<string, number> = {}
+  for (const m of text.matchAll(/^tollgate_trial_refusals_total\{reason="(\w+)"\} (\d+)$/gm)) {
+    out[m[1]!] = Number(m[2])
+  }
+  return out
+}
+
 describe('trial plans issued by staff', () => {
   it('issues a trial that ends after trialDays, audited; refuses a second one per email and per customer', async () => {
     const plan = await trialPlan()
@@ -76,6 +86,15 @@ describe('trial plans issued by staff', () => {
       customerId: r.trial.customerId,
     })
     expect(byCustomer.json<Obj>().code).toBe('TRIAL_ALREADY_USED')
+    // Another customer, the same email: refused for the email.
+    const other = await post(t, '/v1/admin/customers', { name: 'Other Co' })
+    const byEmail = await t.request('POST', '/v1/admin/trials', {
+      planId: plan.id,
+      customerId: other.id,
+      email: 'dev@one.test',
+    })
+    expect(byEmail.json<Obj>().code).toBe('TRIAL_ALREADY_USED')
+    expect(await refusals()).toMatchObject({ customer: 2, email: 1 })
 
     const audit = await t.request('GET', `/v1/admin/audit?targetId=${r.license.id}&limit=50`)
     const actions = audit.json<{ items: { action: string }[] }>().items.map((e) => e.action)
@@ -128,6 +147,7 @@ describe('one trial per machine', () => {
     const second = await activate(b.token, 'dep_other', machine)
     expect(second.statusCode).toBe(409)
     expect(second.json()).toMatchObject({ code: 'TRIAL_ALREADY_USED' })
+    expect((await refusals()).machine).toBe(1)
     const seats = await t.db
       .selectFrom('deployments')
       .select('id')
@@ -275,5 +295,37 @@ describe('trial reminders', () => {
     expect(sent).toHaveLength(1)
     expect(sent[0]!.license_id).toBe(r.license.id)
     expect(sent[0]!.subject).toContain('trial')
+  })
+})
+
+describe('trials list (GET /v1/admin/trials)', () => {
+  it('lists newest first with status and customer filters, keyset pages, and only this tenant', async () => {
+    const plan = await trialPlan()
+    const a = await post<Issued>(t, '/v1/admin/trials', { planId: plan.id, email: 'l1@list.test' })
+    const b = await post<Issued>(t, '/v1/admin/trials', { planId: plan.id, email: 'l2@list.test' })
+    type Page = { items: { id: string; status: string; customerId: string }[]; next: string | null }
+    const list = async (qs: string): Promise<Page> => {
+      const res = await t.request('GET', `/v1/admin/trials?${qs}`)
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json<Page>()
+    }
+    const first = await list('limit=1')
+    expect(first.items.map((i) => i.id)).toEqual([b.trial.id])
+    expect(first.next).toBe(b.trial.id)
+    const second = await list(`limit=1&before=${first.next}`)
+    expect(second.items.map((i) => i.id)).toEqual([a.trial.id])
+    const mine = await list(`customerId=${String(a.trial.customerId)}`)
+    expect(mine.items.map((i) => [i.id, i.status])).toEqual([[a.trial.id, 'active']])
+
+    t.clock.advance(15 * DAY)
+    const expired = await list('status=expired&limit=200')
+    expect(expired.items.map((i) => i.id)).toEqual(expect.arrayContaining([a.trial.id, b.trial.id]))
+    expect((await list('status=active')).items).toEqual([])
+
+    const bad = await t.request('GET', '/v1/admin/trials?status=paused')
+    expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 })
+    const other = await t.addTenant('Lister')
+    const theirs = await t.request('GET', '/v1/admin/trials', undefined, other.adminKey)
+    expect(theirs.json<Page>().items).toEqual([])
   })
 })

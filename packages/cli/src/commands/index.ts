@@ -63,6 +63,7 @@ import { webhookShowCommand } from './webhook/show.js'
 import { webhookTestCommand } from './webhook/test.js'
 // t18: trials and named users (issue 18)
 import { trialIssueCommand } from './trial/issue.js'
+import { trialListCommand } from './trial/list.js'
 import { userListCommand } from './user/list.js'
 import { userReleaseCommand } from './user/release.js'
 import {
@@ -177,6 +178,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   activationDeactivateCommand,
   // t18: trials and named users (issue 18)
   trialIssueCommand,
+  trialListCommand,
   userListCommand,
   userReleaseCommand,
   tenantExportCommand,

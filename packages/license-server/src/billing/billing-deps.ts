@@ -1,5 +1,6 @@
 import type Stripe from 'stripe'
 import type { LicensingDeps } from '../licenses/licensing-deps.js'
+import type { Metrics } from '../metrics/metrics.js'
 
 /**
  * What the billing handlers need: the licensing services' deps (signing keys, clock, token
@@ -8,6 +9,8 @@ import type { LicensingDeps } from '../licenses/licensing-deps.js'
  */
 export interface BillingDeps extends LicensingDeps {
   stripe: Stripe | undefined
+  /** The app's metrics (`app.tollgate.metrics`): conversions are counted there. */
+  metrics?: Pick<Metrics, 'registry'>
 }
 
 /**

@@ -7,11 +7,11 @@ import { findPlan, findPlanByStripePrice } from '../plans/plan.repository.js'
 import type { PlanRow } from '../plans/plan.table.js'
 import { META, stripeActor, type BillingDeps } from './billing-deps.js'
 import { lockSubscription, updateSubscription } from './billing-subscription.repository.js'
-import { queueLicenseDelivery } from './deliver-license.js'
 import type { HandlerOutcome } from './handler-outcome.js'
 import { handleOneTimePayment } from './handle-one-time-payment.js'
 import { checkoutCustomer } from './checkout-customer.js'
 import { reconcileLicense } from './reconcile-license.js'
+import { deliverSettled, linkSubscription } from './link-subscription.js'
 import { fromUnix, idOf } from './stripe-objects.js'
 import { convertTrialOnCheckout } from '../trials/convert-trial.js'
 
@@ -79,27 +79,19 @@ async function attachExistingLicense(
     .where('license_id', '=', licenseId)
     .executeTakeFirst()
   if (billed) return null
-  const now = deps.now()
-  const linked = await updateSubscription(
+  const settled = await linkSubscription(
     trx,
-    sub.stripe_subscription_id,
     {
-      license_id: license.id,
-      customer_id: license.customer_id,
-      stripe_customer_id: stripeCustomerId,
-      expiry_provisional: false,
+      sub,
+      license,
+      stripeCustomerId,
+      provisional: false,
+      actor: stripeActor(event.id),
+      dedupe: event.id,
+      deliver: true,
     },
-    now,
+    deps,
   )
-  await trx
-    .updateTable('customers')
-    .set({ stripe_customer_id: stripeCustomerId, updated_at: now })
-    .where('id', '=', license.customer_id)
-    .where('stripe_customer_id', 'is', null)
-    .execute()
-  const settled = await reconcileLicense(trx, linked, stripeActor(event.id), deps, {
-    dedupe: event.id,
-  })
   return {
     status: 'processed',
     note: `license ${license.id} attached${settled.changes.length ? `; ${settled.changes.join(', ')}` : ''}`,
@@ -211,13 +203,10 @@ export async function handleCheckoutCompleted(
     dedupe: event.id,
     deliver: false,
   })
-  const license = settled.license ?? issued.license
-  if (license.status === 'active') {
-    await queueLicenseDelivery(trx, license, settled.token ?? issued.token, {
-      reason: 'issued',
-      dedupeKey: `${license.id}:issued`,
-      now,
-    })
-  }
+  const license = await deliverSettled(trx, settled, issued, {
+    reason: 'issued',
+    dedupeKey: `${issued.license.id}:issued`,
+    now,
+  })
   return { status: 'processed', note: `license ${license.id}` }
 }

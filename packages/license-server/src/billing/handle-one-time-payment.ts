@@ -8,10 +8,12 @@ import { queueLicenseDelivery } from './deliver-license.js'
 import type { HandlerOutcome } from './handler-outcome.js'
 import { checkoutCustomer } from './checkout-customer.js'
 import { fromUnix, idOf } from './stripe-objects.js'
+import { convertTrialOnPayment } from '../trials/convert-trial.js'
 
 /**
  * A paid one-time Checkout (`mode: payment`): issues a license on the plan, perpetual or for the
- * plan's `durationDays`, and queues the key for the buyer. One license per session, whichever
+ * plan's `durationDays`, and queues the key for the buyer; a buyer with an unconverted trial gets
+ * that trial license upgraded instead (same id, new token). One license per session, whichever
  * of `checkout.session.completed` / `async_payment_succeeded` arrives (and however often): the
  * session id is locked for the transaction and looked up on the licenses first.
  *
@@ -37,21 +39,26 @@ export async function handleOneTimePayment(
     .executeTakeFirst()
   if (existing) return { status: 'ignored', note: `license ${existing.id} exists` }
   const now = deps.now()
+  const metadata = {
+    stripeCheckoutSessionId: session.id,
+    stripePaymentIntentId: idOf(session.payment_intent),
+    oneTimePurchase: true,
+    purchasedAt: fromUnix(event.created).toISOString(),
+  }
+  // Trials (issue 18): the buyer's unconverted trial license is upgraded, not duplicated.
+  const converted = await convertTrialOnPayment(
+    trx,
+    tenantId,
+    { session, event, plan, metadata },
+    deps,
+  )
+  if (converted) return converted
   const customer = await checkoutCustomer(trx, tenantId, session, event, now)
   const issued = await issueLicense(
     trx,
     tenantId,
-    {
-      customerId: customer.id,
-      planId: plan.id,
-      // Absent: the plan's duration from now, perpetual when it has none.
-      metadata: {
-        stripeCheckoutSessionId: session.id,
-        stripePaymentIntentId: idOf(session.payment_intent),
-        oneTimePurchase: true,
-        purchasedAt: fromUnix(event.created).toISOString(),
-      },
-    },
+    // No expiresAt: the plan's duration from now, perpetual when it has none.
+    { customerId: customer.id, planId: plan.id, metadata },
     stripeActor(event.id),
     deps,
   )

@@ -8,6 +8,7 @@ import { handleCheckoutCompleted } from './handle-checkout.js'
 import { handleInvoiceEvent } from './handle-invoice.js'
 import { handleSubscriptionEvent } from './handle-subscription.js'
 import type { HandlerOutcome } from './handler-outcome.js'
+import { trialCounter } from '../trials/trial-metrics.js'
 
 type Handler = (
   trx: Db,
@@ -83,6 +84,7 @@ export async function processEvent(
       note: string | null
       error: string | null
     }
+    let trialConverted = false
     if (!handler) {
       outcome = { status: 'ignored', note: 'event type not handled', error: null }
     } else {
@@ -91,6 +93,7 @@ export async function processEvent(
         const out = await handler(sp, row.tenant_id, row.payload as Stripe.Event, deps)
         await sp.releaseSavepoint(SAVEPOINT).execute()
         outcome = { status: out.status, note: out.note ?? null, error: null }
+        trialConverted = out.trialConverted === true
       } catch (err) {
         await sp.rollbackToSavepoint(SAVEPOINT).execute()
         outcome = { status: 'failed', note: null, error: message(err) }
@@ -98,6 +101,10 @@ export async function processEvent(
     }
     const event = await finishEvent(trx, stripeEventId, { ...outcome, at: deps.now() })
     await trx.commit().execute()
+    // Counted after the commit: a rolled-back conversion never happened.
+    if (trialConverted && deps.metrics) {
+      trialCounter(deps.metrics.registry).inc({ event: 'converted' })
+    }
     return { outcome: outcome.status, event: event! }
   } catch (err) {
     await trx

@@ -1,8 +1,8 @@
 import type { Db } from '../db/database.js'
-import { AppError } from '../errors/app-error.js'
 import { sha256Hex } from '../lib/hash.js'
 import type { LicenseRow } from '../licenses/license.table.js'
 import { claimTrialMachine, findTrialOfLicense } from './trial.repository.js'
+import { TrialAlreadyUsedError } from './trial-refused.js'
 
 /**
  * One trial per machine: when a trial license (not yet converted) takes a seat, the machine's
@@ -27,6 +27,6 @@ export async function enforceTrialMachine(
   const hash = sha256Hex(`${license.tenant_id}\u0000${machine}`)
   const owner = await claimTrialMachine(trx, license.tenant_id, hash, license.id, now)
   if (owner !== license.id) {
-    throw new AppError('TRIAL_ALREADY_USED', 'A trial already ran on this machine')
+    throw new TrialAlreadyUsedError('machine')
   }
 }

@@ -1,8 +1,8 @@
 import type { AuditActor } from '../audit/audit-actor.js'
 import { recordAudit } from '../audit/record-audit.js'
-import { findCustomer, insertCustomer } from '../customers/customer.repository.js'
+import { createCustomer } from '../customers/create-customer.js'
+import { findCustomer } from '../customers/customer.repository.js'
 import type { CustomerRow } from '../customers/customer.table.js'
-import { toCustomerView } from '../customers/customer.view.js'
 import type { Db } from '../db/database.js'
 import { AppError } from '../errors/app-error.js'
 import { newId } from '../lib/ids.js'
@@ -14,6 +14,7 @@ import { normalizeEmail } from '../portal/portal-email.js'
 import { findTrialFor, insertTrial } from './trial.repository.js'
 import type { TrialRow, TrialSource } from './trial.table.js'
 import { toTrialView } from './trial.view.js'
+import { TrialAlreadyUsedError } from './trial-refused.js'
 
 const DAY_MS = 86_400_000
 
@@ -50,28 +51,17 @@ async function trialCustomer(
     .limit(1)
     .execute()
   if (matches[0]) return matches[0]
-  const row: CustomerRow = {
-    id: newId('cus'),
-    tenant_id: tenantId,
-    name: input.name ?? email!,
-    email: email!,
-    external_id: null,
-    stripe_customer_id: null,
-    metadata: { source: input.source === 'self_service' ? 'trial_signup' : 'trial' },
-    created_at: now,
-    updated_at: now,
-  }
-  await insertCustomer(trx, row)
-  await recordAudit(trx, {
+  return createCustomer(
+    trx,
     tenantId,
+    {
+      name: input.name ?? email!,
+      email: email!,
+      metadata: { source: input.source === 'self_service' ? 'trial_signup' : 'trial' },
+    },
     actor,
-    action: 'customer.create',
-    targetType: 'customer',
-    targetId: row.id,
-    after: toCustomerView(row),
-    at: now,
-  })
-  return row
+    now,
+  )
 }
 
 /**
@@ -111,7 +101,7 @@ export async function issueTrial(
   const email = given ?? normalizeEmail(customer.email) ?? null
   const earlier = await findTrialFor(trx, tenantId, { customerId: customer.id, email })
   if (earlier) {
-    throw new AppError('TRIAL_ALREADY_USED', 'This customer or email already had a trial')
+    throw new TrialAlreadyUsedError(earlier.customer_id === customer.id ? 'customer' : 'email')
   }
   const endsAt = new Date(now.getTime() + plan.trial_days * DAY_MS)
   const issued = await issueLicense(
@@ -134,7 +124,8 @@ export async function issueTrial(
     created_at: now,
   }
   if (!(await insertTrial(trx, trial))) {
-    throw new AppError('TRIAL_ALREADY_USED', 'This customer or email already had a trial')
+    // Lost a race with a concurrent issue: the unique keys are per customer first.
+    throw new TrialAlreadyUsedError('customer')
   }
   await recordAudit(trx, {
     tenantId,

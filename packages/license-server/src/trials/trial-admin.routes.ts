@@ -9,13 +9,21 @@ import { findPlan } from '../plans/plan.repository.js'
 import { issueTrial } from './issue-trial.js'
 import { trialCounter } from './trial-metrics.js'
 import { saveSelfServicePlan, selfServicePlanId } from './trial.repository.js'
-import { IssueTrialBody, TrialSettings, TrialWithToken } from './trial.schemas.js'
+import {
+  IssueTrialBody,
+  ListTrialsQuery,
+  TrialListResponse,
+  TrialSettings,
+  TrialWithToken,
+} from './trial.schemas.js'
+import { listTrials } from './list-trials.js'
 import { toTrialView } from './trial.view.js'
 
 const tags = ['trials']
 
 /**
- * Trials under /v1/admin: `POST /trials` issues a trial license (staff; licenses:write) and
+ * Trials under /v1/admin: `POST /trials` issues a trial license (staff; licenses:write),
+ * `GET /trials` lists them (licenses:read; `status`, `customerId`, keyset `before`), and
  * `GET|PUT /trials/settings` read and set the self-service trial plan (plans:read/write).
  *
  * @example
@@ -70,6 +78,22 @@ export const trialAdminRoutes: FastifyPluginCallbackTypebox = (app, _opts, done)
         license: toLicenseView(r.license),
         token: r.token,
       })
+    },
+  )
+
+  app.get(
+    '/trials',
+    {
+      schema: {
+        tags,
+        querystring: ListTrialsQuery,
+        response: { 200: TrialListResponse, ...errorResponses },
+      },
+      preHandler: requireScope('licenses:read'),
+    },
+    async (req) => {
+      const q = req.query
+      return listTrials(ctx.db, req.auth.tenantId, { ...q, limit: q.limit ?? 50 }, ctx.now())
     },
   )
 

@@ -24,3 +24,28 @@ export function trialCounter(registry: Registry): Counter<'event'> {
   }
   return c
 }
+
+const refusals = new WeakMap<Registry, Counter<'reason'>>()
+
+/**
+ * `tollgate_trial_refusals_total{reason}`: TRIAL_ALREADY_USED answers by what the earlier
+ * trial shared — `customer`, `email` or `machine` (a reinstall on the same machine).
+ *
+ * @example
+ * ```ts
+ * trialRefusalCounter(app.tollgate.metrics.registry).inc({ reason: 'machine' })
+ * ```
+ */
+export function trialRefusalCounter(registry: Registry): Counter<'reason'> {
+  let c = refusals.get(registry)
+  if (!c) {
+    c = new Counter({
+      name: 'tollgate_trial_refusals_total',
+      help: 'Trials refused as TRIAL_ALREADY_USED, by what the earlier trial shared',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    })
+    refusals.set(registry, c)
+  }
+  return c
+}

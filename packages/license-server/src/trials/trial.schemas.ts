@@ -53,3 +53,31 @@ export const TrialConfirmBody = Type.Object(
   { email: Email, code: Type.String({ minLength: 1, maxLength: 32 }) },
   { additionalProperties: false },
 )
+
+/** Query of GET /v1/admin/trials. */
+export const ListTrialsQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([Type.Literal('active'), Type.Literal('converted'), Type.Literal('expired')]),
+    ),
+    customerId: Type.Optional(CustomerRef),
+    before: Type.Optional(Type.String({ maxLength: 64, pattern: '^trl_[0-9a-z]+$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  },
+  { additionalProperties: false },
+)
+
+/** Answer of GET /v1/admin/trials. */
+export const TrialListResponse = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      ...TrialSchema.properties,
+      status: Type.Union([
+        Type.Literal('active'),
+        Type.Literal('converted'),
+        Type.Literal('expired'),
+      ]),
+    }),
+  ),
+  next: Type.Union([Type.String(), Type.Null()]),
+})
