@@ -133,6 +133,17 @@ it('relay init writes a key once and a request; pool create signs a pool file fo
   ])
   expect(over.code).not.toBe(0)
   expect(over.err).toContain('POOL_SEATS_UNAVAILABLE')
+
+  // `seat list` says where the seats are: staff see why online checkouts stop at 1.
+  const pool = (JSON.parse(created.out) as { poolId: string }).poolId
+  const listed = await cli(['seat', 'list', lic, '--json'])
+  expect(listed.code, listed.err).toBe(0)
+  expect(JSON.parse(listed.out)).toMatchObject({
+    seats: { used: 0, seats: 4, pooled: 3, online: 1, limit: 1 },
+    pools: [{ id: pool, seats: 3 }],
+  })
+  const table = await cli(['seat', 'list', lic])
+  expect(table.out).toContain(`3 seats held by relay pools: ${pool} (3 on`)
 })
 
 it('refuses a file that is not a relay request before calling the server', async () => {

@@ -68,7 +68,8 @@ it('creates a floating plan, lists and releases held seats (--json and table)', 
   const a = await checkout(issued.token, 'user:alice')
   await checkout(issued.token, 'user:bob')
   const list = await json(['seat', 'list', lic])
-  expect(list.seats).toEqual({ used: 2, seats: 2, limit: 3 })
+  expect(list.seats).toEqual({ used: 2, seats: 2, limit: 3, pooled: 0, online: 2 })
+  expect(list.pools).toEqual([])
   expect((list.data as Obj[]).map((s) => s.scope)).toEqual(['user:alice', 'user:bob'])
 
   const table = testContext({ env: { ...t.ctx.env } })

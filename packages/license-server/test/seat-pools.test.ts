@@ -14,6 +14,7 @@ import {
 } from '@tollgate/license-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildRelayApp } from '../src/relay/build-relay-app.js'
+import { createStaff, signInStaff } from './helpers/console-support.js'
 import { POLICY, seedLicense } from './helpers/fixtures.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
 import { expectError, publicPost } from './fleet-support.js'
@@ -199,5 +200,31 @@ describe('seat pools (vendor side)', () => {
     } finally {
       await relay.close()
     }
+  })
+
+  it('the admin seat list and the console show the seats held by unexpired pools', async () => {
+    const { license, token } = await floating(4)
+    const created = await createPool(license.id, { seats: 3, request, validDays: 2 })
+    const pool = created.json<PoolAnswer>().pool
+    expect(
+      (await publicPost(t.app, '/v1/seats/checkout', { key: token, scope: 'a' })).statusCode,
+    ).toBe(200)
+    const list = await t.request('GET', `/v1/admin/licenses/${license.id}/seats`)
+    expect(list.statusCode, list.body).toBe(200)
+    expect(list.json()).toMatchObject({
+      seats: { used: 1, seats: 4, pooled: 3, online: 1, limit: 1 },
+      pools: [{ id: pool.id, seats: 3, hostname: 'relay', expiresAt: pool.expiresAt }],
+    })
+    const staff = await createStaff(t, 'read-only')
+    const page = await (await signInStaff(t, staff)).get(`/console/licenses/${license.id}`)
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toMatch(
+      /id="floating-seats"[^>]*>1 of 4 floating seats in use; 3 held by relay pools/,
+    )
+    expect(page.body).toContain(pool.id)
+    // Expired pools hold nothing and leave the list.
+    t.clock.advance(3 * DAY)
+    const later = await t.request('GET', `/v1/admin/licenses/${license.id}/seats`)
+    expect(later.json()).toMatchObject({ seats: { pooled: 0, online: 4, limit: 4 }, pools: [] })
   })
 })

@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadRelayIdentity, relayRequestOf } from '@tollgate/license-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { post, seedLicense, validate, type Obj } from './helpers/fixtures.js'
+import { POLICY, post, seedLicense, validate, type Obj } from './helpers/fixtures.js'
 import { createTestApp, type TestApp } from './helpers/test-app.js'
 
 const PASSPHRASE = 'correct horse battery staple'
@@ -210,5 +214,60 @@ describe('tenant export / import (issue 19)', () => {
     expect(denied.statusCode).toBe(403)
     const json = await b.request('POST', '/v1/admin/import', { not: 'ndjson' })
     expect(json.statusCode).toBe(415)
+  })
+
+  it('carries seat pools: the importing server still counts them and refuses an overbooking pool', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-transfer-pool-'))
+    const src = await createTestApp()
+    const dst = await createTestApp({ config: { masterKey: 'ab'.repeat(32) } })
+    try {
+      const identity = (await loadRelayIdentity(join(dir, 'relay'), true))!
+      const fingerprint = () =>
+        Promise.resolve({
+          machineId: 'ef'.repeat(16),
+          hostname: 'relay',
+          container: false as const,
+        })
+      const request = await relayRequestOf(identity, fingerprint)
+      const { license } = await seedLicense(src, {
+        plan: { policy: { ...POLICY, floating: { seats: 3, leaseTtlS: 60, overage: 'deny' } } },
+      })
+      const pools = `/v1/admin/licenses/${license.id}/seat-pools`
+      const created = await src.request('POST', pools, { seats: 2, request, validDays: 30 })
+      expect(created.statusCode, created.body).toBe(201)
+      const poolId = created.json<{ pool: { id: string } }>().pool.id
+      const file = await exportFrom(src, { passphrase: PASSPHRASE })
+      expect(types(file)).toContain('seat_pool')
+
+      const { status, body } = await importInto(dst, file, { passphrase: PASSPHRASE })
+      expect(status, JSON.stringify(body)).toBe(200)
+      expect(body.conflictCount).toBe(0)
+      expect(body.counts.seat_pool).toEqual({ inserted: 1, unchanged: 0, conflicts: 0 })
+      const listed = await dst.request('GET', pools, undefined, src.adminKey)
+      expect(listed.json<{ data: { id: string }[] }>().data.map((p) => p.id)).toEqual([poolId])
+      const over = await dst.request('POST', pools, { seats: 2, request }, src.adminKey)
+      expect(over.statusCode, over.body).toBe(409)
+      expect(over.json<{ code: string }>().code).toBe('POOL_SEATS_UNAVAILABLE')
+      const fits = await dst.request('POST', pools, { seats: 1, request }, src.adminKey)
+      expect(fits.statusCode, fits.body).toBe(201)
+
+      // A pool naming another tenant's license never lands (it would take that tenant's seats).
+      const foreign = await seedLicense(dst, {
+        plan: { policy: { ...POLICY, floating: { seats: 3, leaseTtlS: 60, overage: 'deny' } } },
+      })
+      const forged = file
+        .replace(`"license_id":"${license.id}"`, `"license_id":"${foreign.license.id}"`)
+        .replace(`"id":"${poolId}"`, '"id":"pool_forged0000000000"')
+      const res = await importInto(dst, forged, { passphrase: PASSPHRASE })
+      expect(res.body.conflicts).toEqual([
+        expect.objectContaining({ type: 'seat_pool', code: 'MISSING_REFERENCE' }),
+      ])
+      const theirs = await dst.request('GET', `/v1/admin/licenses/${foreign.license.id}/seat-pools`)
+      expect(theirs.json<{ data: unknown[] }>().data).toEqual([])
+    } finally {
+      await src.close()
+      await dst.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

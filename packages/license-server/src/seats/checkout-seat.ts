@@ -15,6 +15,7 @@ import { signSeatRow, type SeatDeps, type SignedSeat } from './seat-deps.js'
 import { seatPolicyOf } from './seat-license.js'
 import { seatLimit } from './seat-limit.js'
 import { pooledSeats } from '../seat-pools/seat-pool.repository.js'
+import { onlineFloating } from '../seat-pools/pool-hold.js'
 
 /** A checkout request, resolved to its license. */
 export interface CheckoutInput {
@@ -76,7 +77,7 @@ function checkoutLocked(deps: SeatDeps, input: CheckoutInput, now: Date) {
     const sold = seatPolicyOf(license, now)
     // Seats held by unexpired relay pools (air-gapped sites) are not for online checkouts.
     const pooled = await pooledSeats(trx, input.licenseId, now)
-    const floating = pooled > 0 ? { ...sold, seats: Math.max(0, sold.seats - pooled) } : sold
+    const floating = onlineFloating(sold, pooled)
     if (
       license?.deployment_id &&
       input.deploymentId !== undefined &&

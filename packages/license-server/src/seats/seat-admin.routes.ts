@@ -6,7 +6,7 @@ import { findLicense } from '../licenses/license.repository.js'
 import { EmptyQuery, errorResponses, IdParams } from '../lib/schemas.js'
 import { releaseSeat } from './release-seat.js'
 import { countHeldLeases, listHeldLeases } from './seat-lease.repository.js'
-import { seatLimit } from './seat-limit.js'
+import { poolHold } from '../seat-pools/pool-hold.js'
 import { SeatLeaseSchema, SeatListResponse, SeatParams } from './seat.schemas.js'
 import { toSeatLeaseView } from './seat.view.js'
 
@@ -15,7 +15,7 @@ const MAX_LISTED = 1000
 
 /**
  * Admin floating-seat routes: `GET /v1/admin/licenses/:id/seats` (fleet:read) lists the held
- * (unexpired) seat leases with the counts; `DELETE /v1/admin/licenses/:id/seats/:leaseId`
+ * (unexpired) seat leases with the counts and the unexpired relay pools holding seats; `DELETE /v1/admin/licenses/:id/seats/:leaseId`
  * (fleet:write, audited `seat.release`) frees one.
  *
  * @example
@@ -49,10 +49,8 @@ export const seatAdminRoutes: FastifyPluginCallbackTypebox<{ fleet: Fleet }> = (
       const now = fleet.now()
       const rows = await listHeldLeases(db, license.tenant_id, license.id, now, MAX_LISTED)
       const used = await countHeldLeases(db, license.id, now)
-      return {
-        data: rows.map(toSeatLeaseView),
-        seats: { used, seats: floating.seats, limit: seatLimit(floating) },
-      }
+      const { pools, ...hold } = await poolHold(db, license.tenant_id, license.id, floating, now)
+      return { data: rows.map(toSeatLeaseView), seats: { used, ...hold }, pools }
     },
   )
 

@@ -61,7 +61,22 @@ export const SeatLeaseSchema = Type.Object({
 /** Answer of GET /v1/admin/licenses/:id/seats. */
 export const SeatListResponse = Type.Object({
   data: Type.Array(SeatLeaseSchema),
-  seats: Type.Object({ used: Type.Integer(), seats: Type.Integer(), limit: Type.Integer() }),
+  seats: Type.Object({
+    used: Type.Integer(),
+    seats: Type.Integer(),
+    limit: Type.Integer(),
+    pooled: Type.Integer(),
+    online: Type.Integer(),
+  }),
+  /** Unexpired relay pools: they hold `pooled` of the seats until they expire. */
+  pools: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      seats: Type.Integer(),
+      hostname: Type.String(),
+      expiresAt: Type.String(),
+    }),
+  ),
 })
 
 /** Params of DELETE /v1/admin/licenses/:id/seats/:leaseId. */

@@ -171,6 +171,30 @@ function rowConflict(spec: SectionSpec, p: PendingRow, err: unknown): ImportConf
 }
 
 /**
+ * The batch's license ids that are licenses of the importing tenant (undefined when the section
+ * has no `license_id`). The foreign key alone accepts any tenant's license: a row naming another
+ * tenant's license (a pool would take its seats) must not land.
+ */
+async function tenantLicenses(
+  spec: SectionSpec,
+  rows: PendingRow[],
+  ctx: BatchContext,
+): Promise<Set<string> | undefined> {
+  if (spec.columns.license_id === undefined) return undefined
+  const ids = [
+    ...new Set(rows.map((r) => r.row.license_id).filter((id) => typeof id === 'string')),
+  ] as string[]
+  if (ids.length === 0) return new Set()
+  const found = await ctx.db
+    .selectFrom('licenses')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('id', 'in', ids)
+    .execute()
+  return new Set(found.map((r) => r.id))
+}
+
+/**
  * Writes one batch of a section: rows already there (same id, same tenant, same non-volatile
  * columns) count as unchanged, so a re-run is a no-op; an id held by another tenant or with
  * other content is a conflict, never overwritten. New rows go in one insert, or one by one
@@ -197,6 +221,7 @@ export async function importBatch(
       .execute()) as Record<string, unknown>[]
     for (const row of found) stored.set(row[key] as string, row)
   }
+  const ownLicenses = await tenantLicenses(spec, rows, ctx)
   let unchanged = 0
   const fresh: { p: PendingRow; values: Record<string, unknown> }[] = []
   for (const p of rows) {
@@ -217,6 +242,9 @@ export async function importBatch(
       }
       if (fresh.some((f) => f.p.row[key] === id)) {
         throw new RowError('DUPLICATE_VALUE', 'this id appears twice in the file')
+      }
+      if (ownLicenses && !ownLicenses.has(p.row.license_id as string)) {
+        throw new RowError('MISSING_REFERENCE', 'its license is not a license of this tenant')
       }
       fresh.push({ p, values: toValues(spec, p, ctx) })
     } catch (err) {

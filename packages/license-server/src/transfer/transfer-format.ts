@@ -29,7 +29,8 @@ const j = 'json' as const
  * The sections of format version 1, in file (and import) order: a row only references rows of
  * earlier sections (plans' downgrade targets are linked once every plan is in). Signing keys
  * carry the public JWK, and the private key only when encrypted under an export passphrase;
- * API keys carry only their SHA-256 hash; webhook endpoints carry no secret.
+ * API keys carry only their SHA-256 hash; webhook endpoints carry no secret. Seat pools travel
+ * (they hold seats until they expire); seat leases do not (they free themselves within a TTL).
  */
 export const SECTIONS: readonly SectionSpec[] = [
   {
@@ -136,6 +137,27 @@ export const SECTIONS: readonly SectionSpec[] = [
       updated_at: d,
     },
     volatile: ['last_seen_at', 'dead_after', 'updated_at', 'last_address', 'app_version'],
+  },
+  {
+    // Relay pools hold floating seats until they expire: without them the importing server
+    // would sell those seats again while the pool files on air-gapped sites are still valid.
+    type: 'seat_pool',
+    table: 'seat_pools',
+    columns: {
+      id: v,
+      license_id: v,
+      seats: v,
+      lease_ttl_s: v,
+      overage: v,
+      relay_kid: v,
+      relay_key: v,
+      machine_id: v,
+      hostname: v,
+      not_before: d,
+      expires_at: d,
+      created_by: v,
+      created_at: d,
+    },
   },
   {
     type: 'webhook_endpoint',
