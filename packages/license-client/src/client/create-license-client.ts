@@ -1,12 +1,12 @@
-import { InvalidKeyError, ConfigInvalidError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
 import { FileLock } from '../lib/file-lock.js'
-import { ClientCore, describe, monotonicMs } from './core.js'
+import { ClientCore, describe, monotonicMs, readCoreFiles } from './core.js'
 import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.js'
 import { LicenseClient } from './license-client.js'
 import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
+import { loadKeys, parsePinnedKeys } from './load-keys.js'
 import { applyFingerprintChange, modeOfToken } from './fingerprint-policy.js'
 import { KeySetAnchor } from './key-set-anchor.js'
 import { machineFingerprint, type MachineFingerprint } from './machine-fingerprint.js'
@@ -14,12 +14,14 @@ import { Scheduler } from './scheduler.js'
 import { ServerSync } from './server-sync.js'
 import { ClientStore } from './storage.js'
 import { Transport } from './transport.js'
-import type { LicenseClientOptions, Logger } from './types.js'
+import type { LicenseClientOptions } from './types.js'
 import { UsageLedger } from './usage-ledger.js'
-import { OfflineActivation } from '../offline/offline-activation.js'
+import {
+  OfflineActivation,
+  machineFilePath,
+  readMachineFiles,
+} from '../offline/offline-activation.js'
 import { SeatApi } from './seats/seat-api.js'
-
-const isJwks = (d: unknown): d is Jwks => Array.isArray((d as { keys?: unknown }).keys)
 
 /** The owner of the storage dir refreshes its lock this often; others check it as often. */
 const OWNER_POLL_MS = 5_000
@@ -56,26 +58,55 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const logger = opts.logger ?? consoleLogger
   const now = opts.now ?? Date.now
   const timeoutMs = opts.requestTimeoutMs ?? 10_000
+  const pinned = parsePinnedKeys(opts)
   const store = new ClientStore(opts.storageDir, logger)
-  await store.ensureDir()
-  // Best effort and off the start-up path: only temp files older than a minute are removed.
-  void store.cleanOrphans()
+  // Every file the start reads is asked for now, side by side, after one listing of the dir
+  // (files it does not list are not opened): they are judged below, in order, once the keys
+  // and the deployment id are known. A start costs about one disk round.
+  const scan = store.scan()
+  const dirReady = scan.then((seen) => seen?.exists === true || store.ensureDir())
+  const orphansCleaned = scan.then((seen) => store.cleanOrphans(seen))
+  const coreFiles = scan.then((seen) => readCoreFiles(store, seen))
+  const machineFiles = scan.then((seen) =>
+    readMachineFiles(
+      machineFilePath(store.dir, opts.machineFile),
+      store.dir,
+      undefined,
+      seen && { names: seen.names, ownPath: opts.machineFile !== undefined },
+    ),
+  )
+  const usage = new UsageLedger(store, logger)
+  const usageLoaded = scan.then((seen) => usage.load(seen))
+  const storedDeployment =
+    opts.deploymentId === undefined
+      ? scan.then((seen) => store.readText('deployment', seen))
+      : undefined
   // Computed once, when first needed (a new deployment id, the first activation).
   let fingerprintMemo: Promise<MachineFingerprint> | undefined
   const fingerprint = (): Promise<MachineFingerprint> =>
     (fingerprintMemo ??= (opts.machineFingerprint ?? machineFingerprint)())
+  // A deployment id read from (or written to) deployment.json is checked against this machine.
+  if (opts.deploymentId === undefined) fingerprint().catch(() => undefined)
   // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
   // key set counts only when a pinned key signed it.
   const anchor =
-    opts.publicKeys !== undefined && opts.jwksUrl !== undefined
-      ? new KeySetAnchor(opts.publicKeys)
-      : undefined
+    pinned !== undefined && opts.jwksUrl !== undefined ? new KeySetAnchor(pinned) : undefined
   const keysFrom = (doc: Jwks): KeySet => (anchor ? anchor.accept(doc) : KeySet.from(doc))
-  const keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
-  let token = await readToken(opts)
+  const [keys, firstToken] = await Promise.all([
+    loadKeys(opts, pinned, store, timeoutMs, logger, keysFrom),
+    readToken(opts),
+  ])
+  let token = firstToken
+  // Only a deployment id still to be created needs the dir (and its lock) before the end.
+  if (opts.deploymentId === undefined) await dirReady
   // The license's policy decides what a storage dir copied from another machine becomes.
-  const identity = await loadDeploymentIdentity(store, opts.deploymentId, fingerprint, logger, () =>
-    modeOfToken(token.token, keys),
+  const identity = await loadDeploymentIdentity(
+    store,
+    opts.deploymentId,
+    fingerprint,
+    logger,
+    () => modeOfToken(token.token, keys),
+    storedDeployment,
   )
 
   const core = new ClientCore({
@@ -100,7 +131,6 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     const text = await readFileIfExists(opts.revocationListFile).catch(() => undefined)
     if (text !== undefined) core.acceptRevocationList(text.trim(), opts.revocationListFile)
   }
-  const usage = new UsageLedger(store, logger)
   const offline = new OfflineActivation({
     core,
     dir: store.dir,
@@ -250,12 +280,15 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   // Independent reads (and the owner lock) in parallel: start-up stays about one disk round.
   const [leader] = await Promise.all([
     // Without a heartbeat loop there is nothing to own yet: the lock is taken when one starts.
-    autoHeartbeat ? ownsDir() : false,
+    autoHeartbeat ? dirReady.then(ownsDir) : false,
     core
-      .load()
+      .load(coreFiles)
       .then(readRevocationFile)
-      .then(() => offline.load()),
-    usage.load(),
+      .then(() => offline.apply(machineFiles)),
+    usageLoaded,
+    // Awaited so that "cleaned at start" holds when the start resolves (no extra disk read).
+    orphansCleaned,
+    dirReady,
   ])
   // A follower sharing the dir waits for the owner's first lease like the owner does: it reports
   // `activating`, not "never reached the server", for as long as the owner's first round may
@@ -278,57 +311,4 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   }
   if (autoHeartbeat && leader) scheduler.start(0)
   return client
-}
-
-async function loadKeys(
-  opts: LicenseClientOptions,
-  store: ClientStore,
-  timeoutMs: number,
-  logger: Logger,
-  keysFrom: (doc: Jwks) => KeySet,
-): Promise<KeySet | null> {
-  let pinned: KeySet | undefined
-  if (opts.publicKeys !== undefined) {
-    try {
-      pinned = KeySet.from(opts.publicKeys)
-    } catch (err) {
-      throw new ConfigInvalidError(
-        `publicKeys: ${err instanceof InvalidKeyError ? err.message : describe(err)}`,
-      )
-    }
-    if (opts.jwksUrl === undefined) return pinned
-  } else {
-    logger.warn(
-      { code: 'CONFIG_INVALID', jwksUrl: opts.jwksUrl },
-      'jwksUrl without publicKeys: the key set cached in storageDir is trusted as found there. ' +
-        'Pin a vendor key (publicKeys) so only key sets it signed are accepted.',
-    )
-  }
-  // JWKS URL: a cached copy lets an offline restart verify immediately; refreshed in the background.
-  const cached = await store.readJson('jwks', isJwks)
-  if (cached !== undefined) {
-    const fromCache = safeKeySet(cached, keysFrom)
-    if (fromCache) return fromCache
-    await store.discard('jwks', 'not signed by a pinned key')
-  }
-  try {
-    const jwks = await fetchJwks(opts.jwksUrl!, timeoutMs)
-    const keys = keysFrom(jwks)
-    await store.writeJson('jwks', jwks)
-    return keys
-  } catch (err) {
-    logger.warn(
-      { code: 'NETWORK_ERROR', jwksUrl: opts.jwksUrl },
-      `Could not fetch the JWKS from ${opts.jwksUrl}: ${describe(err)}`,
-    )
-    return pinned ?? null
-  }
-}
-
-function safeKeySet(jwks: Jwks, keysFrom: (doc: Jwks) => KeySet): KeySet | undefined {
-  try {
-    return keysFrom(jwks)
-  } catch {
-    return undefined
-  }
 }
