@@ -1,11 +1,12 @@
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
-import { readFileIfExists } from '../lib/atomic-file.js'
 import { FileLock } from '../lib/file-lock.js'
-import { ClientCore, describe, monotonicMs, readCoreFiles } from './core.js'
-import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.js'
+import { ClientCore } from './core.js'
+import { readAtStart, revocationFileReader } from './start-reads.js'
+import { makeTick, tamperingReporter } from './client-tick.js'
+import { loadDeploymentIdentity } from './deployment-identity.js'
 import { LicenseClient } from './license-client.js'
-import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
+import { consoleLogger, fetchJwks, readToken, validateOptions } from './load-config.js'
 import { loadKeys, parsePinnedKeys } from './load-keys.js'
 import { applyFingerprintChange, modeOfToken } from './fingerprint-policy.js'
 import { KeySetAnchor } from './key-set-anchor.js'
@@ -16,19 +17,13 @@ import { ClientStore } from './storage.js'
 import { Transport } from './transport.js'
 import type { LicenseClientOptions } from './types.js'
 import { UsageLedger } from './usage-ledger.js'
-import {
-  OfflineActivation,
-  machineFilePath,
-  readMachineFiles,
-} from '../offline/offline-activation.js'
+import { OfflineActivation } from '../offline/offline-activation.js'
 import { SeatApi } from './seats/seat-api.js'
 
 /** The owner of the storage dir refreshes its lock this often; others check it as often. */
 const OWNER_POLL_MS = 5_000
 /** An owner lock not refreshed for this long is taken over (hung owner, other pid namespace). */
 const OWNER_STALE_MS = 30_000
-/** Wall time running this far ahead of monotonic time between two checks means a suspend. */
-const RESUME_JUMP_MS = 60_000
 
 /**
  * Starts a license client. Works offline from the first millisecond: it loads its files, verifies
@@ -60,27 +55,10 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const timeoutMs = opts.requestTimeoutMs ?? 10_000
   const pinned = parsePinnedKeys(opts)
   const store = new ClientStore(opts.storageDir, logger)
-  // Every file the start reads is asked for now, side by side, after one listing of the dir
-  // (files it does not list are not opened): they are judged below, in order, once the keys
-  // and the deployment id are known. A start costs about one disk round.
-  const scan = store.scan()
-  const dirReady = scan.then((seen) => seen?.exists === true || store.ensureDir())
-  const orphansCleaned = scan.then((seen) => store.cleanOrphans(seen))
-  const coreFiles = scan.then((seen) => readCoreFiles(store, seen))
-  const machineFiles = scan.then((seen) =>
-    readMachineFiles(
-      machineFilePath(store.dir, opts.machineFile),
-      store.dir,
-      undefined,
-      seen && { names: seen.names, ownPath: opts.machineFile !== undefined },
-    ),
-  )
+  // Every file the start reads is asked for now, side by side (see start-reads.ts): they are
+  // judged below, in order, once the keys and the deployment id are known.
   const usage = new UsageLedger(store, logger)
-  const usageLoaded = scan.then((seen) => usage.load(seen))
-  const storedDeployment =
-    opts.deploymentId === undefined
-      ? scan.then((seen) => store.readText('deployment', seen))
-      : undefined
+  const reads = readAtStart(store, usage, opts)
   // Computed once, when first needed (a new deployment id, the first activation).
   let fingerprintMemo: Promise<MachineFingerprint> | undefined
   const fingerprint = (): Promise<MachineFingerprint> =>
@@ -96,17 +74,18 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     loadKeys(opts, pinned, store, timeoutMs, logger, keysFrom),
     readToken(opts),
   ])
-  let token = firstToken
+  // The key in use: the tick replaces it when the key file changes.
+  const tokenRef = { current: firstToken }
   // Only a deployment id still to be created needs the dir (and its lock) before the end.
-  if (opts.deploymentId === undefined) await dirReady
+  if (opts.deploymentId === undefined) await reads.dirReady
   // The license's policy decides what a storage dir copied from another machine becomes.
   const identity = await loadDeploymentIdentity(
     store,
     opts.deploymentId,
     fingerprint,
     logger,
-    () => modeOfToken(token.token, keys),
-    storedDeployment,
+    () => modeOfToken(tokenRef.current.token, keys),
+    reads.storedDeployment,
   )
 
   const core = new ClientCore({
@@ -121,16 +100,8 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     onChange: (state, previous) => opts.onStateChange?.(state, previous),
   })
   core.keys = keys
-  core.setToken(token.token, token.missing)
-  let revocationMtime: number | undefined
-  const readRevocationFile = async (): Promise<void> => {
-    if (opts.revocationListFile === undefined) return
-    const mtime = await mtimeOf(opts.revocationListFile)
-    if (mtime === undefined || mtime === revocationMtime) return
-    revocationMtime = mtime
-    const text = await readFileIfExists(opts.revocationListFile).catch(() => undefined)
-    if (text !== undefined) core.acceptRevocationList(text.trim(), opts.revocationListFile)
-  }
+  core.setToken(tokenRef.current.token, tokenRef.current.missing)
+  const readRevocationFile = revocationFileReader(opts.revocationListFile, core)
   const offline = new OfflineActivation({
     core,
     dir: store.dir,
@@ -151,7 +122,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       logger,
       fingerprint,
       activateFirst: identity.movedFrom !== undefined && identity.onMove !== 'rebind',
-      token: () => token.token,
+      token: () => tokenRef.current.token,
       appVersion: opts.appVersion,
       jwksUrl: opts.jwksUrl,
       fetchJwks: () => fetchJwks(opts.jwksUrl!, timeoutMs),
@@ -172,62 +143,22 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const ownsDir = async (): Promise<boolean> =>
     (await owner.tryAcquire()) || owner.unavailable /* unwritable dir: run alone */
 
-  // Sent to the server as a violation with the next round (once per tampering episode).
-  const reportTampering = (): void =>
-    sync?.reportViolation({
-      kind: 'clock_tampered',
-      severity: 'high',
-      details: {
-        wallClock: new Date(now()).toISOString(),
-        trustedTime: new Date(core.trustedTime * 1000).toISOString(),
-      },
-    })
-
-  let last = { wall: now(), mono: monotonicMs() }
-  // The periodic check: time passes (valid -> grace -> expired), files change under us.
-  const tick = async (): Promise<void> => {
-    try {
-      if (opts.tokenFile !== undefined && (await mtimeOf(opts.tokenFile)) !== token.mtimeMs) {
-        token = await readToken(opts)
-        core.setToken(token.token, token.missing)
-        // A replaced key (renewal, upgrade, another license) checks in now rather than at the
-        // next heartbeat, which may be an hour away: the new license needs its own lease.
-        if (scheduler?.running) void scheduler.runNow()
-      }
-      await readRevocationFile()
-      await offline.load()
-      if (!owner.held) await core.reloadShared()
-      if (
-        opts.deploymentId === undefined &&
-        identity.onMove !== 'block' &&
-        (await store.stamp('deployment')) === ''
-      ) {
-        // Deleted while running: written again, with the same id (a blocked copy's id is not
-        // written for this machine: the next start begins a new deployment).
-        await writeDeployment(store, identity.deploymentId, await fingerprint())
-      }
-      const before = core.state.code
-      const state = core.evaluate()
-      const at = { wall: now(), mono: monotonicMs() }
-      const resumed = at.wall - last.wall - (at.mono - last.mono) > RESUME_JUMP_MS
-      last = at
-      if (state.code === 'clock_tampered' && before !== 'clock_tampered') {
-        reportTampering()
-        if (scheduler?.running) void scheduler.runNow()
-      } else if (
-        scheduler?.running &&
-        scheduler.failures === 0 &&
-        (resumed || (state.code !== before && /grace_offline|expired/.test(state.code)))
-      ) {
-        // After a suspend, or a lease gone stale while the network works: check in now rather
-        // than sit in a worse state until the next heartbeat (up to an hour).
-        void scheduler.runNow()
-      }
-      await core.persistClock()
-    } catch (err) {
-      logger.error({ err: describe(err) }, 'License check failed; state unchanged')
-    }
-  }
+  const reportTampering = tamperingReporter(sync, core, now)
+  const tick = makeTick({
+    opts,
+    tokenRef,
+    core,
+    store,
+    scheduler,
+    offline,
+    owner,
+    identity,
+    fingerprint,
+    logger,
+    now,
+    readRevocationFile,
+    reportTampering,
+  })
 
   const watchOwner = async (): Promise<void> => {
     if (owner.held) {
@@ -260,14 +191,14 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     appVersion: opts.appVersion,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
-    token: () => token.token,
+    token: () => tokenRef.current.token,
     // Floating seats (issue 18)
     seats:
       transport &&
       new SeatApi({
         transport,
         keys: () => core.keys,
-        token: () => token.token,
+        token: () => tokenRef.current.token,
         licenseId: () => core.license?.id,
         deploymentId: identity.deploymentId,
       }),
@@ -280,15 +211,15 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   // Independent reads (and the owner lock) in parallel: start-up stays about one disk round.
   const [leader] = await Promise.all([
     // Without a heartbeat loop there is nothing to own yet: the lock is taken when one starts.
-    autoHeartbeat ? dirReady.then(ownsDir) : false,
+    autoHeartbeat ? reads.dirReady.then(ownsDir) : false,
     core
-      .load(coreFiles)
+      .load(reads.coreFiles)
       .then(readRevocationFile)
-      .then(() => offline.apply(machineFiles)),
-    usageLoaded,
+      .then(() => offline.apply(reads.machineFiles)),
+    reads.usageLoaded,
     // Awaited so that "cleaned at start" holds when the start resolves (no extra disk read).
-    orphansCleaned,
-    dirReady,
+    reads.orphansCleaned,
+    reads.dirReady,
   ])
   // A follower sharing the dir waits for the owner's first lease like the owner does: it reports
   // `activating`, not "never reached the server", for as long as the owner's first round may
