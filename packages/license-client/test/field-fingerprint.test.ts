@@ -5,29 +5,20 @@ import { createHash } from 'node:crypto'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { request } from 'undici'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createLicenseClient, type LicenseClient } from '@tollgate/license-client'
-import { recordingLogger, tempDir } from './client-fixtures.js'
-import { startRealServer, type RealServer } from './real-server.js'
+import { recordingLogger } from './client-fixtures.js'
+import type { RealServer } from './real-server.js'
+import { realServerField } from './helpers/field-env.js'
 
 const OTHER_MACHINE = 'f'.repeat(32)
 let server: RealServer
 let dir: string
-let cleanup: () => void
 const open: LicenseClient[] = []
-
-beforeAll(async () => {
-  server = await startRealServer()
-})
-afterAll(async () => {
-  await server?.close()
-})
-beforeEach(() => {
-  ;({ dir, cleanup } = tempDir())
-})
+realServerField((env) => ({ dir, server } = env))
+// Registered after the field's hooks, so it runs before the dir is removed.
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()))
-  cleanup()
 })
 
 /**

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createLicenseClient,
   decodeLicense,
@@ -16,27 +16,17 @@ import {
   type LicenseClientOptions,
 } from '@tollgate/license-client'
 import { KeySetAnchor } from '../src/client/key-set-anchor.js'
-import { deadUrl, recordingLogger, tempDir } from './client-fixtures.js'
+import { deadUrl, recordingLogger } from './client-fixtures.js'
 import { sampleClaims } from './helpers.js'
-import { startRealServer, type RealServer } from './real-server.js'
+import type { RealServer } from './real-server.js'
+import { realServerField } from './helpers/field-env.js'
 
 type ServedJwks = Jwks & { signatures: string[]; chain: string[] }
 
 let server: RealServer
 let dir: string
-let cleanup: () => void
+realServerField((env) => ({ dir, server } = env))
 const attacker = generateKeyPair('attacker-2')
-
-beforeAll(async () => {
-  server = await startRealServer()
-})
-afterAll(async () => {
-  await server?.close()
-})
-beforeEach(() => {
-  ;({ dir, cleanup } = tempDir())
-})
-afterEach(() => cleanup())
 
 function start(token: string, over: Partial<LicenseClientOptions>) {
   return createLicenseClient({

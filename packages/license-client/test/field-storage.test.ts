@@ -12,37 +12,19 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createLicenseClient, type LicenseClientOptions } from '@tollgate/license-client'
-import { FakeLicenseServer, jwks, recordingLogger, tempDir, token } from './client-fixtures.js'
+import { describe, expect, it } from 'vitest'
+import type { LicenseClientOptions } from '@tollgate/license-client'
+import type { FakeLicenseServer } from './client-fixtures.js'
+import { fakeServerField, startClient } from './helpers/field-env.js'
 
 /** Five days after the fixture license was issued: within its 30-day first-contact grace. */
 const SOON_AFTER_ISSUE = Date.parse('2026-01-06T00:00:00Z')
 let dir: string
-let cleanup: () => void
 let server: FakeLicenseServer
-
-beforeEach(async () => {
-  ;({ dir, cleanup } = tempDir())
-  server = await FakeLicenseServer.start()
-})
-afterEach(async () => {
-  await server.close()
-  cleanup()
-})
+fakeServerField((env) => ({ dir, server } = env))
 
 function start(over: Partial<LicenseClientOptions> = {}) {
-  const logger = recordingLogger()
-  return createLicenseClient({
-    token,
-    publicKeys: jwks,
-    serverUrl: server.url,
-    storageDir: dir,
-    autoHeartbeat: false,
-    requestTimeoutMs: 2_000,
-    logger,
-    ...over,
-  }).then((client) => ({ client, logger }))
+  return startClient({ serverUrl: server.url, storageDir: dir, requestTimeoutMs: 2_000, ...over })
 }
 
 function checked(data: unknown): string {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createLicenseClient,
   decodeLicense,
@@ -14,25 +14,15 @@ import {
   type Jwks,
   type LicenseClientOptions,
 } from '@tollgate/license-client'
-import { deadUrl, recordingLogger, tempDir } from './client-fixtures.js'
+import { deadUrl, recordingLogger } from './client-fixtures.js'
 import { sampleClaims } from './helpers.js'
-import { startRealServer, type RealServer } from './real-server.js'
+import type { RealServer } from './real-server.js'
+import { realServerField } from './helpers/field-env.js'
 
 let server: RealServer
 let dir: string
-let cleanup: () => void
+realServerField((env) => ({ dir, server } = env))
 const attacker = generateKeyPair('attacker-1')
-
-beforeAll(async () => {
-  server = await startRealServer()
-})
-afterAll(async () => {
-  await server?.close()
-})
-beforeEach(() => {
-  ;({ dir, cleanup } = tempDir())
-})
-afterEach(() => cleanup())
 
 function start(token: string, over: Partial<LicenseClientOptions>) {
   return createLicenseClient({

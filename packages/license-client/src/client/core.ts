@@ -1,51 +1,33 @@
-import { LicenseError } from '../errors.js'
 import type { KeySet } from '../keys/key-set.js'
 import type { LeaseClaims } from '../lease/types.js'
 import { verifyLease } from '../lease/verify-lease.js'
 import type { RevocationListClaims } from '../revocation/types.js'
-import { verifyRevocationList } from '../revocation/verify-revocation-list.js'
-import { verifyRevocationDelta } from '../revocation/verify-revocation-delta.js'
 import { HeldRevocations } from '../revocation/held-revocations.js'
 import type { VerifiedLicense } from '../token/verified-license.js'
 import { verifyLicense } from '../token/verify-license.js'
 import { decideState, type StateInput } from './decide-state.js'
-import type { ClientStore } from './storage.js'
+import type { CoreOptions } from './core-options.js'
+import {
+  clampSkew,
+  codeOf,
+  describe,
+  isClock,
+  monotonicMs,
+  readCoreFiles,
+  sameState,
+  type ClockFile,
+  type CoreFiles,
+} from './core-support.js'
+
+import { acceptRevocationDelta, acceptRevocationList } from './core-revocations.js'
+
+export type { CoreOptions } from './core-options.js'
+export { describe, monotonicMs, readCoreFiles, type CoreFiles } from './core-support.js'
 import type { MachineState } from '../offline/offline-activation.js'
-import type { LicenseState, Logger } from './types.js'
+import type { LicenseState } from './types.js'
 
 /** Persist the clock high-water mark at most this often (it is also written on close). */
 const CLOCK_PERSIST_EVERY_S = 300
-
-export interface CoreOptions {
-  store: ClientStore
-  logger: Logger
-  now: () => number
-  deploymentId: string
-  serverConfigured: boolean
-  clockToleranceS: number
-  freeFeatures: readonly string[]
-  /** Keep the server's revocation list current for offline use (LicenseClientOptions). */
-  offlineRevocations?: boolean
-  onChange: (state: LicenseState, previous: LicenseState) => void
-}
-
-/** The persisted clock: the trusted-time mark and how far the wall clock was off at the lease. */
-interface ClockFile {
-  highWater: number
-  /** `serverTime` of the lease the skew belongs to. */
-  leaseServerTime?: number
-  /** Wall clock minus server time when that lease was received, seconds. */
-  leaseSkewS?: number
-}
-
-const isClock = (d: unknown): d is ClockFile =>
-  typeof (d as { highWater?: unknown }).highWater === 'number'
-
-/** A wall-clock skew beyond this at lease receipt is not believed (clamped). */
-const MAX_SKEW_S = 86_400
-
-/** Monotonic milliseconds: never jumps with the wall clock, stops on nothing we control. */
-export const monotonicMs = (): number => Number(process.hrtime.bigint() / 1_000_000n)
 
 /**
  * The client's facts (verified license, lease, revocation list, trusted time, server refusal)
@@ -121,23 +103,27 @@ export class ClientCore {
     }
   }
 
-  /** Loads the persisted lease, revocation list and clock; bad files are reported and replaced. */
-  async load(): Promise<void> {
+  /**
+   * Loads the persisted lease, revocation list and clock; bad files are reported and replaced.
+   * `files` may have been read ahead (see {@link readCoreFiles}): they are judged here, in order.
+   */
+  async load(files: Promise<CoreFiles> = readCoreFiles(this.opts.store)): Promise<void> {
     const { store } = this.opts
-    const clock = await store.readJson('clock', isClock)
+    const read = await files
+    const clock = await store.decodeJson('clock', read.clock, isClock)
     this.#trustedTime = this.#persistedTime = clock?.highWater ?? 0
-    const lease = await store.readText('lease')
+    const lease = read.lease
     if (lease !== undefined && !this.acceptLease(lease, { fresh: false, persist: false })) {
       await store.discard('lease', 'not a valid lease')
     }
     if (this.lease !== null && clock?.leaseServerTime === this.lease.serverTime) {
       this.#leaseSkewS = clampSkew(clock.leaseSkewS ?? 0)
     }
-    const list = await store.readText('revocations')
+    const list = read.revocations
     if (list !== undefined && !this.acceptRevocationList(list, 'storage', false)) {
       await store.discard('revocations', 'not a valid revocation list')
     }
-    const delta = await store.readText('revocationsDelta')
+    const delta = read.revocationsDelta
     if (delta !== undefined && !this.acceptRevocationDelta(delta, 'storage', false)) {
       await store.discard('revocationsDelta', 'not a valid revocation delta for the held list')
     }
@@ -198,43 +184,12 @@ export class ClientCore {
 
   /** Keeps a revocation list if it verifies and is newer (by `iat`) than the one held. */
   acceptRevocationList(jws: string, source: string, persist = true): boolean {
-    if (this.keys === null) return false
-    let list: RevocationListClaims
-    try {
-      list = verifyRevocationList(jws, this.keys)
-    } catch (err) {
-      this.opts.logger.warn(
-        { code: codeOf(err), source },
-        `Refused a revocation list: ${describe(err)}`,
-      )
-      return false
-    }
-    if (!this.heldRevocations.acceptList(list)) return true
-    this.revocations = this.heldRevocations.current
-    if (persist) {
-      void this.opts.store.writeText('revocations', jws)
-      // A delta applies to the list it was issued for: the new list replaces it.
-      void this.opts.store.writeText('revocationsDelta', '')
-    }
-    return true
+    return acceptRevocationList(this, jws, source, persist)
   }
 
   /** Applies a revocation delta to the held list if it verifies and fits it; false if refused. */
   acceptRevocationDelta(jws: string, source: string, persist = true): boolean {
-    if (this.keys === null) return false
-    try {
-      const delta = verifyRevocationDelta(jws, this.keys)
-      if (!this.heldRevocations.acceptDelta(delta)) return false
-    } catch (err) {
-      this.opts.logger.warn(
-        { code: codeOf(err), source },
-        `Refused a revocation delta: ${describe(err)}`,
-      )
-      return false
-    }
-    this.revocations = this.heldRevocations.current
-    if (persist) void this.opts.store.writeText('revocationsDelta', jws)
-    return true
+    return acceptRevocationDelta(this, jws, source, persist)
   }
 
   /** Re-derives the state from the facts; emits a change when it differs. */
@@ -284,28 +239,4 @@ export class ClientCore {
     }
     await this.opts.store.writeJson('clock', clock)
   }
-}
-
-function clampSkew(s: number): number {
-  return Math.max(-MAX_SKEW_S, Math.min(MAX_SKEW_S, Number.isFinite(s) ? s : 0))
-}
-
-function sameState(a: LicenseState, b: LicenseState): boolean {
-  return (
-    a.code === b.code &&
-    a.reason === b.reason &&
-    a.daysLeft === b.daysLeft &&
-    a.features.length === b.features.length &&
-    a.features.every((f, i) => f === b.features[i])
-  )
-}
-
-function codeOf(err: unknown): string {
-  return err instanceof LicenseError ? err.code : 'UNKNOWN'
-}
-
-/** `CODE: message` for a LicenseError; never includes the key itself. */
-export function describe(err: unknown): string {
-  if (err instanceof LicenseError) return `${err.code}: ${err.message}`
-  return err instanceof Error ? err.message : String(err)
 }

@@ -1,12 +1,13 @@
-import { InvalidKeyError, ConfigInvalidError } from '../errors.js'
 import { KeySet } from '../keys/key-set.js'
 import type { Jwks } from '../keys/types.js'
-import { readFileIfExists } from '../lib/atomic-file.js'
 import { FileLock } from '../lib/file-lock.js'
-import { ClientCore, describe, monotonicMs } from './core.js'
-import { loadDeploymentIdentity, writeDeployment } from './deployment-identity.js'
+import { ClientCore } from './core.js'
+import { readAtStart, revocationFileReader } from './start-reads.js'
+import { makeTick, tamperingReporter } from './client-tick.js'
+import { loadDeploymentIdentity } from './deployment-identity.js'
 import { LicenseClient } from './license-client.js'
-import { consoleLogger, fetchJwks, mtimeOf, readToken, validateOptions } from './load-config.js'
+import { consoleLogger, fetchJwks, readToken, validateOptions } from './load-config.js'
+import { loadKeys, parsePinnedKeys } from './load-keys.js'
 import { applyFingerprintChange, modeOfToken } from './fingerprint-policy.js'
 import { KeySetAnchor } from './key-set-anchor.js'
 import { machineFingerprint, type MachineFingerprint } from './machine-fingerprint.js'
@@ -14,19 +15,15 @@ import { Scheduler } from './scheduler.js'
 import { ServerSync } from './server-sync.js'
 import { ClientStore } from './storage.js'
 import { Transport } from './transport.js'
-import type { LicenseClientOptions, Logger } from './types.js'
+import type { LicenseClientOptions } from './types.js'
 import { UsageLedger } from './usage-ledger.js'
 import { OfflineActivation } from '../offline/offline-activation.js'
 import { SeatApi } from './seats/seat-api.js'
-
-const isJwks = (d: unknown): d is Jwks => Array.isArray((d as { keys?: unknown }).keys)
 
 /** The owner of the storage dir refreshes its lock this often; others check it as often. */
 const OWNER_POLL_MS = 5_000
 /** An owner lock not refreshed for this long is taken over (hung owner, other pid namespace). */
 const OWNER_STALE_MS = 30_000
-/** Wall time running this far ahead of monotonic time between two checks means a suspend. */
-const RESUME_JUMP_MS = 60_000
 
 /**
  * Starts a license client. Works offline from the first millisecond: it loads its files, verifies
@@ -56,26 +53,39 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const logger = opts.logger ?? consoleLogger
   const now = opts.now ?? Date.now
   const timeoutMs = opts.requestTimeoutMs ?? 10_000
+  const pinned = parsePinnedKeys(opts)
   const store = new ClientStore(opts.storageDir, logger)
-  await store.ensureDir()
-  // Best effort and off the start-up path: only temp files older than a minute are removed.
-  void store.cleanOrphans()
+  // Every file the start reads is asked for now, side by side (see start-reads.ts): they are
+  // judged below, in order, once the keys and the deployment id are known.
+  const usage = new UsageLedger(store, logger)
+  const reads = readAtStart(store, usage, opts)
   // Computed once, when first needed (a new deployment id, the first activation).
   let fingerprintMemo: Promise<MachineFingerprint> | undefined
   const fingerprint = (): Promise<MachineFingerprint> =>
     (fingerprintMemo ??= (opts.machineFingerprint ?? machineFingerprint)())
+  // A deployment id read from (or written to) deployment.json is checked against this machine.
+  if (opts.deploymentId === undefined) fingerprint().catch(() => undefined)
   // Pinned keys plus a JWKS URL: the pinned keys are the trust anchor, and a fetched or cached
   // key set counts only when a pinned key signed it.
   const anchor =
-    opts.publicKeys !== undefined && opts.jwksUrl !== undefined
-      ? new KeySetAnchor(opts.publicKeys)
-      : undefined
+    pinned !== undefined && opts.jwksUrl !== undefined ? new KeySetAnchor(pinned) : undefined
   const keysFrom = (doc: Jwks): KeySet => (anchor ? anchor.accept(doc) : KeySet.from(doc))
-  const keys = await loadKeys(opts, store, timeoutMs, logger, keysFrom)
-  let token = await readToken(opts)
+  const [keys, firstToken] = await Promise.all([
+    loadKeys(opts, pinned, store, timeoutMs, logger, keysFrom),
+    readToken(opts),
+  ])
+  // The key in use: the tick replaces it when the key file changes.
+  const tokenRef = { current: firstToken }
+  // Only a deployment id still to be created needs the dir (and its lock) before the end.
+  if (opts.deploymentId === undefined) await reads.dirReady
   // The license's policy decides what a storage dir copied from another machine becomes.
-  const identity = await loadDeploymentIdentity(store, opts.deploymentId, fingerprint, logger, () =>
-    modeOfToken(token.token, keys),
+  const identity = await loadDeploymentIdentity(
+    store,
+    opts.deploymentId,
+    fingerprint,
+    logger,
+    () => modeOfToken(tokenRef.current.token, keys),
+    reads.storedDeployment,
   )
 
   const core = new ClientCore({
@@ -90,17 +100,8 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     onChange: (state, previous) => opts.onStateChange?.(state, previous),
   })
   core.keys = keys
-  core.setToken(token.token, token.missing)
-  let revocationMtime: number | undefined
-  const readRevocationFile = async (): Promise<void> => {
-    if (opts.revocationListFile === undefined) return
-    const mtime = await mtimeOf(opts.revocationListFile)
-    if (mtime === undefined || mtime === revocationMtime) return
-    revocationMtime = mtime
-    const text = await readFileIfExists(opts.revocationListFile).catch(() => undefined)
-    if (text !== undefined) core.acceptRevocationList(text.trim(), opts.revocationListFile)
-  }
-  const usage = new UsageLedger(store, logger)
+  core.setToken(tokenRef.current.token, tokenRef.current.missing)
+  const readRevocationFile = revocationFileReader(opts.revocationListFile, core)
   const offline = new OfflineActivation({
     core,
     dir: store.dir,
@@ -123,7 +124,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
       logger,
       fingerprint,
       activateFirst: identity.movedFrom !== undefined && identity.onMove !== 'rebind',
-      token: () => token.token,
+      token: () => tokenRef.current.token,
       appVersion: opts.appVersion,
       jwksUrl: opts.jwksUrl,
       fetchJwks: () => fetchJwks(opts.jwksUrl!, timeoutMs),
@@ -144,62 +145,22 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   const ownsDir = async (): Promise<boolean> =>
     (await owner.tryAcquire()) || owner.unavailable /* unwritable dir: run alone */
 
-  // Sent to the server as a violation with the next round (once per tampering episode).
-  const reportTampering = (): void =>
-    sync?.reportViolation({
-      kind: 'clock_tampered',
-      severity: 'high',
-      details: {
-        wallClock: new Date(now()).toISOString(),
-        trustedTime: new Date(core.trustedTime * 1000).toISOString(),
-      },
-    })
-
-  let last = { wall: now(), mono: monotonicMs() }
-  // The periodic check: time passes (valid -> grace -> expired), files change under us.
-  const tick = async (): Promise<void> => {
-    try {
-      if (opts.tokenFile !== undefined && (await mtimeOf(opts.tokenFile)) !== token.mtimeMs) {
-        token = await readToken(opts)
-        core.setToken(token.token, token.missing)
-        // A replaced key (renewal, upgrade, another license) checks in now rather than at the
-        // next heartbeat, which may be an hour away: the new license needs its own lease.
-        if (scheduler?.running) void scheduler.runNow()
-      }
-      await readRevocationFile()
-      await offline.load()
-      if (!owner.held) await core.reloadShared()
-      if (
-        opts.deploymentId === undefined &&
-        identity.onMove !== 'block' &&
-        (await store.stamp('deployment')) === ''
-      ) {
-        // Deleted while running: written again, with the same id (a blocked copy's id is not
-        // written for this machine: the next start begins a new deployment).
-        await writeDeployment(store, identity.deploymentId, await fingerprint())
-      }
-      const before = core.state.code
-      const state = core.evaluate()
-      const at = { wall: now(), mono: monotonicMs() }
-      const resumed = at.wall - last.wall - (at.mono - last.mono) > RESUME_JUMP_MS
-      last = at
-      if (state.code === 'clock_tampered' && before !== 'clock_tampered') {
-        reportTampering()
-        if (scheduler?.running) void scheduler.runNow()
-      } else if (
-        scheduler?.running &&
-        scheduler.failures === 0 &&
-        (resumed || (state.code !== before && /grace_offline|expired/.test(state.code)))
-      ) {
-        // After a suspend, or a lease gone stale while the network works: check in now rather
-        // than sit in a worse state until the next heartbeat (up to an hour).
-        void scheduler.runNow()
-      }
-      await core.persistClock()
-    } catch (err) {
-      logger.error({ err: describe(err) }, 'License check failed; state unchanged')
-    }
-  }
+  const reportTampering = tamperingReporter(sync, core, now)
+  const tick = makeTick({
+    opts,
+    tokenRef,
+    core,
+    store,
+    scheduler,
+    offline,
+    owner,
+    identity,
+    fingerprint,
+    logger,
+    now,
+    readRevocationFile,
+    reportTampering,
+  })
 
   const watchOwner = async (): Promise<void> => {
     if (owner.held) {
@@ -232,14 +193,14 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
     appVersion: opts.appVersion,
     checkIntervalMs: opts.checkIntervalMs ?? 60_000,
     refreshDeadlineMs,
-    token: () => token.token,
+    token: () => tokenRef.current.token,
     // Floating seats (issue 18): from the license server, or from an air-gapped relay.
     seats:
       relayTransport !== undefined
         ? new SeatApi({
             transport: relayTransport,
             keys: () => core.keys,
-            token: () => token.token,
+            token: () => tokenRef.current.token,
             licenseId: () => core.license?.id,
             deploymentId: identity.deploymentId,
             // Trusted time is a floor: a wall clock set back cannot revive an expired pool.
@@ -249,7 +210,7 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
           new SeatApi({
             transport,
             keys: () => core.keys,
-            token: () => token.token,
+            token: () => tokenRef.current.token,
             licenseId: () => core.license?.id,
             deploymentId: identity.deploymentId,
           }),
@@ -263,12 +224,15 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   // Independent reads (and the owner lock) in parallel: start-up stays about one disk round.
   const [leader] = await Promise.all([
     // Without a heartbeat loop there is nothing to own yet: the lock is taken when one starts.
-    autoHeartbeat ? ownsDir() : false,
+    autoHeartbeat ? reads.dirReady.then(ownsDir) : false,
     core
-      .load()
+      .load(reads.coreFiles)
       .then(readRevocationFile)
-      .then(() => offline.load()),
-    usage.load(),
+      .then(() => offline.apply(reads.machineFiles)),
+    reads.usageLoaded,
+    // Awaited so that "cleaned at start" holds when the start resolves (no extra disk read).
+    reads.orphansCleaned,
+    reads.dirReady,
   ])
   // A follower sharing the dir waits for the owner's first lease like the owner does: it reports
   // `activating`, not "never reached the server", for as long as the owner's first round may
@@ -291,57 +255,4 @@ export async function createLicenseClient(opts: LicenseClientOptions): Promise<L
   }
   if (autoHeartbeat && leader) scheduler.start(0)
   return client
-}
-
-async function loadKeys(
-  opts: LicenseClientOptions,
-  store: ClientStore,
-  timeoutMs: number,
-  logger: Logger,
-  keysFrom: (doc: Jwks) => KeySet,
-): Promise<KeySet | null> {
-  let pinned: KeySet | undefined
-  if (opts.publicKeys !== undefined) {
-    try {
-      pinned = KeySet.from(opts.publicKeys)
-    } catch (err) {
-      throw new ConfigInvalidError(
-        `publicKeys: ${err instanceof InvalidKeyError ? err.message : describe(err)}`,
-      )
-    }
-    if (opts.jwksUrl === undefined) return pinned
-  } else {
-    logger.warn(
-      { code: 'CONFIG_INVALID', jwksUrl: opts.jwksUrl },
-      'jwksUrl without publicKeys: the key set cached in storageDir is trusted as found there. ' +
-        'Pin a vendor key (publicKeys) so only key sets it signed are accepted.',
-    )
-  }
-  // JWKS URL: a cached copy lets an offline restart verify immediately; refreshed in the background.
-  const cached = await store.readJson('jwks', isJwks)
-  if (cached !== undefined) {
-    const fromCache = safeKeySet(cached, keysFrom)
-    if (fromCache) return fromCache
-    await store.discard('jwks', 'not signed by a pinned key')
-  }
-  try {
-    const jwks = await fetchJwks(opts.jwksUrl!, timeoutMs)
-    const keys = keysFrom(jwks)
-    await store.writeJson('jwks', jwks)
-    return keys
-  } catch (err) {
-    logger.warn(
-      { code: 'NETWORK_ERROR', jwksUrl: opts.jwksUrl },
-      `Could not fetch the JWKS from ${opts.jwksUrl}: ${describe(err)}`,
-    )
-    return pinned ?? null
-  }
-}
-
-function safeKeySet(jwks: Jwks, keysFrom: (doc: Jwks) => KeySet): KeySet | undefined {
-  try {
-    return keysFrom(jwks)
-  } catch {
-    return undefined
-  }
 }

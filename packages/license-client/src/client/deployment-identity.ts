@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { realpath } from 'node:fs/promises'
+import { decodeChecked } from '../lib/atomic-file.js'
 import { FileLock } from '../lib/file-lock.js'
 import type { FingerprintChangePolicy } from '../token/types.js'
 import type { MachineFingerprint } from './machine-fingerprint.js'
@@ -24,6 +25,8 @@ interface DeploymentFile {
 }
 
 const isDeployment = (d: unknown): d is DeploymentFile =>
+  typeof d === 'object' &&
+  d !== null &&
   typeof (d as { deploymentId?: unknown }).deploymentId === 'string' &&
   /^[\w.:-]{1,128}$/.test((d as { deploymentId: string }).deploymentId)
 
@@ -31,7 +34,9 @@ const isDeployment = (d: unknown): d is DeploymentFile =>
  * The deployment id: given, else the one in `deployment.json`, else a new one **derived from
  * the machine fingerprint and the storage path** — so an unwritable or wiped storage dir gets
  * the same id on every start instead of a new seat each time. Read and created under the
- * storage dir's lock, so processes starting together agree on one id.
+ * storage dir's lock, so processes starting together agree on one id. A `deployment.json` of
+ * this machine, already read by the caller (`seen`), is used as found: the file is only ever
+ * replaced atomically and under the lock, so the lock is needed only to create or rebind it.
  *
  * @example
  * ```ts
@@ -44,9 +49,20 @@ export async function loadDeploymentIdentity(
   fingerprintOf: () => Promise<MachineFingerprint>,
   logger: Logger,
   modeOnMove: () => FingerprintChangePolicy = () => 'report',
+  seen?: Promise<string | undefined>,
 ): Promise<DeploymentIdentity> {
   if (given !== undefined) return { deploymentId: given, movedFrom: undefined, persisted: true }
-  const fingerprint = await fingerprintOf()
+  const [fingerprint, text] = await Promise.all([
+    fingerprintOf(),
+    seen ?? store.readText('deployment'),
+  ])
+  const found = text === undefined ? undefined : decodeChecked(text)
+  if (
+    isDeployment(found) &&
+    (found.machineId === undefined || found.machineId === fingerprint.machineId)
+  ) {
+    return { deploymentId: found.deploymentId, movedFrom: undefined, persisted: true }
+  }
   const lock = new FileLock(store.path('stateLock'), 10_000)
   const locked = await lock.acquire(5_000)
   try {

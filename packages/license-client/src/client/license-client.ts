@@ -2,67 +2,23 @@ import {
   FeatureNotEntitledError,
   LicenseNotValidError,
   LimitExceededError,
-  UsageInvalidError,
   type LicenseError,
 } from '../errors.js'
 import { licensed, type LicensedOptions } from '../adapters/licensed.js'
 import type { VerifiedLicense } from '../token/verified-license.js'
-import type { ClientCore } from './core.js'
-import type { OfflineActivation } from '../offline/offline-activation.js'
 import type { ActivationRequest, MachineFileClaims } from '../offline/offline-formats.js'
-import type { Scheduler } from './scheduler.js'
-import type { ServerSync } from './server-sync.js'
-import type { ClientStore } from './storage.js'
-import type { Transport } from './transport.js'
-import type { LicenseState, Logger } from './types.js'
+import type { LicenseState } from './types.js'
+import { shutDown } from './shut-down.js'
+import type { ClientParts, LimitCheck } from './client-parts.js'
 import { checkoutSeat } from './seats/checkout-seat.js'
-import type { SeatApi } from './seats/seat-api.js'
 import type { CheckoutSeatOptions, SeatHandle } from './seats/seat-handle.js'
-import { usagePeriod, validateUsage, type UsageLedger } from './usage-ledger.js'
+import { recordValidUsage, refreshWithDeadline } from './client-actions.js'
 import { callNamedUser, type NamedUserResult } from './named-users.js'
+
+export type { ClientParts, LimitCheck } from './client-parts.js'
 
 /** Usage is written to disk at most this long after it was recorded (and on close). */
 const USAGE_PERSIST_DELAY_MS = 1_000
-
-/** The answer of {@link LicenseClient.checkLimit}. */
-export interface LimitCheck {
-  /** True when `current` is within the limit (or the metric is unlimited). */
-  allowed: boolean
-  metric: string
-  /** The limit in force; `undefined` means unlimited. */
-  limit: number | undefined
-  current: number
-  /** How much more is allowed; `undefined` when unlimited. */
-  remaining: number | undefined
-}
-
-/** @internal wiring handed over by {@link createLicenseClient}. */
-export interface ClientParts {
-  core: ClientCore
-  store: ClientStore
-  usage: UsageLedger
-  logger: Logger
-  strictUsage: boolean
-  /** Stops the client's own timers (owner lock, follower reloads). */
-  stop: () => Promise<void>
-  freeLimits: Readonly<Record<string, number>>
-  transport: Transport | undefined
-  sync: ServerSync | undefined
-  scheduler: Scheduler | undefined
-  tick: () => Promise<void>
-  checkIntervalMs: number
-  refreshDeadlineMs: number
-  /** Offline activation (machine files) of this install. */
-  offline: OfflineActivation
-  appVersion: string | undefined
-  /** The license key in use (named users send it; issue 18). */
-  token: () => string | undefined
-  /** Floating seat calls (issue 18); undefined without a server. */
-  seats?: SeatApi | undefined
-}
-
-/** close() waits at most this long for held seats to check in before aborting the calls. */
-const SEAT_RELEASE_ON_CLOSE_MS = 2_000
 
 /**
  * A running license client: feature gates answered in O(1) from the current state, usage
@@ -184,23 +140,11 @@ export class LicenseClient {
    * Returns true when the usage was recorded.
    */
   recordUsage(metric: string, amount = 1): boolean {
-    const { logger, usage } = this.#p
-    const invalid = validateUsage(metric, amount)
-    const recorded =
-      invalid === undefined && usage.record(metric, amount, usagePeriod(this.#p.core.opts.now()))
-    if (!recorded) {
-      const reason = invalid ?? 'too many distinct metrics per day are waiting to be sent'
-      if (this.#p.strictUsage) throw new UsageInvalidError(metric, amount, reason)
-      logger.warn(
-        { code: 'USAGE_INVALID', metric: String(metric).slice(0, 64), amount },
-        `recordUsage ignored: ${reason}`,
-      )
-      return false
-    }
+    if (!recordValidUsage(this.#p, metric, amount)) return false
     if (this.#usageTimer === undefined && !this.#closed) {
       this.#usageTimer = setTimeout(() => {
         this.#usageTimer = undefined
-        void usage.persist()
+        void this.#p.usage.persist()
       }, USAGE_PERSIST_DELAY_MS)
       this.#usageTimer.unref()
     }
@@ -223,20 +167,7 @@ export class LicenseClient {
    */
   async refresh(): Promise<LicenseState> {
     if (this.#closed) return this.state
-    this.#p.sync?.forceRevocations()
-    const work = (async () => {
-      await this.#p.tick()
-      if (this.#p.scheduler) await this.#p.scheduler.runNow()
-    })()
-    // An overall deadline: a slow disk plus a slow server never hold the caller longer.
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#p.refreshDeadlineMs)
-      timer.unref()
-    })
-    await Promise.race([work, deadline])
-    clearTimeout(timer)
-    return this.#p.core.evaluate()
+    return refreshWithDeadline(this.#p)
   }
 
   /**
@@ -316,23 +247,7 @@ export class LicenseClient {
   async #close(): Promise<void> {
     clearInterval(this.#ticker)
     clearTimeout(this.#usageTimer)
-    if (this.#seats.size > 0) {
-      let timer: NodeJS.Timeout | undefined
-      const cap = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, SEAT_RELEASE_ON_CLOSE_MS)
-        timer.unref()
-      })
-      await Promise.race([Promise.all([...this.#seats].map((s) => s.release())), cap])
-      clearTimeout(timer)
-    }
-    // Abort a call in flight first, so close() never waits out a request timeout.
-    const stopping = this.#p.scheduler?.stop()
-    await this.#p.transport?.close()
-    await stopping
-    await this.#p.usage.persist()
-    await this.#p.core.persistClock(true)
-    await this.#p.store.flush()
-    await this.#p.stop()
+    await shutDown(this.#p, this.#seats)
   }
 
   // ---- Named users (issue 18) ----

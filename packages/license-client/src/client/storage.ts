@@ -4,8 +4,9 @@ import {
   decodeChecked,
   encodeChecked,
   quarantineFile,
-  readFileIfExists,
+  readFileStamped,
   writeFileAtomic,
+  type StampedText,
 } from '../lib/atomic-file.js'
 import { LicenseError } from '../errors.js'
 import { MAX_REVOCATION_LIST_LENGTH } from '../revocation/types.js'
@@ -43,6 +44,12 @@ const ORPHAN_AGE_MS = 60_000
 
 export type StoreFile = keyof typeof STORE_FILES
 
+/** What {@link ClientStore.scan} saw of the storage dir. */
+export interface DirScan {
+  exists: boolean
+  names: ReadonlySet<string>
+}
+
 /**
  * The client's persistence. Every write is atomic (temp + fsync + rename) and writes to one file
  * are serialised, so the newest value always lands last. Nothing here throws: a failed read is
@@ -63,11 +70,35 @@ export class ClientStore {
     return join(this.dir, STORE_FILES[file])
   }
 
-  /** Raw text of a file, or undefined when missing or unreadable (logged). */
-  async readText(file: StoreFile): Promise<string | undefined> {
+  /**
+   * The names in the storage dir, read once at start so that files that are not there are not
+   * opened one by one: `exists: false` when the dir is missing, undefined when it cannot be
+   * listed (then every file is simply tried).
+   */
+  async scan(): Promise<DirScan | undefined> {
     try {
-      const text = await readFileIfExists(this.path(file), MAX_BYTES[file])
-      return text?.trim() === '' ? undefined : text?.trim()
+      return { exists: true, names: new Set(await readdir(this.dir)) }
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
+      return missing ? { exists: false, names: new Set() } : undefined
+    }
+  }
+
+  /**
+   * Raw text of a file, or undefined when missing or unreadable (logged). With a `scan` of the
+   * dir, a file it did not list is missing without a look.
+   */
+  async readText(file: StoreFile, scan?: DirScan): Promise<string | undefined> {
+    return (await this.readStamped(file, scan))?.text
+  }
+
+  /** {@link readText} with the stamp of the content read (see {@link stamp}). */
+  async readStamped(file: StoreFile, scan?: DirScan): Promise<StampedText | undefined> {
+    if (scan !== undefined && !scan.names.has(STORE_FILES[file])) return undefined
+    try {
+      const read = await readFileStamped(this.path(file), MAX_BYTES[file])
+      const text = read?.text.trim()
+      return text === undefined || text === '' ? undefined : { text, stamp: read!.stamp }
     } catch (err) {
       this.#warn(err, `Could not read ${STORE_FILES[file]}; continuing without it`)
       return undefined
@@ -79,7 +110,15 @@ export class ClientStore {
    * reported, moved aside and treated as absent.
    */
   async readJson<T>(file: StoreFile, accept: (data: unknown) => data is T): Promise<T | undefined> {
-    const text = await this.readText(file)
+    return this.decodeJson(file, await this.readText(file), accept)
+  }
+
+  /** The checksummed JSON in `text` (read from `file`); a bad one is set aside as by readJson. */
+  async decodeJson<T>(
+    file: StoreFile,
+    text: string | undefined,
+    accept: (data: unknown) => data is T,
+  ): Promise<T | undefined> {
     if (text === undefined) return undefined
     const data = decodeChecked(text)
     if (data !== undefined && accept(data)) return data
@@ -117,10 +156,13 @@ export class ClientStore {
     }
   }
 
-  /** Removes temp files a crashed process left behind (older than a minute; best effort). */
-  async cleanOrphans(): Promise<number> {
+  /**
+   * Removes temp files a crashed process left behind (older than a minute; best effort), from
+   * the names of a `scan` when one was taken.
+   */
+  async cleanOrphans(scan?: DirScan): Promise<number> {
     let removed = 0
-    const names = await readdir(this.dir).catch(() => [] as string[])
+    const names = scan?.names ?? (await readdir(this.dir).catch(() => [] as string[]))
     for (const name of names) {
       const temp = name.startsWith('.') && name.endsWith('.tmp')
       if (!temp && !/\.lock\.[0-9a-f]+\.stale$/.test(name)) continue

@@ -24,17 +24,21 @@ const MAX_RETRY_AFTER_S = 86_400
 export class Transport {
   readonly #base: string
   readonly #timeoutMs: number
-  readonly #agent: Agent
+  /** Made at the first call: a client that stays offline never builds one (cold start). */
+  #agent: Agent | undefined
   readonly #closing = new AbortController()
 
   constructor(serverUrl: string, timeoutMs: number) {
     this.#base = serverUrl.replace(/\/+$/, '')
     this.#timeoutMs = timeoutMs
-    this.#agent = new Agent({
-      connect: { timeout: timeoutMs },
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    })
+  }
+
+  #dispatcher(): Agent {
+    return (this.#agent ??= new Agent({
+      connect: { timeout: this.#timeoutMs },
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    }))
   }
 
   /** POSTs a JSON body; resolves with the parsed JSON of a 2xx answer of at most `capBytes`. */
@@ -72,7 +76,7 @@ export class Transport {
   /** Aborts calls in flight and releases sockets. */
   async close(): Promise<void> {
     this.#closing.abort()
-    await this.#agent.destroy().catch(() => undefined)
+    await this.#agent?.destroy().catch(() => undefined)
   }
 
   async #call(
@@ -86,13 +90,15 @@ export class Transport {
     } = {},
   ): Promise<unknown> {
     const url = `${this.#base}${path}`
+    // Closed: no agent is made again (it would outlive close()).
+    if (this.#closing.signal.aborted) throw new NetworkError(`${method} ${url} failed: closed`)
     let status: number
     let text: string
     let retryAfterS: number | undefined
     try {
       const res = await request(url, {
         method,
-        dispatcher: this.#agent,
+        dispatcher: this.#dispatcher(),
         reset: true,
         headers: {
           accept: 'application/json',

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { constants } from 'node:fs'
-import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises'
+import { mkdir, open, rename, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { StorageError } from '../errors.js'
+import { readFileStamped } from './read-regular-file.js'
+
+export { readFileStamped, type StampedText } from './read-regular-file.js'
 
 /**
  * Writes a file so that a reader sees either the old or the new content, never a torn mix:
@@ -42,34 +44,7 @@ export async function readFileIfExists(
   file: string,
   maxBytes = DEFAULT_MAX_READ_BYTES,
 ): Promise<string | undefined> {
-  let handle: FileHandle
-  try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK)
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new StorageError(file, `Could not read ${file}`, { cause })
-  }
-  try {
-    const info = await handle.stat()
-    if (!info.isFile()) throw new StorageError(file, `${file} is not a regular file`)
-    if (info.size > maxBytes) {
-      throw new StorageError(file, `${file} is larger than ${maxBytes} bytes`)
-    }
-    const buf = Buffer.alloc(Math.min(info.size + 1, maxBytes + 1))
-    let length = 0
-    while (length < buf.length) {
-      const { bytesRead } = await handle.read(buf, length, buf.length - length, length)
-      if (bytesRead === 0) break
-      length += bytesRead
-    }
-    if (length > maxBytes) throw new StorageError(file, `${file} is larger than ${maxBytes} bytes`)
-    return buf.subarray(0, length).toString('utf8')
-  } catch (cause) {
-    if (cause instanceof StorageError) throw cause
-    throw new StorageError(file, `Could not read ${file}`, { cause })
-  } finally {
-    await handle.close().catch(() => undefined)
-  }
+  return (await readFileStamped(file, maxBytes))?.text
 }
 
 /**

@@ -32,6 +32,11 @@ export interface MachineState {
   refusal: { code: 'deployment_mismatch' | 'invalid'; reason: string } | null
 }
 
+/** What {@link OfflineActivation.read} found on disk. */
+export type MachineFiles =
+  | { stamp: string; changed: false }
+  | { stamp: string; changed: true; text: string | undefined; deactivated: string[] }
+
 /** Wiring of {@link OfflineActivation}. */
 export interface OfflineActivationOptions {
   core: ClientCore
@@ -59,19 +64,25 @@ export class OfflineActivation {
 
   /** Where the machine file lives: the configured path, else the storage dir. */
   get path(): string {
-    return this.#o.machineFile ?? join(this.#o.dir, STORED_MACHINE_FILE)
+    return machineFilePath(this.#o.dir, this.#o.machineFile)
   }
 
   /** Reads the machine file (again, when it changed on disk) and updates `core.machine`. */
   async load(): Promise<void> {
-    const s = await stat(this.path).catch(() => undefined)
-    const stamp = s === undefined ? '' : `${s.ino}:${s.size}:${s.mtimeMs}`
-    if (stamp === this.#stamp) return
-    this.#stamp = stamp
-    const text = await readFileIfExists(this.path, MAX_MACHINE_FILE_LENGTH + 16).catch(
-      () => undefined,
-    )
-    const deactivated = await this.#deactivated()
+    await this.apply(this.read())
+  }
+
+  /** The disk half of {@link load}: see {@link readMachineFiles}. */
+  read(): Promise<MachineFiles> {
+    return readMachineFiles(this.path, this.#o.dir, this.#stamp)
+  }
+
+  /** The state half of {@link load}: judges what {@link read} found and sets `core.machine`. */
+  async apply(files: Promise<MachineFiles>): Promise<void> {
+    const read = await files
+    if (!read.changed || read.stamp === this.#stamp) return
+    this.#stamp = read.stamp
+    const { text, deactivated } = read
     const required =
       this.#o.machineFile !== undefined || text !== undefined || deactivated.length > 0
     if (text === undefined || text.trim() === '') {
@@ -122,7 +133,7 @@ export class OfflineActivation {
     if (claims.fpr !== machineId) {
       refuse('deployment_mismatch', 'The machine file was issued for another machine')
     }
-    if ((await this.#deactivated()).includes(claims.jti)) {
+    if ((await readDeactivated(this.#o.dir)).includes(claims.jti)) {
       refuse('deactivated', 'This machine file was deactivated on this machine')
     }
     if (opts.judgeTime && claims.exp <= Math.floor(this.#o.now() / 1000)) {
@@ -176,24 +187,62 @@ export class OfflineActivation {
     }
     const proof = signDeactivationProof(claims, key.signing, new Date(this.#o.now()))
     await writeFileAtomic(out, `${proof}\n`)
-    const ids = [...(await this.#deactivated()), claims.jti].slice(-MAX_DEACTIVATED)
+    const ids = [...(await readDeactivated(this.#o.dir)), claims.jti].slice(-MAX_DEACTIVATED)
     await writeFileAtomic(join(this.#o.dir, DEACTIVATED_FILE), JSON.stringify({ ids }))
     if (this.#o.machineFile === undefined) await unlink(this.path).catch(() => undefined)
     this.#stamp = undefined
     await this.load()
     return proof
   }
+}
 
-  async #deactivated(): Promise<string[]> {
-    const text = await readFileIfExists(join(this.#o.dir, DEACTIVATED_FILE), 64 * 1024).catch(
-      () => undefined,
-    )
-    if (text === undefined) return []
-    try {
-      const ids = (JSON.parse(text) as { ids?: unknown }).ids
-      return Array.isArray(ids) ? ids.filter((i): i is string => typeof i === 'string') : []
-    } catch {
-      return []
-    }
+/** Where the machine file lives: the configured path, else `machine.lic` in the storage dir. */
+export function machineFilePath(dir: string, machineFile: string | undefined): string {
+  return machineFile ?? join(dir, STORED_MACHINE_FILE)
+}
+
+/**
+ * The disk half of {@link OfflineActivation.load}: the machine file and the deactivated ids,
+ * read only when the file's stamp differs from `lastStamp`. Needs no keys or license, so a
+ * start reads it side by side with its other files. `listed`: the names a start saw in `dir`
+ * (files not among them are not looked at); `path` counts as in `dir` unless `ownPath`.
+ *
+ * @example
+ * ```ts
+ * const files = readMachineFiles(machineFilePath(dir, undefined), dir, undefined)
+ * ```
+ */
+export async function readMachineFiles(
+  path: string,
+  dir: string,
+  lastStamp: string | undefined,
+  listed?: { names: ReadonlySet<string>; ownPath: boolean },
+): Promise<MachineFiles> {
+  const unlisted = (name: string) => listed !== undefined && !listed.names.has(name)
+  const s =
+    listed?.ownPath === false && unlisted(STORED_MACHINE_FILE)
+      ? undefined
+      : await stat(path).catch(() => undefined)
+  const stamp = s === undefined ? '' : `${s.ino}:${s.size}:${s.mtimeMs}`
+  if (stamp === lastStamp) return { stamp, changed: false }
+  const [text, deactivated] = await Promise.all([
+    // Absent at the stat: nothing to open (a file made since is seen at the next look).
+    s === undefined
+      ? undefined
+      : readFileIfExists(path, MAX_MACHINE_FILE_LENGTH + 16).catch(() => undefined),
+    unlisted(DEACTIVATED_FILE) ? [] : readDeactivated(dir),
+  ])
+  return { stamp, changed: true, text, deactivated }
+}
+
+/** Activation ids deactivated on this machine (from the storage dir). */
+async function readDeactivated(dir: string): Promise<string[]> {
+  const text = await readFileIfExists(join(dir, DEACTIVATED_FILE), 64 * 1024).catch(() => undefined)
+  if (text === undefined) return []
+  try {
+    const ids = (JSON.parse(text) as { ids?: unknown }).ids
+    return Array.isArray(ids) ? ids.filter((i): i is string => typeof i === 'string') : []
+  } catch {
+    return []
   }
 }
