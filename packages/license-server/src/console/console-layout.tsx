@@ -7,6 +7,7 @@ import { roleHasScope } from './roles.js'
 const NAV: Array<[href: string, label: string, scope: string]> = [
   ['/console', 'Overview', 'licenses:read'],
   ['/console/licenses', 'Licenses', 'licenses:read'],
+  ['/console/trials', 'Trials', 'licenses:read'],
   ['/console/customers', 'Customers', 'customers:read'],
   ['/console/plans', 'Plans', 'plans:read'],
   ['/console/violations', 'Violations', 'fleet:read'],

@@ -19,6 +19,8 @@ import { consoleNamedUserRoutes } from '../named-users/console-users.routes.js'
 import { consoleKeyRoutes } from './keys.routes.js'
 import { consoleBillingRoutes } from './billing.routes.js'
 import { consoleLicenseIssueRoutes } from './license-issue.routes.js'
+import { consoleSeatReleaseRoutes } from './seat-release.routes.js'
+import { consoleTrialRoutes } from './trials.routes.js'
 
 /**
  * The staff console under `/console` (register with that prefix): sign-in and invitation pages,
@@ -57,5 +59,7 @@ export async function consoleRoutes(scope: FastifyInstance): Promise<void> {
     await inner.register(consoleKeyRoutes) // k16: keys page with signing-key actions
     await inner.register(consoleBillingRoutes) // k16: billing events with retry, outbox
     await inner.register(consoleLicenseIssueRoutes) // k16: issue form with customer picker
+    await inner.register(consoleSeatReleaseRoutes) // v18: release a floating seat
+    await inner.register(consoleTrialRoutes) // v18: trials page
   })
 }

@@ -33,20 +33,20 @@ export async function floatingSeatsOf(
 }
 
 /**
- * Read-only: floating seats in use, and the unexpired relay pools that hold seats until their
- * expiry (why online checkouts may be refused while few leases are held).
+ * Read-only summary inside the license page's "Floating seats" section: seats in use, and the
+ * unexpired relay pools that hold seats until their expiry (why online checkouts may be refused
+ * while few leases are held).
  *
  * @example
  * ```tsx
- * {floating ? <FloatingSeatsSection seats={floating} /> : null}
+ * <FloatingSeatsSummary seats={await floatingSeatsOf(db, license, now)} />
  * ```
  */
-export function FloatingSeatsSection(p: { seats: FloatingSeats }): Html {
+export function FloatingSeatsSummary(p: { seats: FloatingSeats }): Html {
   const { used, hold } = p.seats
   const pooled = hold.pooled > 0 ? `; ${hold.pooled} held by relay pools` : ''
   return (
-    <section aria-labelledby="floating-seats-title">
-      <h2 id="floating-seats-title">Floating seats</h2>
+    <div>
       <p id="floating-seats">
         {`${used} of ${hold.seats} floating seats in use${pooled} (online limit ${hold.limit}).`}
       </p>
@@ -67,6 +67,6 @@ export function FloatingSeatsSection(p: { seats: FloatingSeats }): Html {
           </table>
         </div>
       )}
-    </section>
+    </div>
   )
 }

@@ -15,7 +15,8 @@ import { UsageCharts } from '../web/usage-charts.js'
 import { can } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
 import { auditTrail } from './console-queries.js'
-import { FloatingSeatsSection, floatingSeatsOf } from './floating-seats-section.js'
+import { licenseOfflineSection } from './license-offline.js'
+import { licenseSeatsSection } from './license-seats.js'
 import {
   KeyForms,
   RenewForm,
@@ -62,7 +63,8 @@ export async function licenseDetailPage(
     ? (await listViolations(db, tenantId, { limit: 50, licenseId: license.id })).slice(0, 50)
     : []
   const trail = await auditTrail(db, tenantId, 'license', license.id)
-  const floating = can(request, 'fleet:read') ? await floatingSeatsOf(db, license, now) : null
+  const floatingSeats = await licenseSeatsSection(db, request, license, now)
+  const offline = await licenseOfflineSection(db, request, license, now)
   const view = toLicenseView(license)
   const maxSeats = license.policy.maxDeployments ?? 0
   const statusActions = (Object.keys(STATUS_ACTIONS) as StatusAction[]).filter((a) => {
@@ -154,7 +156,8 @@ export async function licenseDetailPage(
           ) : null
         }
       />
-      {floating ? <FloatingSeatsSection seats={floating} /> : null}
+      {floatingSeats}
+      {offline}
       {can(request, 'fleet:read') ? (
         <section aria-labelledby="violations-title">
           <h2 id="violations-title">Violations</h2>

@@ -103,3 +103,28 @@ export async function otherLiveActivation(
     .executeTakeFirst()
   return other !== undefined
 }
+
+/**
+ * A license's machine files, newest first (tenant-scoped; at most `limit`).
+ *
+ * @example
+ * ```ts
+ * const rows = await listOfflineActivations(db, tenantId, licenseId, 100)
+ * ```
+ */
+export function listOfflineActivations(
+  db: Db,
+  tenantId: string,
+  licenseId: string,
+  limit: number,
+): Promise<OfflineActivationRow[]> {
+  return db
+    .selectFrom('offline_activations')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('license_id', '=', licenseId)
+    .orderBy('issued_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+}

@@ -7,7 +7,7 @@ import { deleteLease } from './seat-lease.repository.js'
 import { toSeatLeaseView, type SeatLeaseView } from './seat.view.js'
 
 /**
- * An admin frees a held seat (audited `seat.release`). The client holding it learns at its next
+ * An admin frees a held seat (audited `seat.release`, with the reason when given). The client holding it learns at its next
  * renewal (SEAT_LEASE_NOT_FOUND) and checks out again if a seat is free.
  *
  * @example
@@ -17,7 +17,15 @@ import { toSeatLeaseView, type SeatLeaseView } from './seat.view.js'
  */
 export async function releaseSeat(
   db: Db,
-  input: { tenantId: string; licenseId: string; leaseId: string; actor: AuditActor; now: Date },
+  input: {
+    tenantId: string
+    licenseId: string
+    leaseId: string
+    actor: AuditActor
+    now: Date
+    /** Why (the console asks for one); kept in the audit entry's `after`. */
+    reason?: string | undefined
+  },
 ): Promise<SeatLeaseView> {
   return db.transaction().execute(async (trx) => {
     const license = await findLicense(trx, input.tenantId, input.licenseId)
@@ -32,7 +40,7 @@ export async function releaseSeat(
       targetType: 'seat_lease',
       targetId: gone.id,
       before: view,
-      after: null,
+      after: input.reason ? { reason: input.reason } : null,
       at: input.now,
     })
     return view
