@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import { deactivateByAdmin } from '../deployments/deactivate-deployment.js'
 import { findDeploymentById } from '../deployments/deployment.repository.js'
 import { findLicense } from '../licenses/license.repository.js'
-import type { LicenseStatus } from '../licenses/license.table.js'
 import { updateLicenseStatus, type LicenseStatusAction } from '../licenses/update-license-status.js'
 import { decodeCursor, encodeCursor } from '../lib/pagination.js'
 import { FormReader } from '../web/form-reader.js'
@@ -14,25 +13,20 @@ import { actorOf, can, requireStaffScope } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
 import { searchLicenses } from './console-queries.js'
 import { licenseDetailPage } from './license-detail.js'
+import {
+  filterParams,
+  LicenseFilterForm,
+  planChoices,
+  readLicenseFilters,
+} from './license-filters.js'
 import { STATUS_ACTIONS } from './license-forms.js'
 
-const STATUSES: readonly LicenseStatus[] = ['active', 'suspended', 'revoked', 'expired']
 const PAGE_SIZE = 50
 
 const date = (d: Date | null | undefined): string => (d ? d.toISOString().slice(0, 10) : '—')
 
 function StatusBadge(p: { status: string }): Html {
   return <span class={`badge ${p.status}`}>{p.status}</span>
-}
-
-type Query = { q?: string; status?: string; after?: string; expiresBefore?: string }
-
-function parseDate(value: string | undefined): Date | undefined {
-  if (!value) return undefined
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new PageError('BAD_INPUT', 'Dates are YYYY-MM-DD')
-  const d = new Date(`${value}T00:00:00Z`)
-  if (Number.isNaN(d.getTime())) throw new PageError('BAD_INPUT', 'Dates are YYYY-MM-DD')
-  return d
 }
 
 /**
@@ -47,29 +41,33 @@ function parseDate(value: string | undefined): Date | undefined {
 export function consoleLicenseRoutes(app: FastifyInstance): Promise<void> {
   const { db, now } = app.tollgate
 
-  app.get<{ Querystring: Query }>('/licenses', async (request, reply) => {
+  app.get<{ Querystring: Record<string, unknown> }>('/licenses', async (request, reply) => {
     requireStaffScope(request, 'licenses:read')
-    const query = request.query
-    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : ''
-    const status = STATUSES.find((s) => s === query.status)
+    const { filters, expiresAfter, expiresBefore } = readLicenseFilters(request.query)
     let after: string | undefined
     try {
-      after = decodeCursor(typeof query.after === 'string' ? query.after : undefined)
+      after = decodeCursor(
+        typeof request.query.after === 'string' ? request.query.after : undefined,
+      )
     } catch {
       throw new PageError('BAD_INPUT', 'The page link is not valid')
     }
-    const rows = await searchLicenses(db, request.staff.tenant_id, {
-      q: q || undefined,
-      status,
-      expiresBefore: parseDate(
-        typeof query.expiresBefore === 'string' ? query.expiresBefore : undefined,
-      ),
-      after,
-      limit: PAGE_SIZE,
-    })
+    const tenantId = request.staff.tenant_id
+    const [rows, plans] = await Promise.all([
+      searchLicenses(db, tenantId, {
+        q: filters.q || undefined,
+        status: filters.status,
+        planId: filters.planId,
+        expiresAfter,
+        expiresBefore,
+        after,
+        limit: PAGE_SIZE,
+      }),
+      planChoices(db, tenantId),
+    ])
     const more = rows.length > PAGE_SIZE
     const items = rows.slice(0, PAGE_SIZE)
-    const nextParams = new URLSearchParams({ ...(q ? { q } : {}), ...(status ? { status } : {}) })
+    const nextParams = filterParams(filters)
     if (more && items.length > 0) nextParams.set('after', encodeCursor(items[items.length - 1]!.id))
     return sendPage(
       reply,
@@ -82,37 +80,7 @@ export function consoleLicenseRoutes(app: FastifyInstance): Promise<void> {
             </a>
           </p>
         ) : null}
-        <form method="get" action="/console/licenses" class="filters" role="search">
-          <label>
-            Search
-            <input
-              type="search"
-              name="q"
-              value={q}
-              placeholder="license id, customer name or email"
-            />
-          </label>
-          <label>
-            Status
-            <select name="status" data-autosubmit>
-              <option value="">any</option>
-              {STATUSES.map((s) => (
-                <option value={s} selected={s === status}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Expires before
-            <input
-              type="date"
-              name="expiresBefore"
-              value={typeof query.expiresBefore === 'string' ? query.expiresBefore : undefined}
-            />
-          </label>
-          <button type="submit">Search</button>
-        </form>
+        <LicenseFilterForm filters={filters} plans={plans} />
         <div class="table-wrap">
           <table>
             <caption class="muted">
