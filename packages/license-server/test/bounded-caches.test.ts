@@ -24,6 +24,24 @@ function unsignedKey(iss: string): string {
   return `${body}-${crc32(body).toString(16).padStart(8, '0')}`
 }
 
+/**
+ * Runs `send(0..count-1)` in consecutive batches of `size` concurrent requests. `inject` has no
+ * socket to wait on, so this is not about I/O: interleaving a few requests per event-loop turn
+ * costs about a quarter less CPU than strictly one after another (measured at 10; larger batches
+ * gained nothing more and grew the heap). Batches stay small so peak memory stays bounded.
+ */
+async function inBatches(
+  count: number,
+  size: number,
+  send: (i: number) => Promise<void>,
+): Promise<void> {
+  for (let start = 0; start < count; start += size) {
+    const batch: Promise<void>[] = []
+    for (let i = start; i < Math.min(start + size, count); i++) batch.push(send(i))
+    await Promise.all(batch)
+  }
+}
+
 function keySetCacheSize(): number {
   const s = t.app.tollgate.signingKeys.cacheStats().find((c) => c.name === 'signing_key_sets')
   expect(s).toBeDefined()
@@ -35,7 +53,7 @@ describe('caches fed by outside input stay bounded', () => {
     await publicPost(t.app, '/v1/licenses/validate', { key: seeded.token })
     const before = keySetCacheSize()
     const pad = 'x'.repeat(11_000)
-    for (let i = 0; i < 5_000; i++) {
+    await inBatches(5_000, 10, async (i) => {
       const res = await publicPost(t.app, '/v1/licenses/validate', {
         key: unsignedKey(`${pad}${i}`),
       })
@@ -43,19 +61,19 @@ describe('caches fed by outside input stay bounded', () => {
         expect(res.statusCode, res.body).toBe(200)
         expect(res.json()).toMatchObject({ valid: false, code: 'INVALID' })
       }
-    }
+    })
     expect(keySetCacheSize()).toBe(before)
   }, 180_000)
 
   it('well-formed but unknown tenant ids are looked up, never cached', async () => {
     const before = keySetCacheSize()
-    for (let i = 0; i < 300; i++) {
+    await inBatches(300, 10, async (i) => {
       const res = await publicPost(t.app, '/v1/deployments/heartbeat', {
         key: unsignedKey(`ten_${i.toString(36).padStart(24, '0')}`),
         deploymentId: 'd1',
       })
       expect(res.statusCode, res.body).toBe(401)
-    }
+    })
     expect(keySetCacheSize()).toBe(before)
   }, 120_000)
 
