@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { open } from 'node:fs/promises'
 import { join } from 'node:path'
 import { exportPrivateJwk } from '../keys/export-key.js'
 import { importJwk } from '../keys/import-key.js'
 import type { PrivateJwk, SigningKey } from '../keys/types.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
+import { writeFileExclusive } from '../lib/write-file-exclusive.js'
 import type { DeploymentPublicKey } from './offline-formats.js'
 
 /** The deployment key's file in the storage dir (0600). */
@@ -37,18 +37,7 @@ export async function loadDeploymentKey(
   if (existing !== undefined || !create) return existing
   const { privateKey } = generateKeyPairSync('ed25519')
   const jwk = exportPrivateJwk(privateKey, 'deployment')
-  try {
-    const handle = await open(path, 'wx', 0o600)
-    try {
-      await handle.writeFile(JSON.stringify(jwk))
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  } catch (err) {
-    // Another process created it first: use that one.
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-  }
+  await writeFileExclusive(path, JSON.stringify(jwk))
   return readKey(path)
 }
 

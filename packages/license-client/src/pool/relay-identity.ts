@@ -1,11 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdir, open } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { machineFingerprint, type MachineFingerprint } from '../client/machine-fingerprint.js'
 import { exportPrivateJwk, jwkThumbprint } from '../keys/export-key.js'
 import { importJwk } from '../keys/import-key.js'
 import type { PrivateJwk, PublicJwk, SigningKey } from '../keys/types.js'
 import { readFileIfExists } from '../lib/atomic-file.js'
+import { writeFileExclusive } from '../lib/write-file-exclusive.js'
 import { RELAY_REQUEST_TYPE, type RelayRequest } from './types.js'
 
 /** The relay key's file in the relay's data dir (0600). */
@@ -38,17 +39,7 @@ export async function loadRelayIdentity(
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
   const jwk = exportPrivateJwk(privateKey, jwkThumbprint(publicKey))
-  try {
-    const handle = await open(path, 'wx', 0o600)
-    try {
-      await handle.writeFile(JSON.stringify(jwk))
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-  }
+  await writeFileExclusive(path, JSON.stringify(jwk))
   return readIdentity(path)
 }
 
