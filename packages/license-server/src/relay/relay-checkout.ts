@@ -1,14 +1,8 @@
 import { AppError } from '../errors/app-error.js'
 import { newId } from '../lib/ids.js'
 import { seatLimit } from '../seats/seat-limit.js'
-import {
-  checkPoolLicense,
-  leaseExpiry,
-  signRelaySeat,
-  usablePool,
-  type RelayDeps,
-  type RelaySeat,
-} from './relay-deps.js'
+import type { RelayDeps, RelaySeat } from './relay-deps.js'
+import { leaseExpiry, licensedPool, signRelaySeat } from './relay-deps.js'
 import {
   extendRelayLease,
   findRelayLease,
@@ -39,8 +33,7 @@ export async function relayCheckout(
   input: { key: string; scope: string; deploymentId?: string | undefined; address: string | null },
 ): Promise<RelayCheckoutResult> {
   const now = deps.now()
-  const pool = await usablePool(deps, now)
-  checkPoolLicense(deps, input.key, pool)
+  const pool = await licensedPool(deps, input.key, now)
   const { seats, policy } = pool.claims
   const limit = seatLimit({ seats, ...policy })
   const out = await deps.queue.run('pool', () =>

@@ -87,6 +87,21 @@ export function checkPoolLicense(deps: RelayDeps, key: string, pool: HeldPool): 
 }
 
 /**
+ * The pool in force for a caller holding `key`: {@link usablePool} then {@link checkPoolLicense}
+ * (POOL_EXPIRED / POOL_NOT_YET_VALID first, then INVALID_LICENSE_KEY).
+ *
+ * @example
+ * ```ts
+ * const pool = await licensedPool(deps, input.key, now)
+ * ```
+ */
+export async function licensedPool(deps: RelayDeps, key: string, now: Date): Promise<HeldPool> {
+  const pool = await usablePool(deps, now)
+  checkPoolLicense(deps, key, pool)
+  return pool
+}
+
+/**
  * A lease's expiry from now: the pool's lease TTL, never past the pool's own `exp`.
  *
  * @example

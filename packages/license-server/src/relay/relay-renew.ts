@@ -1,12 +1,6 @@
 import { AppError } from '../errors/app-error.js'
-import {
-  checkPoolLicense,
-  leaseExpiry,
-  signRelaySeat,
-  usablePool,
-  type RelayDeps,
-  type RelaySeat,
-} from './relay-deps.js'
+import type { RelayDeps, RelaySeat } from './relay-deps.js'
+import { leaseExpiry, licensedPool, signRelaySeat } from './relay-deps.js'
 import { extendRelayLease, findRelayLease } from './relay-lease.repository.js'
 
 /**
@@ -25,8 +19,7 @@ export async function relayRenew(
   input: { key: string; leaseId: string },
 ): Promise<RelaySeat> {
   const now = deps.now()
-  const pool = await usablePool(deps, now)
-  checkPoolLicense(deps, input.key, pool)
+  const pool = await licensedPool(deps, input.key, now)
   const row = await extendRelayLease(deps.db, {
     id: input.leaseId,
     now,
