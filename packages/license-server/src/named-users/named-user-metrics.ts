@@ -1,6 +1,4 @@
-import { Counter, type Registry } from 'prom-client'
-
-const counters = new WeakMap<Registry, Counter<'outcome'>>()
+import { counterPerRegistry } from '../metrics/counter-per-registry.js'
 
 /**
  * `tollgate_named_users_total{outcome}` of an app's registry (created once per registry):
@@ -11,16 +9,8 @@ const counters = new WeakMap<Registry, Counter<'outcome'>>()
  * namedUserCounter(app.tollgate.metrics.registry).inc({ outcome: 'assigned' })
  * ```
  */
-export function namedUserCounter(registry: Registry): Counter<'outcome'> {
-  let c = counters.get(registry)
-  if (!c) {
-    c = new Counter({
-      name: 'tollgate_named_users_total',
-      help: 'Named-user assignments and releases, by outcome',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    })
-    counters.set(registry, c)
-  }
-  return c
-}
+export const namedUserCounter = counterPerRegistry({
+  name: 'tollgate_named_users_total',
+  help: 'Named-user assignments and releases, by outcome',
+  labelNames: ['outcome'] as const,
+})

@@ -1,10 +1,8 @@
-import { Counter, type Registry } from 'prom-client'
+import { counterPerRegistry } from '../metrics/counter-per-registry.js'
 
 /** What an offline-activation call did (the counter's `outcome` label). */
 export type OfflineOutcome =
   'activated' | 'reissued' | 'refused' | 'invalid' | 'deactivated' | 'deactivation_replayed'
-
-const counters = new WeakMap<Registry, Counter<'outcome'>>()
 
 /**
  * `tollgate_offline_activations_total{outcome}`, registered once per app registry.
@@ -14,16 +12,8 @@ const counters = new WeakMap<Registry, Counter<'outcome'>>()
  * offlineCounter(app.tollgate.metrics.registry).inc({ outcome: 'activated' })
  * ```
  */
-export function offlineCounter(registry: Registry): Counter<'outcome'> {
-  let c = counters.get(registry)
-  if (c === undefined) {
-    c = new Counter({
-      name: 'tollgate_offline_activations_total',
-      help: 'Offline activations (machine files) and deactivation proofs by outcome',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    })
-    counters.set(registry, c)
-  }
-  return c
-}
+export const offlineCounter = counterPerRegistry({
+  name: 'tollgate_offline_activations_total',
+  help: 'Offline activations (machine files) and deactivation proofs by outcome',
+  labelNames: ['outcome'] as const,
+})

@@ -1,6 +1,4 @@
-import { Counter, type Registry } from 'prom-client'
-
-const counters = new WeakMap<Registry, Counter<'outcome'>>()
+import { counterPerRegistry } from '../metrics/counter-per-registry.js'
 
 /**
  * `tollgate_seat_pools_total{outcome}` (created, or the refusal's error code), registered once
@@ -11,16 +9,8 @@ const counters = new WeakMap<Registry, Counter<'outcome'>>()
  * seatPoolCounter(app.tollgate.metrics.registry).inc({ outcome: 'created' })
  * ```
  */
-export function seatPoolCounter(registry: Registry): Counter<'outcome'> {
-  let c = counters.get(registry)
-  if (c === undefined) {
-    c = new Counter({
-      name: 'tollgate_seat_pools_total',
-      help: 'Relay pool files signed (created) or refused (error code)',
-      labelNames: ['outcome'] as const,
-      registers: [registry],
-    })
-    counters.set(registry, c)
-  }
-  return c
-}
+export const seatPoolCounter = counterPerRegistry({
+  name: 'tollgate_seat_pools_total',
+  help: 'Relay pool files signed (created) or refused (error code)',
+  labelNames: ['outcome'] as const,
+})

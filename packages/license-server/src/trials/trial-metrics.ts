@@ -1,6 +1,4 @@
-import { Counter, type Registry } from 'prom-client'
-
-const counters = new WeakMap<Registry, Counter<'event'>>()
+import { counterPerRegistry } from '../metrics/counter-per-registry.js'
 
 /**
  * `tollgate_trials_total{event}` of an app's registry (created once per registry): `issued`,
@@ -11,21 +9,11 @@ const counters = new WeakMap<Registry, Counter<'event'>>()
  * trialCounter(app.tollgate.metrics.registry).inc({ event: 'issued' })
  * ```
  */
-export function trialCounter(registry: Registry): Counter<'event'> {
-  let c = counters.get(registry)
-  if (!c) {
-    c = new Counter({
-      name: 'tollgate_trials_total',
-      help: 'Trial licenses issued, converted to paid and refused, by event',
-      labelNames: ['event'] as const,
-      registers: [registry],
-    })
-    counters.set(registry, c)
-  }
-  return c
-}
-
-const refusals = new WeakMap<Registry, Counter<'reason'>>()
+export const trialCounter = counterPerRegistry({
+  name: 'tollgate_trials_total',
+  help: 'Trial licenses issued, converted to paid and refused, by event',
+  labelNames: ['event'] as const,
+})
 
 /**
  * `tollgate_trial_refusals_total{reason}`: TRIAL_ALREADY_USED answers by what the earlier
@@ -36,16 +24,8 @@ const refusals = new WeakMap<Registry, Counter<'reason'>>()
  * trialRefusalCounter(app.tollgate.metrics.registry).inc({ reason: 'machine' })
  * ```
  */
-export function trialRefusalCounter(registry: Registry): Counter<'reason'> {
-  let c = refusals.get(registry)
-  if (!c) {
-    c = new Counter({
-      name: 'tollgate_trial_refusals_total',
-      help: 'Trials refused as TRIAL_ALREADY_USED, by what the earlier trial shared',
-      labelNames: ['reason'] as const,
-      registers: [registry],
-    })
-    refusals.set(registry, c)
-  }
-  return c
-}
+export const trialRefusalCounter = counterPerRegistry({
+  name: 'tollgate_trial_refusals_total',
+  help: 'Trials refused as TRIAL_ALREADY_USED, by what the earlier trial shared',
+  labelNames: ['reason'] as const,
+})
