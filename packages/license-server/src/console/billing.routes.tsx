@@ -10,6 +10,7 @@ import { sendPage } from '../web/web-scope.js'
 import { actorOf, can, requireStaffScope } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
 import { RecordTable, when } from './records.js'
+import { StatusFilter } from './status-filter.js'
 
 const LIMIT = 200
 const STATUSES: readonly BillingEventStatus[] = ['failed', 'received', 'processed', 'ignored']
@@ -76,22 +77,13 @@ export function consoleBillingRoutes(app: FastifyInstance): Promise<void> {
             {retried.error ? ` (${retried.error})` : ''}.
           </p>
         ) : null}
-        <form method="get" action="/console/billing" class="filters">
-          <label>
-            Status
-            <select name="status" data-autosubmit>
-              <option value="">any</option>
-              {STATUSES.map((s) => (
-                <option value={s} selected={s === status}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit" class="secondary">
-            Filter
-          </button>
-        </form>
+        <StatusFilter
+          action="/console/billing"
+          statuses={STATUSES}
+          status={status}
+          anyLabel="any"
+          autosubmit
+        />
         <RecordTable
           caption="Stripe events (failed first)"
           id="billing-events"

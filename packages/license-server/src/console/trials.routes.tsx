@@ -7,6 +7,7 @@ import { sendPage } from '../web/web-scope.js'
 import { requireStaffScope } from './console-context.js'
 import { ConsolePage } from './console-layout.js'
 import { RecordTable } from './records.js'
+import { StatusFilter } from './status-filter.js'
 
 const PAGE_SIZE = 50
 const STATUSES: readonly TrialStatus[] = ['active', 'converted', 'expired']
@@ -80,24 +81,13 @@ export function consoleTrialRoutes(app: FastifyInstance): Promise<void> {
         reply,
         <ConsolePage request={request} title="Trials" current="/console/trials">
           <h1>Trials</h1>
-          <form method="get" action="/console/trials" class="filters">
-            <label>
-              Status
-              <select name="status">
-                <option value="" selected={status === undefined}>
-                  Any
-                </option>
-                {STATUSES.map((s) => (
-                  <option value={s} selected={s === status}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="submit" class="secondary">
-              Filter
-            </button>
-          </form>
+          <StatusFilter
+            action="/console/trials"
+            statuses={STATUSES}
+            status={status}
+            anyLabel="Any"
+            anySelected={status === undefined}
+          />
           <RecordTable
             caption="Trials"
             id="trial-list"
