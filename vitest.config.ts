@@ -38,11 +38,10 @@ export default defineConfig({
     // green. Each test file is still evaluated afresh; the modules it imports are shared, so a
     // test that changes shared state (fake timers, spies, process.env, a module's cache)
     // restores it in afterEach/afterAll, as the tests here do.
-    // Not yet: with `isolate: false` the client's field-pacing Retry-After test hangs when it runs
-    // after some other client test files in the same worker (reproduced 2026-12-07 with files
-    // 1-9 of packages/license-client/test before it; files 10-20 are fine). Until that shared
-    // state is found, every file gets a fresh module scope.
-    isolate: true,
+    // A test must not spy on or replace globals it cannot restore exactly: a
+    // `vi.spyOn(globalThis, 'setTimeout')` under fake timers once made a later file's
+    // Retry-After test hang in the same worker (the client's scheduler now takes its timer).
+    isolate: false,
     // Vitest's default is cores - 1: one worker on 2 cores, idle while a file waits for a
     // process, a socket or a database. Two workers there: 6 files 747 s -> 416 s at load 27,
     // green (measured back to back on the shared 2-core machine).

@@ -113,16 +113,21 @@ describe('Scheduler (fake timers)', () => {
     await scheduler.stop()
   })
 
-  it('its timers are unref-ed', () => {
-    const spy = vi.spyOn(globalThis, 'setTimeout')
+  it('its timers are unref-ed', async () => {
+    const timers: NodeJS.Timeout[] = []
     const scheduler = new Scheduler(
       async () => true,
       () => 3600,
+      Math.random,
+      (run, delayMs) => {
+        const timer = setTimeout(run, delayMs)
+        timers.push(timer)
+        return timer
+      },
     )
     scheduler.start(1000)
-    const timer = spy.mock.results.at(-1)?.value as NodeJS.Timeout
-    expect(timer.hasRef()).toBe(false)
-    void scheduler.stop()
-    spy.mockRestore()
+    expect(timers).toHaveLength(1)
+    expect(timers[0]?.hasRef()).toBe(false)
+    await scheduler.stop()
   })
 })

@@ -15,6 +15,9 @@ export function nextDelayMs(intervalS: number, failures: number, random: number)
   return Math.round(backoff * (0.5 + 0.5 * random))
 }
 
+/** Arms a one-shot timer; the global `setTimeout` unless a test passes its own. */
+export type SetTimer = (run: () => void, delayMs: number) => NodeJS.Timeout
+
 /**
  * Runs `task` repeatedly on an unref'd timer (it never keeps the process alive), one run at a
  * time. `task` resolves true on success; it must not reject (a rejection counts as a failure).
@@ -25,15 +28,26 @@ export class Scheduler {
   readonly #random: () => number
   /** Wall time (ms) before which no run starts, e.g. from a server's Retry-After. */
   notBefore: () => number = () => 0
+  readonly #setTimer: SetTimer
   #timer: NodeJS.Timeout | undefined
   #failures = 0
   #running: Promise<void> | undefined
   #stopped = true
 
-  constructor(task: () => Promise<boolean>, intervalS: () => number, random = Math.random) {
+  /**
+   * `setTimer` is looked up at each arm unless given; tests pass their own to see the timers
+   * (spying on the global `setTimeout` leaks into other test files sharing the worker).
+   */
+  constructor(
+    task: () => Promise<boolean>,
+    intervalS: () => number,
+    random = Math.random,
+    setTimer: SetTimer = (run, delayMs) => setTimeout(run, delayMs),
+  ) {
     this.#task = task
     this.#intervalS = intervalS
     this.#random = random
+    this.#setTimer = setTimer
   }
 
   /** Consecutive failures so far. */
@@ -85,7 +99,7 @@ export class Scheduler {
 
   #arm(delayMs: number): void {
     clearTimeout(this.#timer)
-    this.#timer = setTimeout(() => void this.runNow(), delayMs)
+    this.#timer = this.#setTimer(() => void this.runNow(), delayMs)
     this.#timer.unref()
   }
 }
