@@ -11,6 +11,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// The server tests' helper: the run's migrated PGlite dump.
+import { seedMigratedDataDir } from '../../packages/license-server/test/helpers/pglite-template.js'
 import { NODE_TS, freePort, run, start, until, type Child } from '../../scripts/lib/processes.js'
 import {
   CLI_BUILT,
@@ -128,8 +130,10 @@ const stateIs = (code: string) => async (): Promise<Status | undefined> => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tg-e2e-'))
-  // The built bin, as shipped; rebuilt whenever a source it bundles is newer than it.
-  await buildCli()
+  // The built bin, as shipped; rebuilt whenever a source it bundles is newer than it. The
+  // server's data dir starts migrated (from the run's dump): a first start on an empty dir is
+  // the subject of the server's bin test and of scripts/newcomer.sh, not of this loop.
+  await Promise.all([buildCli(), seedMigratedDataDir(paths.data)])
   ;[serverPort, mailPort] = [await freePort(), await freePort()]
   serverUrl = `http://127.0.0.1:${serverPort}`
   // The buyer's mailbox: every license key that arrives is installed in the app's key file.

@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
-import { build, type Options } from 'tsup'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import tsupConfig from '../tsup.config.js'
+import { buildBin } from '../scripts/build-bin.js'
 import { testContext, type TestContext } from './helpers/context.js'
 import { startServer, type RunningServer } from './helpers/server.js'
 
@@ -52,39 +51,17 @@ function tollgate(
   })
 }
 
-/**
- * The package's own bin build (tsup.config.ts, so banner, bundling and conditions are the real
- * ones), built fresh from source but only what this file executes: no library entry, no CJS,
- * no declarations, no source map. It goes to its own directory inside the package (bare
- * imports like `commander` still resolve from it) rather than `dist/`, so it never races with
- * `pnpm build` or another test reading `dist/`.
- */
-async function buildBin(): Promise<string> {
-  const configs: Options[] = Array.isArray(tsupConfig) ? tsupConfig : []
-  const binConfig = configs.find((c) => !Array.isArray(c.entry) && c.entry?.['bin'] !== undefined)
-  const entry = !binConfig || Array.isArray(binConfig.entry) ? undefined : binConfig.entry?.['bin']
-  if (!binConfig || !entry) throw new TypeError('tsup.config.ts has no `bin` entry')
+/** The bin alone, into its own directory inside the package, never `dist/` (no race with a build). */
+async function buildOwnBin(): Promise<string> {
   const cache = join(pkgDir, 'node_modules', '.cache')
   mkdirSync(cache, { recursive: true })
   outDir = mkdtempSync(join(cache, 'bin-test-'))
-  await build({
-    ...binConfig,
-    config: false,
-    // The config's paths are relative to the package; vitest runs from the repository root.
-    entry: { bin: join(pkgDir, entry) },
-    tsconfig: join(pkgDir, 'tsconfig.json'),
-    outDir,
-    dts: false,
-    sourcemap: false,
-    clean: false,
-    silent: true,
-  })
-  return join(outDir, 'bin.js')
+  return buildBin(outDir)
 }
 
 beforeAll(async () => {
   // esbuild bundles in its own process while this one loads the database: side by side.
-  const [built, started] = await Promise.allSettled([buildBin(), startServer()])
+  const [built, started] = await Promise.allSettled([buildOwnBin(), startServer()])
   // Keep whatever started, so afterAll closes it even when the other one failed.
   if (started.status === 'fulfilled') server = started.value
   if (built.status === 'rejected') throw built.reason

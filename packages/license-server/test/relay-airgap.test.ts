@@ -23,10 +23,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createClock } from './helpers/clock.js'
 import { POLICY, seedLicense } from './helpers/fixtures.js'
 import { createTestApp } from './helpers/test-app.js'
+import { bundleEntry, type Bundle } from '../../../scripts/lib/bundle.js'
 
 const DAY = 86_400_000
 const pkg = fileURLToPath(new URL('..', import.meta.url))
-const CLIENT = fileURLToPath(new URL('./fixtures/relay-client.ts', import.meta.url))
+// The relay and the client fixture, each bundled once (8 starts through tsx cost 1-2.5 s of CPU
+// each); the relay bundle is what a production build of the server ships.
+let relayBin: Bundle
+let clientBin: Bundle
 const dir = mkdtempSync(join(tmpdir(), 'tg-airgap-'))
 const procs = new Set<ChildProcess>()
 const clients: LicenseClient[] = []
@@ -92,7 +96,7 @@ function run(args: string[], env: Record<string, string>): Proc {
 }
 
 function relayProcess(name: string, pool: string, vendorKeys = path('vendor.jwks')): Proc {
-  return run(['--conditions=tollgate-source', '--import', 'tsx', 'src/relay/relay-bin.ts'], {
+  return run([relayBin.file], {
     RELAY_DATA_DIR: path(name),
     RELAY_POOL_FILE: pool,
     RELAY_VENDOR_KEYS: vendorKeys,
@@ -113,7 +117,7 @@ async function startRelay(name: string, pool: string, vendorKeys?: string) {
 function clientProcess(url: string, scope: string, mode = 'once'): Proc {
   const storage = mkdtempSync(join(dir, 'client-'))
   return run(
-    ['--conditions=tollgate-source', '--import', 'tsx', CLIENT, url, storage, scope, mode],
+    [clientBin.file, url, storage, scope, mode],
     {
       RELAY_TOKEN: token,
       RELAY_JWKS: JSON.stringify(jwks),
@@ -151,6 +155,10 @@ async function request(name: string): Promise<RelayRequest> {
 }
 
 beforeAll(async () => {
+  ;[relayBin, clientBin] = await Promise.all([
+    bundleEntry('packages/license-server/src/relay/relay-bin.ts'),
+    bundleEntry('packages/license-server/test/fixtures/relay-client.ts'),
+  ])
   // The vendor, on PGlite, with a clock it can set back to sign pools already past or near expiry.
   const real = Date.now()
   const clock = createClock(new Date(real - 2 * DAY))
@@ -210,6 +218,8 @@ afterAll(async () => {
   for (const p of procs) p.kill('SIGKILL')
   await Promise.all(exits)
   rmSync(dir, { recursive: true, force: true })
+  relayBin?.remove()
+  clientBin?.remove()
 })
 
 it('refuses to start on a forged (self-signed) pool file or a pool for another relay key', async () => {
