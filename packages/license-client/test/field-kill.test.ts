@@ -42,16 +42,12 @@ function killGroup(c: ChildProcess): void {
 /** Runs one child until a random moment after it is ready, then kill -9. */
 function oneLife(token: string, dir: string): Promise<{ tried: number; durable: number }> {
   return new Promise((resolve, reject) => {
-    const c = spawn(
-      process.execPath,
-      [child.file, server.url, dir],
-      {
-        cwd: pkg,
-        env: { ...process.env, FIELD_TOKEN: token, FIELD_JWKS: JSON.stringify(server.jwks) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      },
-    )
+    const c = spawn(process.execPath, [child.file, server.url, dir], {
+      cwd: pkg,
+      env: { ...process.env, FIELD_TOKEN: token, FIELD_JWKS: JSON.stringify(server.jwks) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
     alive.add(c)
     let tried = 0
     let durable = 0

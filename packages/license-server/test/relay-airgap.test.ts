@@ -116,13 +116,10 @@ async function startRelay(name: string, pool: string, vendorKeys?: string) {
 
 function clientProcess(url: string, scope: string, mode = 'once'): Proc {
   const storage = mkdtempSync(join(dir, 'client-'))
-  return run(
-    [clientBin.file, url, storage, scope, mode],
-    {
-      RELAY_TOKEN: token,
-      RELAY_JWKS: JSON.stringify(jwks),
-    },
-  )
+  return run([clientBin.file, url, storage, scope, mode], {
+    RELAY_TOKEN: token,
+    RELAY_JWKS: JSON.stringify(jwks),
+  })
 }
 
 async function inProcessClient(relayUrl: string): Promise<LicenseClient> {
