@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
+import { SlowFirstSequencer } from './test/slow-first-sequencer.js'
 
 // Tests run against each package's TypeScript source through the `tollgate-source`
 // export condition, never against build output.
@@ -47,5 +48,6 @@ export default defineConfig({
     // green (measured back to back on the shared 2-core machine).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['test/global-setup.ts'],
+    sequence: { sequencer: SlowFirstSequencer },
   },
 })
