@@ -7,6 +7,7 @@ import { databaseKinds } from '../../src/db/create-database.js'
 import type { Database } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { PGliteDialect } from '../../src/db/pglite-dialect.js'
+import { leasePglite } from './pglite-pool.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -50,8 +51,9 @@ async function migratedDump(): Promise<File | Blob> {
 }
 
 /**
- * A fresh in-memory PGlite database with every migration applied, loaded from a dump made once
- * per run (the same schema `migrateToLatest` gives, without paying for it per database).
+ * A fresh in-memory PGlite database with every migration applied and no rows, loaded from a dump
+ * made once per run (the same schema `migrateToLatest` gives, without paying for it per
+ * database), or an emptied one an earlier test of this worker gave back.
  *
  * @example
  * ```ts
@@ -61,16 +63,32 @@ async function migratedDump(): Promise<File | Blob> {
  * ```
  */
 export async function migratedPglite(): Promise<Kysely<Database>> {
-  template ??= migratedDump()
-  const dump = await template
   const db = new Kysely<Database>({
-    dialect: new PGliteDialect({ pglite: () => PGlite.create({ loadDataDir: dump }) }),
+    dialect: new PGliteDialect({ pglite: leaseMigratedPglite }),
   })
   databaseKinds.set(db, 'pglite')
   // Opened now, as migrating used to: Kysely's destroy() of a never-used database is a no-op,
   // and a test that destroys one to simulate an outage must see its queries fail.
   await sql`select 1`.execute(db)
   return db
+}
+
+/**
+ * The raw PGlite under {@link migratedPglite}: reused from an earlier test of this worker when
+ * one gave its database back (see pglite-pool), else loaded from the run's dump. Its `close()`
+ * gives it back.
+ *
+ * @example
+ * ```ts
+ * const pg = await leaseMigratedPglite()
+ * await pg.query('select count(*) from tenants')
+ * await pg.close()
+ * ```
+ */
+export async function leaseMigratedPglite(): Promise<PGlite> {
+  template ??= migratedDump()
+  const dump = await template
+  return leasePglite(() => PGlite.create({ loadDataDir: dump }))
 }
 
 /**
