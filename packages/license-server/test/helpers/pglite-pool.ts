@@ -96,10 +96,8 @@ export async function leasePglite(create: () => Promise<PGlite>): Promise<PGlite
   if (!pg) {
     pg = await create()
     if (!pristine) {
-      const first = pg
-      pristine = pristineOf(first)
-      // A failure here only means nothing is reused.
-      pristine.catch(() => undefined)
+      // Taken before any test touches it. A failure only means nothing is reused (giveBack).
+      pristine = pristineOf(pg)
       await pristine.catch(() => undefined)
     }
   }
