@@ -1,11 +1,9 @@
 import type { AuditActor } from '../audit/audit-actor.js'
 import { recordAudit } from '../audit/record-audit.js'
 import type { Db } from '../db/database.js'
-import { WEBHOOK_RETRY_WINDOW_MS, emitEvent } from '../events/emit-event.js'
 import { AppError } from '../errors/app-error.js'
 import { newId } from '../lib/ids.js'
 import { destinationProblem } from './post-webhook.js'
-import { resendDelivery } from './webhook-delivery.repository.js'
 import {
   deleteEndpoint,
   findEndpoint,
@@ -14,7 +12,7 @@ import {
   type EndpointPatch,
 } from './webhook-endpoint.repository.js'
 import { newWebhookSecret, sealWebhookSecret } from './webhook-secret.js'
-import type { WebhookDeliveryRow, WebhookEndpointRow } from './webhook.table.js'
+import type { WebhookEndpointRow } from './webhook.table.js'
 import { toWebhookEndpointView } from './webhook.view.js'
 
 /** What endpoint management needs (`app.tollgate` plus the webhook settings). */
@@ -201,73 +199,4 @@ export async function removeEndpoint(
   if (!before) throw new AppError('NOT_FOUND', `No webhook endpoint ${id}`)
   await deleteEndpoint(trx, tenantId, id)
   await audit(trx, actor, 'webhook_endpoint.delete', before, null, deps.now())
-}
-
-/**
- * Queues a delivered or given-up delivery again (manual resend; same event id, so receivers
- * can de-duplicate). Audited.
- *
- * @example
- * ```ts
- * const d = await resendWebhookDelivery(trx, tenantId, 'whd_...', actor, deps)
- * ```
- */
-export async function resendWebhookDelivery(
-  trx: Db,
-  tenantId: string,
-  deliveryId: string,
-  actor: AuditActor,
-  deps: Pick<EndpointDeps, 'now'>,
-): Promise<WebhookDeliveryRow> {
-  const now = deps.now()
-  const row = await resendDelivery(trx, tenantId, deliveryId, now, WEBHOOK_RETRY_WINDOW_MS)
-  if (!row) {
-    const exists = await trx
-      .selectFrom('webhook_deliveries')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', deliveryId)
-      .executeTakeFirst()
-    throw exists
-      ? new AppError('WEBHOOK_DELIVERY_PENDING')
-      : new AppError('NOT_FOUND', `No webhook delivery ${deliveryId}`)
-  }
-  await recordAudit(trx, {
-    tenantId,
-    actor,
-    action: 'webhook_delivery.resend',
-    targetType: 'webhook_delivery',
-    targetId: deliveryId,
-    after: { endpointId: row.endpoint_id, eventId: row.event_id },
-    at: now,
-  })
-  return row
-}
-
-/**
- * Sends a `webhook.test` event to one endpoint (whatever its filters), to check a receiver.
- *
- * @example
- * ```ts
- * const eventId = await sendTestEvent(trx, tenantId, id, deps)
- * ```
- */
-export async function sendTestEvent(
-  trx: Db,
-  tenantId: string,
-  id: string,
-  deps: Pick<EndpointDeps, 'now'>,
-): Promise<string> {
-  const endpoint = await findEndpoint(trx, tenantId, id)
-  if (!endpoint) throw new AppError('NOT_FOUND', `No webhook endpoint ${id}`)
-  const eventId = await emitEvent(trx, {
-    tenantId,
-    type: 'webhook.test',
-    subjectType: 'webhook_endpoint',
-    subjectId: id,
-    data: { object: { endpointId: id, message: 'Test event from Tollgate' } },
-    at: deps.now(),
-    endpointId: id,
-  })
-  return eventId!
 }

@@ -9,8 +9,8 @@ import {
   createEndpoint,
   removeEndpoint,
   rotateEndpointSecret,
-  sendTestEvent,
 } from './manage-endpoints.js'
+import { sendTestEvent } from './send-test-event.js'
 import { webhookDeliveryRoutes } from './webhook-delivery.routes.js'
 import { findEndpoint, listEndpoints } from './webhook-endpoint.repository.js'
 import {
