@@ -6,12 +6,8 @@ import { isTenantId } from '../lib/ids.js'
 import { createSigningKey } from '../signing-keys/create-signing-key.js'
 import { findTenant } from '../tenants/tenant.repository.js'
 import { exportKeyFrom } from './export-passphrase.js'
-import {
-  importBatch,
-  type BatchContext,
-  type ImportConflict,
-  type PendingRow,
-} from './import-rows.js'
+import type { BatchContext, ImportConflict, PendingRow } from './import-row-values.js'
+import { importBatch } from './import-rows.js'
 import { EXPORT_FORMAT, EXPORT_VERSION, sectionOf, type SectionSpec } from './transfer-format.js'
 
 /** Conflicts listed in the answer; the rest are only counted. */
